@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { CertkitError, EXIT, exitStatusOf, formatError } from '../src/errors.js';
+
+describe('exit statuses', () => {
+  it.each([
+    ['USAGE', EXIT.USAGE],
+    ['INVALID_INPUT', EXIT.INVALID],
+    ['UNSUPPORTED', EXIT.INVALID],
+    ['LIMIT_EXCEEDED', EXIT.INVALID],
+    ['BAD_PASSWORD', EXIT.PASSWORD],
+    ['INTEGRITY', EXIT.PASSWORD],
+    ['AWS', EXIT.AWS],
+    ['EXISTS', EXIT.EXISTS],
+    ['WRITE_FAILED', EXIT.IO],
+  ] as const)('%s maps to %i', (code, status) => {
+    expect(exitStatusOf(new CertkitError(code, 'x'))).toBe(status);
+  });
+
+  it('treats anything that is not a CertkitError as a bug (1)', () => {
+    expect(exitStatusOf(new TypeError('boom'))).toBe(1);
+    expect(formatError(new TypeError('boom\nat x'))).toBe(
+      'certkit: internal error: boom (this is a bug; rerun with --debug and report it)',
+    );
+  });
+
+  it('prints one line naming the file, context first', () => {
+    const e = new CertkitError('INVALID_INPUT', 'length past the end', { file: 'a.jks', hint: 'is it a keystore?' })
+      .withContext("entry 3 'client' → certificate 2");
+    expect(formatError(e)).toBe("certkit: a.jks: entry 3 'client' → certificate 2: length past the end (is it a keystore?)");
+    expect(exitStatusOf(e)).toBe(3);
+  });
+});
