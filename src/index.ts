@@ -14,3 +14,41 @@ export type {
   ReadKeyStoreOptions,
   WriteKeyStoreOptions,
 } from './keystore/model.js';
+// PEM (src/pem.ts)
+export {
+  PEM_LABELS,
+  PEM_LIMITS,
+  decodePem,
+  decodePemAll,
+  decodePemLenient,
+  encodePem,
+  encodePemAll,
+  normalizePem,
+  looksLikePem,
+  readPemOrDer,
+  readPemOrDerAll,
+} from './pem.js';
+export type { PemBlock, PemLabel } from './pem.js';
+// Keys (src/keys.ts)
+export {
+  KEY_SPECS,
+  KEY_LIMITS,
+  SIGNATURE_ALGORITHMS,
+  parseKeySpec,
+  generateKeyPair,
+  importPrivateKey,
+  exportPkcs8Der,
+  exportPkcs8Pem,
+  exportEncryptedPkcs8Der,
+  exportEncryptedPkcs8Pem,
+  spkiDer,
+  publicKeyOf,
+  keyAlgorithmName,
+  curveName,
+  keySize,
+  describeKey,
+  defaultSignatureAlgorithm,
+  parseSignatureAlgorithm,
+  checkSignatureAlgorithmForKey,
+} from './keys.js';
+export type { KeySpec, KeyObject, SignatureAlgorithm, ImportPrivateKeyOptions, EncryptPkcs8Options } from './keys.js';
