@@ -1,12 +1,159 @@
-/** The CLI entry: parses argv with yargs and maps every error to one line and an exit status. */
-import { EXIT, exitStatusOf, formatError } from '../errors.js';
+/**
+ * The CLI entry: builds the yargs root from the command files, runs one command, and maps every
+ * error to one line on stderr and an exit status (DESIGN.md, "Exit statuses"):
+ * yargs usage errors → 2, CertkitError → its code's status, anything else → 1 (a bug).
+ * Stack traces only with --debug. All I/O goes through `io`, so tests run it in process.
+ */
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import type { Argv } from 'yargs';
 
-export async function main(argv: readonly string[]): Promise<number> {
-  try {
-    void argv;
-    return EXIT.OK;
-  } catch (e) {
-    process.stderr.write(formatError(e) + '\n');
-    return exitStatusOf(e);
+import { CertkitError, EXIT, exitStatusOf, formatError, isCertkitError } from '../errors.js';
+import { resolveIn, type CertkitCommand, type CliContext, type CliIo } from './command.js';
+import { createPasswordSources, resolvePassword } from './passwords.js';
+
+// ── Command registration: import the command file, then add it to COMMANDS (one entry each). ──
+
+/** Every top-level command, in the order `certkit --help` lists them. */
+const COMMANDS: readonly CertkitCommand[] = [
+];
+
+/** The context plus the exit status a command chose. */
+interface RunContext extends CliContext {
+  exitStatus: number;
+}
+
+/** A usage error raised by yargs (unknown option, missing argument): exit 2, one line. */
+class UsageError extends CertkitError {
+  constructor(message: string) {
+    super('USAGE', message, { hint: "see 'certkit --help'" });
   }
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** Registers `cmd` (and its subcommands) on `y`, its handler closing over the run's context. */
+function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext): Argv<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return y.command({
+    command: cmd.command,
+    describe: cmd.describe,
+    builder: (sub: Argv<any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      let b = cmd.builder(sub);
+      if (cmd.subcommands !== undefined) {
+        for (const s of cmd.subcommands) b = register(b, s, ctx);
+        b = b.demandCommand(1, `'${cmd.command.split(' ')[0]}' needs a subcommand`);
+      }
+      return b;
+    },
+    handler: async (args) => {
+      if (cmd.run === undefined) return;
+      const status = await cmd.run(args, ctx);
+      if (typeof status === 'number') ctx.exitStatus = status;
+    },
+  });
+}
+
+/**
+ * Runs certkit with `argv` (without node and the script) and returns the exit status. Never throws
+ * and never calls process.exit. `io` defaults to the process's streams, environment and cwd.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const debug = argv.includes('--debug');
+  const passwords = createPasswordSources({
+    stdin: io.stdin,
+    env: io.env,
+    cwd: io.cwd,
+    warn: (line) => io.stderr.write(line + '\n'),
+  });
+  const ctx: RunContext = {
+    io,
+    passwords,
+    debug,
+    exitStatus: EXIT.OK,
+    out: (text) => void io.stdout.write(text + '\n'),
+    warn: (text) => void io.stderr.write(text + '\n'),
+    path: (p) => resolveIn(io.cwd, p),
+    password: (spec, option) => resolvePassword(spec, passwords, option),
+  };
+
+  let output = '';
+  try {
+    let y: Argv<any> = yargs() // eslint-disable-line @typescript-eslint/no-explicit-any
+      .scriptName('certkit')
+      .usage('certkit <command> [options]\n\nMutual-TLS client credentials for Amazon MSK: keys, CSRs, JKS and PKCS#12 keystores.')
+      .option('debug', { type: 'boolean', describe: 'Print stack traces on errors', global: true })
+      .version(version())
+      .help()
+      .alias('help', 'h')
+      .strict()
+      .demandCommand(1, 'no command given')
+      .recommendCommands()
+      .wrap(Math.min(100, process.stdout.columns || 100))
+      .epilog('Passwords: pass:TEXT, env:VAR, file:PATH, stdin, or the bare password (pass:/bare are visible to other users).')
+      .exitProcess(false)
+      .fail((msg: string | null, err: Error | undefined) => {
+        // A handler's own error (msg is null): let it through to the handler below as it is.
+        if ((msg === null || msg === undefined || msg === '') && err !== undefined) throw err;
+        throw new UsageError(oneLine(msg ?? err?.message ?? 'invalid usage'));
+      });
+    for (const cmd of COMMANDS) y = register(y, cmd, ctx);
+
+    await y.parseAsync([...argv], {}, (_err, _args, out) => {
+      output = out;
+    });
+    // --help / --version (and nothing else) produce output; it is the result, so it goes to stdout.
+    if (output !== '') io.stdout.write(output.endsWith('\n') ? output : output + '\n');
+    return ctx.exitStatus;
+  } catch (e) {
+    const err = fromYargs(e);
+    io.stderr.write(formatError(err) + '\n');
+    if (debug && err instanceof Error && err.stack !== undefined) {
+      io.stderr.write(stackOf(err) + '\n');
+    }
+    return exitStatusOf(err);
+  } finally {
+    await passwords.stdin.close();
+  }
+}
+
+/** yargs's own errors (YError: a bad option value, a builder's check) are usage errors. */
+function fromYargs(e: unknown): unknown {
+  if (isCertkitError(e)) return e;
+  if (e instanceof Error && e.name === 'YError') return new UsageError(oneLine(e.message));
+  return e;
+}
+
+function oneLine(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join('; ');
+}
+
+function stackOf(e: Error): string {
+  let s = e.stack ?? String(e);
+  let cause: unknown = e.cause;
+  for (let depth = 0; cause !== undefined && depth < 5; depth++) {
+    s += `\nCaused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`;
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return s;
 }
