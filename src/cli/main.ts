@@ -13,9 +13,11 @@ import { resolveIn, type CertkitCommand, type CliContext, type CliIo } from './c
 import { createPasswordSources, resolvePassword } from './passwords.js';
 
 // ── Command registration: import the command file, then add it to COMMANDS (one entry each). ──
+import { keygenCommand } from './keygen.js';
 
 /** Every top-level command, in the order `certkit --help` lists them. */
 const COMMANDS: readonly CertkitCommand[] = [
+  keygenCommand,
 ];
 
 /** The context plus the exit status a command chose. */

@@ -1,0 +1,77 @@
+/**
+ * Reading inputs and writing outputs for the commands: paths resolved against the run's working
+ * directory, errors naming the path as the user typed it, every write through the atomic
+ * directory sink (0600 for secrets, 0644 for public material, no overwrite without --force).
+ */
+import { readFile, stat } from 'node:fs/promises';
+
+import { CertkitError } from '../errors.js';
+import { PUBLIC_MODE, SECRET_MODE, writeFileAtomic } from '../sinks/directory.js';
+import type { CliContext } from './command.js';
+
+/** Largest input file a command reads (keystores and PEM bundles are far smaller). */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** Reads an input file; READ_FAILED (exit 3) naming `path` if it cannot be read. */
+export async function readInput(ctx: CliContext, path: string): Promise<Buffer> {
+  const abs = ctx.path(path);
+  try {
+    const st = await stat(abs);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (st.size > MAX_INPUT_BYTES) {
+      throw new CertkitError('LIMIT_EXCEEDED', `file of ${st.size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`, {
+        file: path,
+      });
+    }
+    return await readFile(abs);
+  } catch (e) {
+    if (e instanceof CertkitError) throw e;
+    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+    const text =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code || 'error'})`;
+    throw new CertkitError('READ_FAILED', `cannot read: ${text}`, { file: path, cause: e });
+  }
+}
+
+/** Runs `fn`, naming `path` in any CertkitError it throws that names no file yet. */
+export async function about<T>(path: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof CertkitError) throw e.forFile(path);
+    throw e;
+  }
+}
+
+/**
+ * Writes an output file atomically: 0600 when `sensitive`, else 0644; EXISTS (exit 6) if it exists
+ * and `force` is false; WRITE_FAILED (exit 7) naming the path. `-` writes to stdout instead.
+ */
+export async function writeOutput(
+  ctx: CliContext,
+  path: string,
+  data: Buffer | string,
+  options: { sensitive: boolean; force: boolean },
+): Promise<void> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  if (path === '-') {
+    ctx.io.stdout.write(bytes.toString('utf8'));
+    return;
+  }
+  await writeFileAtomic(path, bytes, {
+    mode: options.sensitive ? SECRET_MODE : PUBLIC_MODE,
+    force: options.force,
+    cwd: ctx.io.cwd,
+  });
+}
+
+/** Fails with USAGE when two outputs name the same file. */
+export function distinctOutputs(paths: ReadonlyArray<readonly [string, string | undefined]>): void {
+  const seen = new Map<string, string>();
+  for (const [option, p] of paths) {
+    if (p === undefined || p === '-') continue;
+    const prev = seen.get(p);
+    if (prev !== undefined) throw new CertkitError('USAGE', `${prev} and ${option} name the same file`, { file: p });
+    seen.set(p, option);
+  }
+}
