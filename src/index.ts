@@ -52,3 +52,10 @@ export {
   checkSignatureAlgorithmForKey,
 } from './keys.js';
 export type { KeySpec, KeyObject, SignatureAlgorithm, ImportPrivateKeyOptions, EncryptPkcs8Options } from './keys.js';
+export { readJks, writeJks, jksAlias } from './keystore/jks.js';
+export { readJceks } from './keystore/jceks.js';
+export { detectKeyStoreType } from './keystore/detect.js';
+export { readKeyStore, writeKeyStore } from './keystore/keystore.js';
+export type { ReadAnyKeyStoreOptions, WriteAnyKeyStoreOptions, WritableKeyStoreType } from './keystore/keystore.js';
+export { protectJksKey, recoverJksKey, JKS_KEY_PROTECTOR_OID } from './keystore/jks-key-protector.js';
+export { recoverJceksKey, JCEKS_KEY_PROTECTOR_OID } from './keystore/jceks-key-protector.js';

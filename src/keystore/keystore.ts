@@ -1,0 +1,78 @@
+/**
+ * The keystore dispatcher: read any of JKS, JCEKS and PKCS#12 (detected by content unless a type
+ * is given), write JKS or PKCS#12. PKCS#12 (and pkijs behind it) is loaded only when a PKCS#12
+ * store is read or written, so JKS-only commands do not pay for it.
+ */
+import { unsupported } from '../errors.js';
+import { detectKeyStoreType } from './detect.js';
+import { readJceks } from './jceks.js';
+import { readJks, writeJks } from './jks.js';
+import type { KeyStore, KeyStoreEntry, KeyStoreType, ReadKeyStoreOptions, WriteKeyStoreOptions } from './model.js';
+
+/** What `readKeyStore` takes: the common options, an optional forced type, PKCS#12's no-MAC switch. */
+export interface ReadAnyKeyStoreOptions extends ReadKeyStoreOptions {
+  /** Read as this type instead of detecting it from the content. */
+  readonly type?: KeyStoreType;
+  /** PKCS#12 only: accept a store without a MAC (integrity cannot then be checked). */
+  readonly allowMissingMac?: boolean;
+}
+
+/** What `writeKeyStore` takes: the common options and, for PKCS#12, the profile. */
+export interface WriteAnyKeyStoreOptions extends WriteKeyStoreOptions {
+  /** PKCS#12 only: 'modern' (PBES2/AES-256, HMAC-SHA256; default) or 'legacy' (3DES, SHA-1 MAC). */
+  readonly profile?: 'modern' | 'legacy';
+}
+
+/** The keystore types certkit writes. */
+export type WritableKeyStoreType = 'jks' | 'pkcs12';
+
+interface Pkcs12Module {
+  readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allowMissingMac?: boolean }): KeyStore;
+  writePkcs12(entries: readonly KeyStoreEntry[], opts: WriteKeyStoreOptions & { profile?: 'modern' | 'legacy' }): Buffer;
+}
+
+// A variable specifier keeps this file independent of pkcs12.ts at compile time.
+const PKCS12_MODULE = './pkcs12.js';
+async function pkcs12(): Promise<Pkcs12Module> {
+  return (await import(PKCS12_MODULE)) as Pkcs12Module;
+}
+
+/**
+ * Reads a keystore of any supported type. The type comes from the content (`detectKeyStoreType`)
+ * unless `opts.type` forces one. Errors as the format readers give them: INVALID_INPUT for
+ * corrupt input, BAD_PASSWORD for a wrong store or key password.
+ */
+export async function readKeyStore(bytes: Uint8Array, opts: ReadAnyKeyStoreOptions): Promise<KeyStore> {
+  const type = opts.type ?? detectKeyStoreType(bytes);
+  const { type: _type, allowMissingMac, ...common } = opts;
+  void _type;
+  switch (type) {
+    case 'jks':
+      return readJks(bytes, common);
+    case 'jceks':
+      return readJceks(bytes, common);
+    case 'pkcs12':
+      return (await pkcs12()).readPkcs12(bytes, allowMissingMac === undefined ? common : { ...common, allowMissingMac });
+  }
+}
+
+/**
+ * Writes a keystore (a KeyStore or its entries) as JKS or PKCS#12. JCEKS is read-only: asking to
+ * write it → UNSUPPORTED.
+ */
+export async function writeKeyStore(
+  store: KeyStore | readonly KeyStoreEntry[],
+  type: WritableKeyStoreType,
+  opts: WriteAnyKeyStoreOptions,
+): Promise<Buffer> {
+  const entries = Array.isArray(store) ? (store as readonly KeyStoreEntry[]) : (store as KeyStore).entries;
+  const { profile, ...common } = opts;
+  switch (type) {
+    case 'jks':
+      return writeJks(entries, common);
+    case 'pkcs12':
+      return (await pkcs12()).writePkcs12(entries, profile === undefined ? common : { ...common, profile });
+    default:
+      throw unsupported(`writing keystore type '${String(type)}' (certkit writes jks and pkcs12)`);
+  }
+}
