@@ -1,0 +1,58 @@
+/**
+ * `certkit verify`: is this a usable mTLS client credential? The key belongs to the certificate,
+ * the chain reaches the CA, the certificate is for TLS client authentication, and it is not
+ * expired or about to be. Exit 3 with the failed check, 0 with a short report.
+ */
+import { defineCommand } from './command.js';
+import { about, readInput } from './files.js';
+
+export const verifyCommand = defineCommand({
+  command: 'verify',
+  describe: 'Check a client certificate: key match, chain to the CA, clientAuth usage, expiry',
+  builder: (y) =>
+    y
+      .option('cert', { type: 'string', demandOption: true, describe: 'Certificate chain, PEM, leaf first (client_cert.pem)' })
+      .option('key', { type: 'string', describe: 'Private key that must belong to the certificate' })
+      .option('passin', { type: 'string', describe: 'Password source of an encrypted key' })
+      .option('ca', { type: 'string', describe: 'Trusted CA certificate(s), PEM (ca.pem); default: the chain must end at a self-signed root' })
+      .option('expiring-within', { type: 'string', describe: 'Fail if a certificate expires within this time (30d, 12h, 2w)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
+      .example('certkit verify --cert certs/client_cert.pem --key certs/private_key.pem --ca certs/ca.pem', 'the full check')
+      .example('certkit verify --cert client_cert.pem --expiring-within 30d', 'fail (exit 3) if it expires within 30 days'),
+  run: async (args, ctx) => {
+    const { verifyCredential, parseDuration } = await import('../verify.js');
+    const expiringWithinMs = args.expiringWithin === undefined ? undefined : parseDuration(args.expiringWithin);
+    const cert = await readInput(ctx, args.cert);
+    const ca = args.ca === undefined ? undefined : await readInput(ctx, args.ca);
+    let key: import('../keys.js').KeyObject | undefined;
+    if (args.key !== undefined) {
+      const keyPath = args.key;
+      const { importPrivateKey } = await import('../keys.js');
+      const passphrase = args.passin === undefined ? undefined : await ctx.password(args.passin, '--passin');
+      const keyBytes = await readInput(ctx, keyPath);
+      key = await about(keyPath, () => importPrivateKey(keyBytes, passphrase === undefined ? {} : { passphrase }));
+    }
+    const report = await about(args.cert, () =>
+      verifyCredential({
+        cert,
+        now: new Date(),
+        ...(key === undefined ? {} : { key }),
+        ...(ca === undefined ? {} : { ca }),
+        ...(expiringWithinMs === undefined ? {} : { expiringWithinMs }),
+      }),
+    );
+    if (args.json) {
+      ctx.out(JSON.stringify(report, null, 2));
+      return;
+    }
+    ctx.out(`OK ${args.cert}`);
+    ctx.out(`  subject:     ${report.subject}`);
+    ctx.out(`  issuer:      ${report.issuer}`);
+    ctx.out(`  chain:       ${report.path.join(' -> ')}`);
+    ctx.out(`  anchor:      ${report.anchor}${report.anchorTrusted ? ' (the given CA)' : ' (self-signed root in the chain; give --ca to pin it)'}`);
+    if (report.keyMatches === true) ctx.out('  key:         matches the certificate');
+    ctx.out('  usage:       TLS client authentication');
+    ctx.out(`  expires:     ${report.notAfter} (${report.daysLeft} days left)`);
+    ctx.out(`  sha256:      ${report.sha256}`);
+  },
+});

@@ -1,0 +1,182 @@
+/**
+ * Checks on a client credential (`certkit verify`, and the pipeline's check of what an issuer
+ * returned): the key belongs to the certificate, each certificate is signed by the next up to a
+ * trust anchor, the leaf may be used for TLS client authentication, and nothing has expired or is
+ * about to. Every failure is a CertkitError VERIFY_FAILED (exit 3) with one line saying which.
+ */
+import { X509Certificate } from 'node:crypto';
+
+import { CertkitError, invalid } from './errors.js';
+import type { KeyObject } from './keys.js';
+import { readPemOrDerAll } from './pem.js';
+
+/** id-kp-clientAuth (RFC 5280). */
+export const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
+
+function fail(message: string, hint?: string): CertkitError {
+  return new CertkitError('VERIFY_FAILED', message, hint === undefined ? {} : { hint });
+}
+
+function x509(der: Buffer, what: string): X509Certificate {
+  try {
+    return new X509Certificate(der);
+  } catch (e) {
+    throw invalid(`${what} is not a valid X.509 certificate`, { cause: e });
+  }
+}
+
+function subjectOf(c: X509Certificate): string {
+  return c.subject.split('\n').join(', ');
+}
+
+function isSelfSigned(c: X509Certificate): boolean {
+  return c.checkIssued(c) && c.verify(c.publicKey);
+}
+
+/** True when `parent` issued `child`: names (and key identifiers) match and the signature verifies. */
+function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
+  return child.checkIssued(parent) && child.verify(parent.publicKey);
+}
+
+/**
+ * The pipeline's check of an issuer's answer: `leaf` belongs to `key`, each certificate of
+ * `leaf, ...chain` is signed by the next, and the chain ends at a self-signed root. Returns that
+ * root (DER), the trust anchor written as `ca.pem`. VERIFY_FAILED otherwise.
+ */
+export function checkIssuedChain(key: KeyObject, leaf: Buffer, chain: readonly Buffer[]): Buffer {
+  const leafX = x509(leaf, 'the issued certificate');
+  if (!leafX.checkPrivateKey(key)) {
+    throw fail('the issued certificate does not belong to the generated key', 'the CA returned a certificate for another request');
+  }
+  if (chain.length === 0) {
+    throw fail('the issuer returned no certificate chain', 'an ACM PCA CA must be activated (its CA certificate installed) before it returns chains');
+  }
+  const all = [leafX, ...chain.map((d, i) => x509(d, `chain certificate ${i + 1}`))];
+  for (let i = 0; i + 1 < all.length; i++) {
+    if (!issuedBy(all[i]!, all[i + 1]!)) {
+      throw fail(`certificate ${i + 1} (${subjectOf(all[i]!)}) is not signed by the next in the chain (${subjectOf(all[i + 1]!)})`);
+    }
+  }
+  const root = all[all.length - 1]!;
+  if (!isSelfSigned(root)) throw fail(`the chain does not end at a self-signed root (it ends at ${subjectOf(root)})`);
+  return chain[chain.length - 1]!;
+}
+
+/**
+ * Parses `--expiring-within`: a count of days (`30d`), hours (`12h`) or weeks (`2w`); a bare
+ * number is days. Returns milliseconds. USAGE for anything else.
+ */
+export function parseDuration(text: string, option = '--expiring-within'): number {
+  const m = /^([0-9]{1,6})([dhw]?)$/.exec(text.trim());
+  if (m === null) throw new CertkitError('USAGE', `${option} '${text}': expected a duration such as 30d, 12h or 2w`);
+  const n = Number(m[1]);
+  const unit = m[2] === 'h' ? 3_600_000 : m[2] === 'w' ? 7 * 86_400_000 : 86_400_000;
+  return n * unit;
+}
+
+export interface VerifyInput {
+  /** The certificate chain file's contents (PEM, leaf first, or one DER certificate). */
+  readonly cert: string | Uint8Array;
+  /** The private key; checked to belong to the leaf when given. */
+  readonly key?: KeyObject;
+  /** The trusted CA certificate(s) file's contents; without it the chain must end at a self-signed root. */
+  readonly ca?: string | Uint8Array;
+  /** Fail if any certificate expires within this many milliseconds of `now`. */
+  readonly expiringWithinMs?: number;
+  readonly now: Date;
+}
+
+export interface VerifyReport {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly notAfter: string;
+  /** Whole days until the leaf expires (rounded down). */
+  readonly daysLeft: number;
+  /** SHA-256 fingerprint of the leaf, keytool's form. */
+  readonly sha256: string;
+  /** Subjects of the path, leaf first, anchor last. */
+  readonly path: readonly string[];
+  /** The anchor's subject and whether it came from `--ca` (trusted) or is the chain's own root. */
+  readonly anchor: string;
+  readonly anchorTrusted: boolean;
+  readonly keyMatches?: boolean;
+  readonly clientAuth: true;
+}
+
+/**
+ * `certkit verify`: throws VERIFY_FAILED naming the first failed check; returns a short report
+ * on success.
+ */
+export function verifyCredential(input: VerifyInput): VerifyReport {
+  const certs = readPemOrDerAll(input.cert, 'CERTIFICATE').map((b, i) => x509(b.der, i === 0 ? 'the certificate' : `chain certificate ${i}`));
+  const leaf = certs[0]!;
+  let keyMatches: boolean | undefined;
+  if (input.key !== undefined) {
+    if (!leaf.checkPrivateKey(input.key)) {
+      throw fail(`the private key does not belong to the certificate (${subjectOf(leaf)})`);
+    }
+    keyMatches = true;
+  }
+
+  // The path: the certificates as given, each signed by the next.
+  for (let i = 0; i + 1 < certs.length; i++) {
+    if (!issuedBy(certs[i]!, certs[i + 1]!)) {
+      throw fail(`certificate ${i + 1} (${subjectOf(certs[i]!)}) is not signed by the next in the file (${subjectOf(certs[i + 1]!)})`);
+    }
+  }
+  const top = certs[certs.length - 1]!;
+  let anchor: X509Certificate;
+  let anchorTrusted: boolean;
+  const path = [...certs];
+  if (input.ca !== undefined) {
+    const cas = readPemOrDerAll(input.ca, 'CERTIFICATE').map((b, i) => x509(b.der, `CA certificate ${i + 1}`));
+    const same = cas.find((c) => c.raw.equals(top.raw));
+    const parent = same ?? cas.find((c) => issuedBy(top, c));
+    if (parent === undefined) {
+      throw fail(`the chain does not reach the given CA (it ends at ${subjectOf(top)}, issued by ${top.issuer.split('\n').join(', ')})`);
+    }
+    if (same === undefined) path.push(parent);
+    anchor = parent;
+    anchorTrusted = true;
+  } else {
+    if (!isSelfSigned(top)) {
+      throw fail(`the chain ends at ${subjectOf(top)}, which is not a self-signed root`, 'give the CA certificate with --ca');
+    }
+    anchor = top;
+    anchorTrusted = false;
+  }
+
+  // Client authentication: extendedKeyUsage must list clientAuth.
+  const eku = leaf.keyUsage;
+  if (eku === undefined || !eku.includes(CLIENT_AUTH_OID)) {
+    throw fail(`the certificate (${subjectOf(leaf)}) is not for TLS client authentication (no clientAuth extended key usage)`);
+  }
+
+  // Validity, for every certificate of the path.
+  const now = input.now.getTime();
+  const within = input.expiringWithinMs ?? 0;
+  for (const [i, c] of path.entries()) {
+    const what = i === 0 ? 'the certificate' : `CA certificate ${subjectOf(c)}`;
+    const from = new Date(c.validFrom).getTime();
+    const to = new Date(c.validTo).getTime();
+    if (now < from) throw fail(`${what} is not valid yet (from ${new Date(from).toISOString()})`);
+    if (now > to) throw fail(`${what} expired on ${new Date(to).toISOString()}`);
+    if (to - now < within) {
+      throw fail(`${what} expires on ${new Date(to).toISOString()}, within ${Math.ceil(within / 86_400_000)} days`, 'renew it');
+    }
+  }
+
+  const notAfter = new Date(leaf.validTo);
+  return {
+    subject: subjectOf(leaf),
+    issuer: leaf.issuer.split('\n').join(', '),
+    notAfter: notAfter.toISOString(),
+    daysLeft: Math.floor((notAfter.getTime() - now) / 86_400_000),
+    sha256: leaf.fingerprint256.toUpperCase(),
+    path: path.map(subjectOf),
+    anchor: subjectOf(anchor),
+    anchorTrusted,
+    ...(keyMatches === undefined ? {} : { keyMatches }),
+    clientAuth: true,
+  };
+}
