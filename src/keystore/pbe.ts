@@ -1,0 +1,288 @@
+/**
+ * Password-based encryption as PKCS#12 and PKCS#8 use it:
+ *
+ * - PKCS#12 PBE (RFC 7292 Appendix C): pbeWithSHAAnd3-KeyTripleDES-CBC, ...2-KeyTripleDES-CBC,
+ *   ...128BitRC2-CBC and ...40BitRC2-CBC, keyed by the PKCS#12 KDF over the BMPString password.
+ * - PBES2 (RFC 8018) with PBKDF2 (HMAC-SHA1/224/256/384/512) and AES-128/192/256-CBC or
+ *   DES-EDE3-CBC. The password goes into PBKDF2 as UTF-8 bytes: OpenSSL does so, and so does
+ *   JDK 17 (PBKDF2KeyImpl encodes the char[] as UTF-8; JDK 17's PBE keys additionally refuse
+ *   non-ASCII passwords, which is why JDK 17 cannot open such stores at all).
+ *
+ * The iteration count is checked against `MAX_PBE_ITERATIONS` before any derivation work, so a
+ * small hostile file claiming 2^31 iterations is refused at once (LIMIT_EXCEEDED).
+ * All ciphers are node:crypto except RC2, which Node's OpenSSL 3 no longer offers (see rc2.ts).
+ */
+import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { CertkitError, invalid, unsupported } from '../errors.js';
+import { type Asn1Node, isNull, octets, oid, sequence, unsignedInteger, UNIVERSAL_TAG, hasTag } from './der-read.js';
+import * as der from './der-write.js';
+import { bmpPassword, pkcs12Kdf } from './pkcs12-kdf.js';
+import { rc2CbcDecrypt } from './rc2.js';
+
+/** Most PBE/KDF/MAC iterations certkit will run (OpenSSL and Java write 2048 to 100000). */
+export const MAX_PBE_ITERATIONS = 5_000_000;
+
+/** Largest salt accepted when reading (real files use 8 to 20 bytes). */
+export const MAX_SALT_BYTES = 1024;
+
+export const PBE_OID = {
+  pbeWithSHAAnd128BitRC4: '1.2.840.113549.1.12.1.1',
+  pbeWithSHAAnd40BitRC4: '1.2.840.113549.1.12.1.2',
+  pbeWithSHAAnd3KeyTripleDESCBC: '1.2.840.113549.1.12.1.3',
+  pbeWithSHAAnd2KeyTripleDESCBC: '1.2.840.113549.1.12.1.4',
+  pbeWithSHAAnd128BitRC2CBC: '1.2.840.113549.1.12.1.5',
+  pbeWithSHAAnd40BitRC2CBC: '1.2.840.113549.1.12.1.6',
+  pbes2: '1.2.840.113549.1.5.13',
+  pbkdf2: '1.2.840.113549.1.5.12',
+} as const;
+
+export type Pbkdf2Prf = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+export type Pbes2Cipher = 'aes-128-cbc' | 'aes-192-cbc' | 'aes-256-cbc' | 'des-ede3-cbc';
+
+const PRF_BY_OID: Record<string, Pbkdf2Prf> = {
+  '1.2.840.113549.2.7': 'sha1',
+  '1.2.840.113549.2.8': 'sha224',
+  '1.2.840.113549.2.9': 'sha256',
+  '1.2.840.113549.2.10': 'sha384',
+  '1.2.840.113549.2.11': 'sha512',
+};
+const PRF_OID: Record<Pbkdf2Prf, string> = {
+  sha1: '1.2.840.113549.2.7',
+  sha224: '1.2.840.113549.2.8',
+  sha256: '1.2.840.113549.2.9',
+  sha384: '1.2.840.113549.2.10',
+  sha512: '1.2.840.113549.2.11',
+};
+
+interface CipherInfo {
+  oid: string;
+  keyLength: number;
+  ivLength: number;
+}
+const CIPHERS: Record<Pbes2Cipher, CipherInfo> = {
+  'aes-128-cbc': { oid: '2.16.840.1.101.3.4.1.2', keyLength: 16, ivLength: 16 },
+  'aes-192-cbc': { oid: '2.16.840.1.101.3.4.1.22', keyLength: 24, ivLength: 16 },
+  'aes-256-cbc': { oid: '2.16.840.1.101.3.4.1.42', keyLength: 32, ivLength: 16 },
+  'des-ede3-cbc': { oid: '1.2.840.113549.3.7', keyLength: 24, ivLength: 8 },
+};
+const CIPHER_BY_OID: Record<string, Pbes2Cipher> = Object.fromEntries(
+  Object.entries(CIPHERS).map(([name, c]) => [c.oid, name as Pbes2Cipher]),
+);
+
+/** PKCS#12 PBE schemes certkit implements: key length, IV length, cipher. */
+const PKCS12_PBE: Record<string, { name: string; keyLength: number; cipher: 'des-ede3-cbc' | 'des-ede-cbc' | 'rc2' }> = {
+  [PBE_OID.pbeWithSHAAnd3KeyTripleDESCBC]: { name: 'pbeWithSHAAnd3-KeyTripleDES-CBC', keyLength: 24, cipher: 'des-ede3-cbc' },
+  [PBE_OID.pbeWithSHAAnd2KeyTripleDESCBC]: { name: 'pbeWithSHAAnd2-KeyTripleDES-CBC', keyLength: 16, cipher: 'des-ede-cbc' },
+  [PBE_OID.pbeWithSHAAnd128BitRC2CBC]: { name: 'pbeWithSHAAnd128BitRC2-CBC', keyLength: 16, cipher: 'rc2' },
+  [PBE_OID.pbeWithSHAAnd40BitRC2CBC]: { name: 'pbeWithSHAAnd40BitRC2-CBC', keyLength: 5, cipher: 'rc2' },
+};
+
+/**
+ * Checks an iteration count read from a file: at least 1 and at most `MAX_PBE_ITERATIONS`.
+ * Call it before any key derivation.
+ */
+export function checkIterations(count: bigint, what: string): number {
+  if (count < 1n) throw invalid(`${what}: iteration count ${count} is not positive`);
+  if (count > BigInt(MAX_PBE_ITERATIONS)) {
+    throw new CertkitError(
+      'LIMIT_EXCEEDED',
+      `${what}: iteration count ${count} is more than certkit's limit of ${MAX_PBE_ITERATIONS}`,
+    );
+  }
+  return Number(count);
+}
+
+function checkSalt(salt: Buffer, what: string): Buffer {
+  if (salt.length > MAX_SALT_BYTES) {
+    throw new CertkitError('LIMIT_EXCEEDED', `${what}: ${salt.length}-byte salt is more than the limit of ${MAX_SALT_BYTES}`);
+  }
+  return salt;
+}
+
+/** Options for decryption. */
+export interface PbeDecryptOptions {
+  /**
+   * For the PKCS#12 KDF: encode an empty password as no bytes (Java, OpenSSL's NULL) rather than
+   * the two-byte terminator (OpenSSL's `pass:`). The PKCS#12 reader sets it from the MAC check.
+   */
+  readonly emptyPasswordAsNone?: boolean;
+}
+
+/** The parsed parameters of a supported algorithm (for `describePbe` and tests). */
+export type PbeParams =
+  | { scheme: 'pkcs12'; oid: string; name: string; salt: Buffer; iterations: number }
+  | { scheme: 'pbes2'; prf: Pbkdf2Prf; cipher: Pbes2Cipher; salt: Buffer; iterations: number; iv: Buffer };
+
+/**
+ * Parses a PBE AlgorithmIdentifier (PKCS#12 PBE or PBES2/PBKDF2), checking the iteration
+ * count before anything else is done with it. Unknown algorithms are UNSUPPORTED.
+ */
+export function parsePbeAlgorithm(algorithm: Asn1Node, what: string): PbeParams {
+  const [idNode, params] = sequence(algorithm, `${what} algorithm`, 1, 2);
+  const id = oid(idNode!, `${what} algorithm`);
+  const p12 = PKCS12_PBE[id];
+  if (p12 !== undefined) {
+    if (params === undefined) throw invalid(`${what}: ${p12.name} without parameters`);
+    const [saltNode, iterNode] = sequence(params, `${what} ${p12.name} parameters`, 2, 2);
+    const iterations = checkIterations(unsignedInteger(iterNode!, `${what} iterations`), what);
+    const salt = checkSalt(octets(saltNode!, `${what} salt`), what);
+    return { scheme: 'pkcs12', oid: id, name: p12.name, salt, iterations };
+  }
+  if (id === PBE_OID.pbes2) {
+    if (params === undefined) throw invalid(`${what}: PBES2 without parameters`);
+    const [kdf, enc] = sequence(params, `${what} PBES2 parameters`, 2, 2);
+    const [kdfIdNode, kdfParams] = sequence(kdf!, `${what} key derivation function`, 1, 2);
+    const kdfId = oid(kdfIdNode!, `${what} key derivation function`);
+    if (kdfId !== PBE_OID.pbkdf2) throw unsupported(`${what}: PBES2 key derivation ${kdfId} is not supported (only PBKDF2)`);
+    if (kdfParams === undefined) throw invalid(`${what}: PBKDF2 without parameters`);
+    const fields = sequence(kdfParams, `${what} PBKDF2 parameters`, 2, 4);
+    const saltNode = fields[0]!;
+    if (!hasTag(saltNode, UNIVERSAL_TAG.OCTET_STRING)) {
+      throw unsupported(`${what}: PBKDF2 salt from another source is not supported`);
+    }
+    const iterations = checkIterations(unsignedInteger(fields[1]!, `${what} PBKDF2 iterations`), what);
+    const salt = checkSalt(octets(saltNode, `${what} PBKDF2 salt`), what);
+    let keyLength: bigint | undefined;
+    let prf: Pbkdf2Prf = 'sha1';
+    for (const f of fields.slice(2)) {
+      if (hasTag(f, UNIVERSAL_TAG.INTEGER) && keyLength === undefined && prf === 'sha1') {
+        keyLength = unsignedInteger(f, `${what} PBKDF2 key length`);
+      } else {
+        const [prfIdNode, prfParams] = sequence(f, `${what} PBKDF2 PRF`, 1, 2);
+        const prfId = oid(prfIdNode!, `${what} PBKDF2 PRF`);
+        const found = PRF_BY_OID[prfId];
+        if (found === undefined) throw unsupported(`${what}: PBKDF2 PRF ${prfId} is not supported`);
+        if (prfParams !== undefined && !isNull(prfParams)) throw invalid(`${what}: PBKDF2 PRF has unexpected parameters`);
+        prf = found;
+      }
+    }
+    const [encIdNode, ivNode] = sequence(enc!, `${what} encryption scheme`, 1, 2);
+    const encId = oid(encIdNode!, `${what} encryption scheme`);
+    const cipher = CIPHER_BY_OID[encId];
+    if (cipher === undefined) throw unsupported(`${what}: PBES2 encryption scheme ${encId} is not supported`);
+    const info = CIPHERS[cipher];
+    if (keyLength !== undefined && keyLength !== BigInt(info.keyLength)) {
+      throw invalid(`${what}: PBKDF2 key length ${keyLength} does not fit ${cipher}`);
+    }
+    if (ivNode === undefined) throw invalid(`${what}: ${cipher} without an IV`);
+    const iv = octets(ivNode, `${what} IV`);
+    if (iv.length !== info.ivLength) throw invalid(`${what}: ${cipher} IV of ${iv.length} bytes, expected ${info.ivLength}`);
+    return { scheme: 'pbes2', prf, cipher, salt, iterations, iv };
+  }
+  if (id === PBE_OID.pbeWithSHAAnd128BitRC4 || id === PBE_OID.pbeWithSHAAnd40BitRC4) {
+    throw unsupported(`${what}: RC4-based PBE (${id}) is not supported`);
+  }
+  throw unsupported(`${what}: encryption algorithm ${id} is not supported`);
+}
+
+function blockCheck(data: Uint8Array, block: number, what: string): void {
+  if (data.length === 0 || data.length % block !== 0) {
+    throw invalid(`${what}: ciphertext of ${data.length} bytes is not a whole number of ${block}-byte blocks`);
+  }
+}
+
+function nodeDecrypt(cipher: string, key: Buffer, iv: Buffer, data: Uint8Array, what: string): Buffer {
+  blockCheck(data, iv.length, what);
+  try {
+    const d = createDecipheriv(cipher, key, iv);
+    return Buffer.concat([d.update(data), d.final()]);
+  } catch (e) {
+    throw new CertkitError('BAD_PASSWORD', `${what}: decryption failed (wrong password or corrupt data)`, { cause: e });
+  }
+}
+
+/**
+ * Decrypts `ciphertext` under the PBE AlgorithmIdentifier `algorithm` with `password`.
+ * Bad padding throws BAD_PASSWORD; unknown algorithms UNSUPPORTED; excessive iterations
+ * LIMIT_EXCEEDED (before any derivation).
+ */
+export function decryptPbe(
+  algorithm: Asn1Node,
+  ciphertext: Uint8Array,
+  password: string,
+  what: string,
+  options: PbeDecryptOptions = {},
+): Buffer {
+  const p = parsePbeAlgorithm(algorithm, what);
+  if (p.scheme === 'pbes2') {
+    const info = CIPHERS[p.cipher];
+    blockCheck(ciphertext, info.ivLength, what);
+    const key = pbkdf2Sync(Buffer.from(password, 'utf8'), p.salt, p.iterations, info.keyLength, p.prf);
+    return nodeDecrypt(p.cipher, key, p.iv, ciphertext, what);
+  }
+  const scheme = PKCS12_PBE[p.oid]!;
+  blockCheck(ciphertext, 8, what);
+  const pw = bmpPassword(password, options.emptyPasswordAsNone === true);
+  const key = pkcs12Kdf('sha1', pw, p.salt, 1, p.iterations, scheme.keyLength);
+  const iv = pkcs12Kdf('sha1', pw, p.salt, 2, p.iterations, 8);
+  if (scheme.cipher === 'rc2') {
+    try {
+      return rc2CbcDecrypt(key, scheme.keyLength * 8, iv, ciphertext);
+    } catch (e) {
+      if (e instanceof CertkitError) throw e.withContext(what);
+      throw e;
+    }
+  }
+  return nodeDecrypt(scheme.cipher, key, iv, ciphertext, what);
+}
+
+/** How to encrypt: PBES2 (modern) or PKCS#12 3DES (legacy). */
+export type PbeEncryptSpec =
+  | { scheme: 'pbes2'; prf: Pbkdf2Prf; cipher: Pbes2Cipher; iterations: number; saltLength?: number }
+  | { scheme: 'pkcs12-3des'; iterations: number; saltLength?: number };
+
+/** The result of `encryptPbe`: the AlgorithmIdentifier (DER) and the ciphertext. */
+export interface PbeEncrypted {
+  readonly algorithm: Buffer;
+  readonly ciphertext: Buffer;
+}
+
+function checkWriteIterations(n: number): void {
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PBE_ITERATIONS) {
+    throw new CertkitError('USAGE', `iteration count ${n} must be an integer from 1 to ${MAX_PBE_ITERATIONS}`);
+  }
+}
+
+/**
+ * Encrypts `plaintext` with `password`. PBES2 writes PBKDF2 parameters as JDK 17 and OpenSSL 3
+ * do (salt, iterations, key length, PRF with NULL parameters); the PKCS#12 3DES scheme encodes an
+ * empty password as no bytes, as Java does. Salt (default 20 bytes, as JDK) and IV come from
+ * `randomBytes`.
+ */
+export function encryptPbe(
+  plaintext: Uint8Array,
+  password: string,
+  spec: PbeEncryptSpec,
+  randomBytes: (n: number) => Buffer = nodeRandomBytes,
+): PbeEncrypted {
+  checkWriteIterations(spec.iterations);
+  const salt = randomBytes(spec.saltLength ?? 20);
+  if (spec.scheme === 'pbes2') {
+    const info = CIPHERS[spec.cipher];
+    const iv = randomBytes(info.ivLength);
+    const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, spec.iterations, info.keyLength, spec.prf);
+    const c = createCipheriv(spec.cipher, key, iv);
+    const ciphertext = Buffer.concat([c.update(plaintext), c.final()]);
+    const kdf = der.algorithmIdentifier(
+      PBE_OID.pbkdf2,
+      der.sequence(
+        der.octetString(salt),
+        der.integer(spec.iterations),
+        der.integer(info.keyLength),
+        der.algorithmIdentifier(PRF_OID[spec.prf], der.nullValue()),
+      ),
+    );
+    const enc = der.algorithmIdentifier(info.oid, der.octetString(iv));
+    return { algorithm: der.algorithmIdentifier(PBE_OID.pbes2, der.sequence(kdf, enc)), ciphertext };
+  }
+  const pw = bmpPassword(password, true);
+  const key = pkcs12Kdf('sha1', pw, salt, 1, spec.iterations, 24);
+  const iv = pkcs12Kdf('sha1', pw, salt, 2, spec.iterations, 8);
+  const c = createCipheriv('des-ede3-cbc', key, iv);
+  const ciphertext = Buffer.concat([c.update(plaintext), c.final()]);
+  const algorithm = der.algorithmIdentifier(
+    PBE_OID.pbeWithSHAAnd3KeyTripleDESCBC,
+    der.sequence(der.octetString(salt), der.integer(spec.iterations)),
+  );
+  return { algorithm, ciphertext };
+}

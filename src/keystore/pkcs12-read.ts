@@ -1,0 +1,437 @@
+/**
+ * Reads PKCS#12 (RFC 7292) files as JDK keytool and OpenSSL write them, into the KeyStore model.
+ *
+ * PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe ContentInfo, macData MacData OPTIONAL }
+ * MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
+ * AuthenticatedSafe ::= SEQUENCE OF ContentInfo   -- data, or encryptedData (password-encrypted)
+ * SafeContents ::= SEQUENCE OF SafeBag
+ * SafeBag ::= SEQUENCE { bagId OID, bagValue [0] EXPLICIT ANY, bagAttributes SET OF Attribute OPTIONAL }
+ *
+ * - The MAC is always verified (HMAC with the PKCS#12 KDF, ID 3), compared in constant time,
+ *   before anything inside authSafe is decrypted. A file without a MAC is refused (INTEGRITY)
+ *   unless `allowMissingMac` is set. A wrong password is BAD_PASSWORD.
+ * - Keys are paired with their certificate by localKeyId, else by public key; the chain is
+ *   ordered leaf to root from the other certificates by issuer (node's X509Certificate).
+ * - Alias = the bag's friendlyName, kept as written (keytool shows PKCS#12 aliases lowercased;
+ *   certkit reports the stored name). Without a friendlyName, keytool's own rule: "1", "2", ...
+ *   counting the unnamed entries, keys first (keytool lists `openssl pkcs12 -export` without
+ *   `-name` as alias "1").
+ * - Trusted certificates: bags with Oracle's trusted-key-usage attribute, as keytool. A
+ *   certificate-only bag that belongs to no key's chain and lacks that attribute is also reported
+ *   as a trusted-cert entry (keytool hides it and the store looks empty; certkit shows what is
+ *   there, e.g. the CA certificates of `openssl pkcs12 -export -nokeys`).
+ * - A secret bag is reported as a 'secret-key' entry (its algorithm when the key can be decrypted).
+ * - `created` is set for key entries whose localKeyId is keytool's "Time <milliseconds>".
+ */
+import { X509Certificate, createHmac, createPrivateKey, createPublicKey, timingSafeEqual } from 'node:crypto';
+import { checkDer, parseDer } from '../asn1.js';
+import { CertkitError, invalid, unsupported, withContext } from '../errors.js';
+import type { KeyStore, KeyStoreEntry, ReadKeyStoreOptions } from './model.js';
+import {
+  type Asn1Node,
+  bmpString,
+  explicit,
+  implicitOctets,
+  octets,
+  oid,
+  rawDer,
+  sequence,
+  setOf,
+  unsignedInteger,
+} from './der-read.js';
+import { checkIterations, decryptPbe, MAX_SALT_BYTES } from './pbe.js';
+import { bmpPassword, digestSize, pkcs12Kdf } from './pkcs12-kdf.js';
+import { ATTRIBUTE, BAG, CERT_TYPE, CONTENT_TYPE, DIGEST_BY_OID, PBMAC1 } from './pkcs12-oids.js';
+
+/** Options of `readPkcs12`. */
+export interface ReadPkcs12Options extends ReadKeyStoreOptions {
+  /** Accept a PFX without macData (e.g. `openssl pkcs12 -nomac`). Off by default. */
+  readonly allowMissingMac?: boolean;
+}
+
+/** Limits on hostile input beyond those of parseDer. */
+const MAX_SAFES = 1000;
+const MAX_BAGS = 10_000;
+const MAX_ATTRIBUTES = 64;
+const MAX_NESTED_SAFE_CONTENTS = 2;
+
+interface Attributes {
+  friendlyName?: string;
+  localKeyId?: Buffer;
+  trusted: boolean;
+}
+
+interface KeyItem {
+  order: number;
+  attrs: Attributes;
+  /** PKCS#8 PrivateKeyInfo DER, when read (keys !== false). */
+  pkcs8?: Buffer;
+}
+
+interface CertItem {
+  order: number;
+  attrs: Attributes;
+  der: Buffer;
+  x509: X509Certificate;
+}
+
+interface SecretItem {
+  order: number;
+  attrs: Attributes;
+  algorithm?: string;
+}
+
+interface Collected {
+  keys: KeyItem[];
+  certs: CertItem[];
+  secrets: SecretItem[];
+  order: number;
+}
+
+interface Context {
+  storePassword: string;
+  keyPassword: string;
+  readKeys: boolean;
+  emptyAsNone: boolean;
+}
+
+/**
+ * Reads a PKCS#12 keystore. The MAC is verified with `storePassword` before anything else;
+ * keys are decrypted with `keyPassword` (default: the store password) unless `keys` is false.
+ */
+export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allowMissingMac?: boolean }): KeyStore {
+  const pfx = parseDer(bytes, 'PKCS#12 PFX');
+  const [versionNode, authSafe, macData] = sequence(pfx, 'PKCS#12 PFX', 2, 3);
+  const version = unsignedInteger(versionNode!, 'PKCS#12 version');
+  if (version !== 3n) throw unsupported(`PKCS#12 version ${version} is not supported (expected 3)`);
+
+  const authSafeBytes = withContext('PKCS#12 authSafe', () => {
+    const [ctNode, content] = sequence(authSafe!, 'ContentInfo', 1, 2);
+    const ct = oid(ctNode!, 'content type');
+    if (ct === CONTENT_TYPE.signedData) {
+      throw unsupported('public-key integrity mode (signedData) is not supported; only password integrity');
+    }
+    if (ct !== CONTENT_TYPE.data) throw unsupported(`content type ${ct} is not supported`);
+    if (content === undefined) throw invalid('data without content');
+    return octets(explicit(content, 0, 'content'), 'content');
+  });
+
+  let emptyAsNone = false;
+  if (macData === undefined) {
+    if (opts.allowMissingMac !== true) {
+      throw new CertkitError('INTEGRITY', 'PKCS#12 file has no integrity MAC', {
+        hint: 'it cannot be checked against tampering; pass the option that allows a missing MAC only if you trust its source',
+      });
+    }
+  } else {
+    emptyAsNone = withContext('PKCS#12 MAC', () => verifyMac(macData, authSafeBytes, opts.storePassword));
+  }
+
+  const ctx: Context = {
+    storePassword: opts.storePassword,
+    keyPassword: opts.keyPassword ?? opts.storePassword,
+    readKeys: opts.keys !== false,
+    emptyAsNone,
+  };
+  const found: Collected = { keys: [], certs: [], secrets: [], order: 0 };
+  const safes = withContext('PKCS#12 AuthenticatedSafe', () =>
+    sequence(parseDer(authSafeBytes, 'AuthenticatedSafe'), 'AuthenticatedSafe', 0, MAX_SAFES),
+  );
+  safes.forEach((ci, i) => withContext(`PKCS#12 safe ${i + 1}`, () => readSafe(ci, ctx, found)));
+  return { type: 'pkcs12', entries: assemble(found) };
+}
+
+/** Verifies the MAC; returns whether an empty password matched as "no bytes" (Java) rather than "\0\0". */
+function verifyMac(macData: Asn1Node, data: Buffer, password: string): boolean {
+  const [digestInfo, saltNode, iterNode] = sequence(macData, 'MacData', 2, 3);
+  const [algId, digestNode] = sequence(digestInfo!, 'DigestInfo', 2, 2);
+  const [algOid] = sequence(algId!, 'MAC algorithm', 1, 2);
+  const alg = oid(algOid!, 'MAC algorithm');
+  if (alg === PBMAC1) throw unsupported('PBMAC1 (RFC 9579) MACs are not supported yet');
+  const hash = DIGEST_BY_OID[alg];
+  if (hash === undefined) throw unsupported(`MAC digest algorithm ${alg} is not supported`);
+  const iterations = iterNode === undefined ? 1 : checkIterations(unsignedInteger(iterNode, 'iterations'), 'MAC');
+  const salt = octets(saltNode!, 'MAC salt');
+  if (salt.length > MAX_SALT_BYTES) throw new CertkitError('LIMIT_EXCEEDED', `MAC salt of ${salt.length} bytes is too long`);
+  const expected = octets(digestNode!, 'MAC value');
+  const size = digestSize(hash);
+  if (expected.length !== size) throw invalid(`MAC value of ${expected.length} bytes, expected ${size} for ${hash}`);
+  // OpenSSL's `pkcs12` tries an empty password both as "no password" and as "\0\0"; so do we.
+  const encodings = password === '' ? [true, false] : [false];
+  for (const emptyAsNone of encodings) {
+    const key = pkcs12Kdf(hash, bmpPassword(password, emptyAsNone), salt, 3, iterations, size);
+    const mac = createHmac(hash, key).update(data).digest();
+    if (timingSafeEqual(mac, expected)) return emptyAsNone;
+  }
+  throw new CertkitError('BAD_PASSWORD', 'MAC check failed: wrong store password, or the file was altered');
+}
+
+function readSafe(ci: Asn1Node, ctx: Context, found: Collected): void {
+  const [ctNode, content] = sequence(ci, 'ContentInfo', 1, 2);
+  const ct = oid(ctNode!, 'content type');
+  let safeBytes: Buffer;
+  if (ct === CONTENT_TYPE.data) {
+    if (content === undefined) throw invalid('data without content');
+    safeBytes = octets(explicit(content, 0, 'content'), 'content');
+  } else if (ct === CONTENT_TYPE.encryptedData) {
+    if (content === undefined) throw invalid('encryptedData without content');
+    // EncryptedData ::= SEQUENCE { version, encryptedContentInfo, unprotectedAttrs [1] OPTIONAL }
+    const [verNode, eci] = sequence(explicit(content, 0, 'content'), 'EncryptedData', 2, 3);
+    const ver = unsignedInteger(verNode!, 'EncryptedData version');
+    if (ver > 2n) throw unsupported(`EncryptedData version ${ver}`);
+    // EncryptedContentInfo ::= SEQUENCE { contentType, contentEncryptionAlgorithm, encryptedContent [0] IMPLICIT OPTIONAL }
+    const [innerCt, alg, enc] = sequence(eci!, 'EncryptedContentInfo', 2, 3);
+    const inner = oid(innerCt!, 'encrypted content type');
+    if (inner !== CONTENT_TYPE.data) throw unsupported(`encrypted content type ${inner}`);
+    if (enc === undefined) return;
+    const ciphertext = implicitOctets(enc, 0, 'encrypted content');
+    safeBytes = decryptPbe(alg!, ciphertext, ctx.storePassword, 'encrypted safe', {
+      emptyPasswordAsNone: ctx.emptyAsNone,
+    });
+  } else if (ct === CONTENT_TYPE.envelopedData) {
+    throw unsupported('public-key privacy mode (envelopedData) is not supported');
+  } else {
+    throw unsupported(`content type ${ct} is not supported`);
+  }
+  readSafeContents(parseDer(safeBytes, 'SafeContents'), ctx, found, 0);
+}
+
+function readSafeContents(node: Asn1Node, ctx: Context, found: Collected, depth: number): void {
+  const bags = sequence(node, 'SafeContents', 0, MAX_BAGS);
+  bags.forEach((bag, j) => withContext(`bag ${j + 1}`, () => readBag(bag, ctx, found, depth)));
+}
+
+function readAttributes(node: Asn1Node | undefined): Attributes {
+  const attrs: Attributes = { trusted: false };
+  if (node === undefined) return attrs;
+  for (const a of setOf(node, 'bag attributes', MAX_ATTRIBUTES)) {
+    const [idNode, valuesNode] = sequence(a, 'attribute', 2, 2);
+    const id = oid(idNode!, 'attribute type');
+    const values = setOf(valuesNode!, `attribute ${id} values`, MAX_ATTRIBUTES);
+    if (id === ATTRIBUTE.friendlyName) {
+      if (values.length !== 1) throw invalid(`friendlyName with ${values.length} values`);
+      attrs.friendlyName = bmpString(values[0]!, 'friendlyName');
+    } else if (id === ATTRIBUTE.localKeyId) {
+      if (values.length !== 1) throw invalid(`localKeyId with ${values.length} values`);
+      attrs.localKeyId = octets(values[0]!, 'localKeyId');
+    } else if (id === ATTRIBUTE.oracleTrustedKeyUsage) {
+      values.forEach((v) => oid(v, 'trusted key usage'));
+      attrs.trusted = true;
+    }
+  }
+  return attrs;
+}
+
+function readBag(bag: Asn1Node, ctx: Context, found: Collected, depth: number): void {
+  const [idNode, valueNode, attrNode] = sequence(bag, 'SafeBag', 2, 3);
+  const id = oid(idNode!, 'bag type');
+  const value = explicit(valueNode!, 0, 'bag value');
+  const attrs = readAttributes(attrNode);
+  const order = found.order++;
+  switch (id) {
+    case BAG.keyBag: {
+      sequence(value, 'PrivateKeyInfo', 3, 5);
+      found.keys.push(ctx.readKeys ? { order, attrs, pkcs8: rawDer(value) } : { order, attrs });
+      return;
+    }
+    case BAG.pkcs8ShroudedKeyBag: {
+      const [alg, data] = sequence(value, 'EncryptedPrivateKeyInfo', 2, 2);
+      const ciphertext = octets(data!, 'encrypted key');
+      if (!ctx.readKeys) {
+        found.keys.push({ order, attrs });
+        return;
+      }
+      const plain = decryptPbe(alg!, ciphertext, ctx.keyPassword, 'private key', { emptyPasswordAsNone: ctx.emptyAsNone });
+      found.keys.push({ order, attrs, pkcs8: checkPkcs8(plain, ctx) });
+      return;
+    }
+    case BAG.certBag: {
+      const [typeNode, certValue] = sequence(value, 'CertBag', 2, 2);
+      const type = oid(typeNode!, 'certificate type');
+      if (type !== CERT_TYPE.x509Certificate) throw unsupported(`certificate type ${type} is not supported (only X.509)`);
+      const der = octets(explicit(certValue!, 0, 'certificate value'), 'certificate');
+      checkDer(der, 'certificate');
+      let x509: X509Certificate;
+      try {
+        x509 = new X509Certificate(der);
+      } catch (e) {
+        throw invalid('not a valid X.509 certificate', { cause: e });
+      }
+      found.certs.push({ order, attrs, der, x509 });
+      return;
+    }
+    case BAG.secretBag: {
+      const [typeNode, secretValue] = sequence(value, 'SecretBag', 2, 2);
+      const type = oid(typeNode!, 'secret type');
+      let algorithm: string | undefined;
+      if (ctx.readKeys && type === BAG.pkcs8ShroudedKeyBag) {
+        // JDK: secretValue [0] EXPLICIT OCTET STRING holding an EncryptedPrivateKeyInfo whose
+        // plaintext is a PrivateKeyInfo naming the secret key's algorithm.
+        const epki = parseDer(octets(explicit(secretValue!, 0, 'secret value'), 'secret value'), 'secret key');
+        const [alg, data] = sequence(epki, 'EncryptedPrivateKeyInfo', 2, 2);
+        const plain = decryptPbe(alg!, octets(data!, 'encrypted secret'), ctx.keyPassword, 'secret key', {
+          emptyPasswordAsNone: ctx.emptyAsNone,
+        });
+        algorithm = secretAlgorithm(checkPkcs8(plain, ctx));
+      }
+      found.secrets.push(algorithm === undefined ? { order, attrs } : { order, attrs, algorithm });
+      return;
+    }
+    case BAG.safeContentsBag: {
+      if (depth >= MAX_NESTED_SAFE_CONTENTS) {
+        throw new CertkitError('LIMIT_EXCEEDED', `SafeContents nested more than ${MAX_NESTED_SAFE_CONTENTS} deep`);
+      }
+      readSafeContents(value, ctx, found, depth + 1);
+      return;
+    }
+    case BAG.crlBag:
+      return;
+    default:
+      throw unsupported(`bag type ${id} is not supported`);
+  }
+}
+
+/** A decrypted PrivateKeyInfo must be one DER SEQUENCE; if not, the key password was wrong. */
+function checkPkcs8(plain: Buffer, ctx: Context): Buffer {
+  try {
+    sequence(parseDer(plain, 'PrivateKeyInfo'), 'PrivateKeyInfo', 3, 5);
+    return plain;
+  } catch (e) {
+    if (ctx.keyPassword !== ctx.storePassword) {
+      throw new CertkitError('BAD_PASSWORD', 'decrypted key is not a PKCS#8 structure: wrong key password', { cause: e });
+    }
+    throw e;
+  }
+}
+
+const SECRET_ALGORITHMS: Record<string, string> = {
+  '2.16.840.1.101.3.4.1': 'AES',
+  '1.2.840.113549.3.7': 'DESede',
+  '1.3.14.3.2.7': 'DES',
+  '1.2.840.113549.2.7': 'HmacSHA1',
+  '1.2.840.113549.2.8': 'HmacSHA224',
+  '1.2.840.113549.2.9': 'HmacSHA256',
+  '1.2.840.113549.2.10': 'HmacSHA384',
+  '1.2.840.113549.2.11': 'HmacSHA512',
+};
+
+function secretAlgorithm(pkcs8: Buffer): string {
+  const [, algId] = sequence(parseDer(pkcs8, 'secret key'), 'secret key', 3, 5);
+  const [algOid] = sequence(algId!, 'secret key algorithm', 1, 2);
+  const o = oid(algOid!, 'secret key algorithm');
+  return SECRET_ALGORITHMS[o] ?? o;
+}
+
+function spkiOfKey(pkcs8: Buffer): Buffer | undefined {
+  try {
+    return createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))
+      .export({ type: 'spki', format: 'der' });
+  } catch {
+    return undefined; // an algorithm node cannot load: pairing by public key is not possible
+  }
+}
+
+function spkiOfCert(c: CertItem): Buffer | undefined {
+  try {
+    return c.x509.publicKey.export({ type: 'spki', format: 'der' });
+  } catch {
+    return undefined;
+  }
+}
+
+function issuedBy(child: CertItem, issuer: CertItem): boolean {
+  return child.x509.checkIssued(issuer.x509);
+}
+
+function verifies(child: CertItem, issuer: CertItem): boolean {
+  try {
+    return child.x509.verify(issuer.x509.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** Orders a chain leaf to root from `pool` by issuer name and key identifiers, preferring a verifying issuer. */
+function buildChain(leaf: CertItem, pool: readonly CertItem[]): CertItem[] {
+  const chain = [leaf];
+  for (let cur = leaf; chain.length <= pool.length; ) {
+    if (issuedBy(cur, cur)) break; // self-issued: the root
+    const candidates = pool.filter((c) => !chain.some((x) => x.der.equals(c.der)) && issuedBy(cur, c));
+    const next = candidates.find((c) => verifies(cur, c)) ?? candidates[0];
+    if (next === undefined) break;
+    chain.push(next);
+    cur = next;
+  }
+  return chain;
+}
+
+const TIME_ID = /^Time ([0-9]{1,15})$/;
+
+function createdFromKeyId(id: Buffer | undefined): Date | undefined {
+  if (id === undefined) return undefined;
+  const m = TIME_ID.exec(id.toString('latin1'));
+  return m === null ? undefined : new Date(Number(m[1]));
+}
+
+function assemble(found: Collected): KeyStoreEntry[] {
+  const { keys, certs, secrets } = found;
+  const inChains = new Set<CertItem>();
+  const out: { order: number; make: (alias: string) => KeyStoreEntry; name: string | undefined; rank: number }[] = [];
+
+  for (const key of keys) {
+    let leaf: CertItem | undefined;
+    const id = key.attrs.localKeyId;
+    if (id !== undefined) leaf = certs.find((c) => c.attrs.localKeyId !== undefined && c.attrs.localKeyId.equals(id));
+    if (leaf === undefined && key.pkcs8 !== undefined) {
+      const spki = spkiOfKey(key.pkcs8);
+      if (spki !== undefined) leaf = certs.find((c) => spkiOfCert(c)?.equals(spki) === true);
+    }
+    if (leaf === undefined && keys.length === 1) {
+      // keytool's fallback for a single key: the one end-entity certificate not marked trusted.
+      const loose = certs.filter((c) => !c.attrs.trusted && c.attrs.localKeyId === undefined);
+      const ends = loose.filter((c) => !loose.some((o) => o !== c && !issuedBy(c, c) && issuedBy(o, c)));
+      if (ends.length === 1) leaf = ends[0];
+    }
+    const chain = leaf === undefined ? [] : buildChain(leaf, certs);
+    chain.forEach((c) => inChains.add(c));
+    const created = createdFromKeyId(id);
+    out.push({
+      order: key.order,
+      rank: 0,
+      name: key.attrs.friendlyName ?? leaf?.attrs.friendlyName,
+      make: (alias) => ({
+        kind: 'private-key',
+        alias,
+        ...(key.pkcs8 === undefined ? {} : { key: key.pkcs8 }),
+        chain: chain.map((c) => c.der),
+        ...(created === undefined ? {} : { created }),
+      }),
+    });
+  }
+  const chainDer = [...inChains].map((c) => c.der);
+  const reported: Buffer[] = [];
+  for (const c of certs) {
+    const partOfKey = inChains.has(c) || chainDer.some((d) => d.equals(c.der));
+    if (!c.attrs.trusted && partOfKey) continue;
+    if (!c.attrs.trusted && c.attrs.localKeyId !== undefined && keys.some((k) => k.attrs.localKeyId?.equals(c.attrs.localKeyId!))) continue;
+    if (!c.attrs.trusted && reported.some((d) => d.equals(c.der))) continue;
+    reported.push(c.der);
+    out.push({ order: c.order, rank: 1, name: c.attrs.friendlyName, make: (alias) => ({ kind: 'trusted-cert', alias, cert: c.der }) });
+  }
+  for (const s of secrets) {
+    const algorithm = s.algorithm;
+    out.push({
+      order: s.order,
+      rank: 2,
+      name: s.attrs.friendlyName,
+      make: (alias) => ({ kind: 'secret-key', alias, ...(algorithm === undefined ? {} : { algorithm }) }),
+    });
+  }
+  // keytool names unnamed entries "1", "2", ...: keys first, then certificates, then secrets.
+  let counter = 0;
+  const aliases = new Map<(typeof out)[number], string>();
+  for (const rank of [0, 1, 2]) {
+    for (const e of out.filter((x) => x.rank === rank)) aliases.set(e, e.name ?? String(++counter));
+  }
+  return out.sort((a, b) => a.order - b.order).map((e) => e.make(aliases.get(e)!));
+}

@@ -1,0 +1,180 @@
+/**
+ * Writes PKCS#12 keystores that JDK keytool, the JDK KeyStore API and OpenSSL read.
+ *
+ * Profile `modern` (default) is what JDK 17 keytool writes (checked with `openssl pkcs12 -info`
+ * on a keytool-made store): keys in pkcs8ShroudedKeyBags and certificates in an encryptedData
+ * safe, both PBES2 / PBKDF2-HMAC-SHA256 / AES-256-CBC with 10000 iterations and 20-byte salts;
+ * MAC HMAC-SHA256, 10000 iterations, 20-byte salt. The safes come in keytool's order: the key
+ * safe (data) first, then the certificate safe (encryptedData).
+ *
+ * Profile `legacy` is for Java 8 clients: pbeWithSHAAnd3-KeyTripleDES-CBC for the keys and the
+ * certificates, SHA-1 MAC. The iteration counts mirror JDK's `-J-Dkeystore.pkcs12.legacy` output
+ * (50000 for keys and certificates, 100000 for the MAC). JDK's legacy mode encrypts the
+ * certificates with RC2-40; certkit uses 3DES for both, which every Java 8 reads, because RC2-40
+ * protects nothing and would need our own RC2 encryptor in production code.
+ *
+ * Bag attributes as keytool writes them: friendlyName = alias (BMPString) on the key and its leaf
+ * certificate; localKeyId on both = keytool's "Time <milliseconds>" from the entry's creation
+ * date (default: `now()`), so keytool shows the entry's creation date and a JKS -> PKCS#12
+ * conversion keeps it; if two keys share a millisecond the later one is moved on by 1 ms so ids
+ * stay unique. CA certificates of a chain carry no attributes and are written once. Trusted
+ * certificates carry friendlyName and Oracle's trusted-key-usage attribute (anyExtendedKeyUsage)
+ * so keytool lists them as trustedCertEntry.
+ *
+ * Keys are encrypted with `keyPassword` when given (the JDK API can make such stores; keytool
+ * cannot), else with the store password.
+ */
+import { createHmac, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { CertkitError } from '../errors.js';
+import * as der from './der-write.js';
+import type { KeyStoreEntry, WriteKeyStoreOptions } from './model.js';
+import { encryptPbe, MAX_PBE_ITERATIONS, type PbeEncryptSpec } from './pbe.js';
+import { bmpPassword, pkcs12Kdf } from './pkcs12-kdf.js';
+import { ANY_EXTENDED_KEY_USAGE, ATTRIBUTE, BAG, CERT_TYPE, CONTENT_TYPE, DIGEST_OID } from './pkcs12-oids.js';
+
+export type Pkcs12Profile = 'modern' | 'legacy';
+
+/** Options of `writePkcs12`. */
+export interface WritePkcs12Options extends WriteKeyStoreOptions {
+  /** `modern` (default): PBES2/AES-256 + HMAC-SHA256; `legacy`: 3DES + HMAC-SHA1 for Java 8. */
+  readonly profile?: Pkcs12Profile;
+  /** Iterations for key and certificate encryption (default 10000 modern, 50000 legacy). */
+  readonly iterations?: number;
+  /** Iterations for the MAC (default 10000 modern, 100000 legacy). */
+  readonly macIterations?: number;
+}
+
+interface ProfileSpec {
+  pbe: (iterations: number) => PbeEncryptSpec;
+  iterations: number;
+  macIterations: number;
+  mac: 'sha256' | 'sha1';
+}
+
+const PROFILES: Record<Pkcs12Profile, ProfileSpec> = {
+  modern: {
+    pbe: (iterations) => ({ scheme: 'pbes2', prf: 'sha256', cipher: 'aes-256-cbc', iterations }),
+    iterations: 10_000,
+    macIterations: 10_000,
+    mac: 'sha256',
+  },
+  legacy: {
+    pbe: (iterations) => ({ scheme: 'pkcs12-3des', iterations }),
+    iterations: 50_000,
+    macIterations: 100_000,
+    mac: 'sha1',
+  },
+};
+
+const SALT_LENGTH = 20;
+
+function attribute(oid: string, ...values: Buffer[]): Buffer {
+  return der.sequence(der.objectIdentifier(oid), der.setOf(...values));
+}
+
+function safeBag(bagId: string, value: Buffer, attributes: Buffer[]): Buffer {
+  const parts = [der.objectIdentifier(bagId), der.explicit(0, value)];
+  if (attributes.length > 0) parts.push(der.setOf(...attributes));
+  return der.sequence(...parts);
+}
+
+function certBag(cert: Buffer, attributes: Buffer[]): Buffer {
+  const value = der.sequence(der.objectIdentifier(CERT_TYPE.x509Certificate), der.explicit(0, der.octetString(cert)));
+  return safeBag(BAG.certBag, value, attributes);
+}
+
+function dataContentInfo(content: Buffer): Buffer {
+  return der.sequence(der.objectIdentifier(CONTENT_TYPE.data), der.explicit(0, der.octetString(content)));
+}
+
+function checkIterationOption(name: string, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PBE_ITERATIONS) {
+    throw new CertkitError('USAGE', `${name} must be an integer from 1 to ${MAX_PBE_ITERATIONS}, not ${n}`);
+  }
+  return n;
+}
+
+/**
+ * Writes `entries` as a PKCS#12 keystore (DER). Private-key entries need their key and at least
+ * the leaf certificate; secret-key entries cannot be written (certkit never holds their bytes).
+ * Aliases must be unique ignoring case, since Java looks PKCS#12 aliases up case-insensitively.
+ */
+export function writePkcs12(
+  entries: readonly KeyStoreEntry[],
+  opts: WriteKeyStoreOptions & { profile?: 'modern' | 'legacy'; iterations?: number; macIterations?: number },
+): Buffer {
+  const profile = PROFILES[opts.profile ?? 'modern'];
+  if (profile === undefined) throw new CertkitError('USAGE', `unknown PKCS#12 profile ${String(opts.profile)}`);
+  const iterations = checkIterationOption('iterations', opts.iterations ?? profile.iterations);
+  const macIterations = checkIterationOption('MAC iterations', opts.macIterations ?? profile.macIterations);
+  const random = opts.randomBytes ?? nodeRandomBytes;
+  const now = opts.now ?? (() => new Date());
+  const keyPassword = opts.keyPassword ?? opts.storePassword;
+  const pbe = profile.pbe(iterations);
+
+  const seen = new Set<string>();
+  const usedIds = new Set<number>();
+  const keyBags: Buffer[] = [];
+  const certBags: Buffer[] = [];
+  const written: Buffer[] = []; // CA certificates already in the certificate safe
+
+  entries.forEach((entry, i) => {
+    const where = `entry ${i + 1} '${entry.alias}'`;
+    const folded = entry.alias.toLowerCase();
+    if (seen.has(folded)) throw new CertkitError('INVALID_INPUT', `${where}: duplicate alias (PKCS#12 aliases are case-insensitive in Java)`);
+    seen.add(folded);
+    const friendlyName = attribute(ATTRIBUTE.friendlyName, der.bmpString(entry.alias));
+    switch (entry.kind) {
+      case 'private-key': {
+        if (entry.key === undefined) throw new CertkitError('INVALID_INPUT', `${where}: the private key was not read, so it cannot be written`);
+        const [leaf, ...cas] = entry.chain;
+        if (leaf === undefined) throw new CertkitError('INVALID_INPUT', `${where}: a private-key entry needs its certificate chain`);
+        let ms = (entry.created ?? now()).getTime();
+        while (usedIds.has(ms)) ms++;
+        usedIds.add(ms);
+        const localKeyId = attribute(ATTRIBUTE.localKeyId, der.octetString(Buffer.from(`Time ${ms}`, 'latin1')));
+        const enc = encryptPbe(entry.key, keyPassword, { ...pbe, saltLength: SALT_LENGTH }, random);
+        const epki = der.sequence(enc.algorithm, der.octetString(enc.ciphertext));
+        keyBags.push(safeBag(BAG.pkcs8ShroudedKeyBag, epki, [friendlyName, localKeyId]));
+        certBags.push(certBag(leaf, [friendlyName, localKeyId]));
+        for (const ca of cas) {
+          if (written.some((w) => w.equals(ca))) continue;
+          written.push(ca);
+          certBags.push(certBag(ca, []));
+        }
+        return;
+      }
+      case 'trusted-cert': {
+        const usage = attribute(ATTRIBUTE.oracleTrustedKeyUsage, der.objectIdentifier(ANY_EXTENDED_KEY_USAGE));
+        certBags.push(certBag(entry.cert, [friendlyName, usage]));
+        return;
+      }
+      case 'secret-key':
+        throw new CertkitError('UNSUPPORTED', `${where}: secret-key entries cannot be written (certkit does not hold secret keys)`);
+    }
+  });
+
+  const safes: Buffer[] = [];
+  if (keyBags.length > 0) safes.push(dataContentInfo(der.sequence(...keyBags)));
+  if (certBags.length > 0) {
+    const enc = encryptPbe(der.sequence(...certBags), opts.storePassword, { ...pbe, saltLength: SALT_LENGTH }, random);
+    const encryptedData = der.sequence(
+      der.integer(0),
+      der.sequence(der.objectIdentifier(CONTENT_TYPE.data), enc.algorithm, der.implicitOctets(0, enc.ciphertext)),
+    );
+    safes.push(der.sequence(der.objectIdentifier(CONTENT_TYPE.encryptedData), der.explicit(0, encryptedData)));
+  }
+  const authSafe = der.sequence(...safes);
+
+  const macSalt = random(SALT_LENGTH);
+  const size = profile.mac === 'sha256' ? 32 : 20;
+  // Java's encoding of an empty password (no bytes); OpenSSL's reader tries it too.
+  const macKey = pkcs12Kdf(profile.mac, bmpPassword(opts.storePassword, true), macSalt, 3, macIterations, size);
+  const mac = createHmac(profile.mac, macKey).update(authSafe).digest();
+  const macData = der.sequence(
+    der.sequence(der.algorithmIdentifier(DIGEST_OID[profile.mac], der.nullValue()), der.octetString(mac)),
+    der.octetString(macSalt),
+    der.integer(macIterations),
+  );
+  return der.sequence(der.integer(3), dataContentInfo(authSafe), macData);
+}
