@@ -1,0 +1,244 @@
+/**
+ * AWS client settings shared by the ACM PCA issuer and the S3 / Secrets Manager sinks.
+ *
+ * - Credentials: the SDK's default chain, or `--profile` (read with `fromIni`, loaded lazily),
+ *   or explicit credentials (tests pass fake ones so a developer's ~/.aws is never used).
+ * - Region: `--region`, else AWS_REGION / AWS_DEFAULT_REGION, else the profile's `region`;
+ *   none of them → a USAGE error saying how to set one.
+ * - Endpoint: `--endpoint-url`, else `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`
+ *   (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true); S3 goes path-style when an endpoint is set.
+ * - Retries: 'adaptive' (client-side rate limiting for throttling) with a bounded attempt count.
+ *
+ * The SDK modules are imported on first use, so commands that need no AWS never load them.
+ */
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { ACMPCAClient } from '@aws-sdk/client-acm-pca';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CertkitError } from '../errors.js';
+
+/** The services certkit talks to, named as in `AWS_ENDPOINT_URL_<SERVICE>`. */
+export type AwsService = 'ACM_PCA' | 'S3' | 'SECRETS_MANAGER';
+
+/** What the user (or a test) says about how to reach AWS. Every field is optional. */
+export interface AwsOptions {
+  /** `--region`. */
+  readonly region?: string;
+  /** `--profile`: credentials and region from the shared config/credentials files. */
+  readonly profile?: string;
+  /** `--endpoint-url`: one endpoint for every service (moto_server, LocalStack, a VPC endpoint). */
+  readonly endpointUrl?: string;
+  /** Explicit credentials; when absent the SDK's default chain (or the profile) is used. */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Total attempts per call including the first (1..10; default 5). */
+  readonly maxAttempts?: number;
+  /** The environment to read AWS_* variables from; defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The settings handed to an SDK v3 client constructor. */
+export interface ServiceClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  maxAttempts: number;
+  retryMode: 'adaptive';
+  /** S3 only: bucket in the path (moto_server and most emulators need it). */
+  forcePathStyle?: boolean;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const MAX_MAX_ATTEMPTS = 10;
+
+const ENV_SUFFIX: Record<AwsService, string> = {
+  ACM_PCA: 'ACM_PCA',
+  S3: 'S3',
+  SECRETS_MANAGER: 'SECRETS_MANAGER',
+};
+
+function checkEndpoint(url: string, source: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (e) {
+    throw new CertkitError('USAGE', `${source} '${url}' is not a URL`, { cause: e });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new CertkitError('USAGE', `${source} '${url}' must be an http:// or https:// URL`);
+  }
+  return url;
+}
+
+/**
+ * The endpoint URL for `service`, or undefined for the SDK's own (the real AWS endpoint).
+ * Pure: reads only `opts`.
+ */
+export function endpointFor(service: AwsService, opts: AwsOptions = {}): string | undefined {
+  if (opts.endpointUrl !== undefined && opts.endpointUrl !== '') {
+    return checkEndpoint(opts.endpointUrl, '--endpoint-url');
+  }
+  const env = opts.env ?? process.env;
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return undefined;
+  const specificName = `AWS_ENDPOINT_URL_${ENV_SUFFIX[service]}`;
+  const specific = env[specificName];
+  if (specific !== undefined && specific !== '') return checkEndpoint(specific, specificName);
+  const general = env.AWS_ENDPOINT_URL;
+  if (general !== undefined && general !== '') return checkEndpoint(general, 'AWS_ENDPOINT_URL');
+  return undefined;
+}
+
+const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** The region from the flag, the environment or the profile; a USAGE error when none is set. */
+export async function resolveRegion(opts: AwsOptions = {}): Promise<string> {
+  const env = opts.env ?? process.env;
+  const check = (r: string, source: string): string => {
+    if (!REGION.test(r)) throw new CertkitError('USAGE', `${source} '${r}' is not an AWS region name`);
+    return r;
+  };
+  if (opts.region !== undefined && opts.region !== '') return check(opts.region, '--region');
+  if (env.AWS_REGION) return check(env.AWS_REGION, 'AWS_REGION');
+  if (env.AWS_DEFAULT_REGION) return check(env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION');
+  const profile = opts.profile ?? env.AWS_PROFILE ?? 'default';
+  try {
+    const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
+    const files = await loadSharedConfigFiles({ ignoreCache: true });
+    const r = files.configFile[profile]?.region;
+    if (r !== undefined && r !== '') return check(r, `region of profile '${profile}'`);
+  } catch (e) {
+    if (e instanceof CertkitError) throw e;
+    // No readable config file: fall through to the error below.
+  }
+  throw new CertkitError('USAGE', 'no AWS region is set', {
+    hint: 'pass --region, set AWS_REGION, or set region in the profile in ~/.aws/config',
+  });
+}
+
+/** Resolves the client settings for one service. Reads the shared config file only if needed. */
+export async function clientConfig(service: AwsService, opts: AwsOptions = {}): Promise<ServiceClientConfig> {
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > MAX_MAX_ATTEMPTS) {
+    throw new CertkitError('USAGE', `max attempts must be an integer from 1 to ${MAX_MAX_ATTEMPTS}, not ${maxAttempts}`);
+  }
+  const region = await resolveRegion(opts);
+  const endpoint = endpointFor(service, opts);
+  const config: ServiceClientConfig = { region, maxAttempts, retryMode: 'adaptive' };
+  if (endpoint !== undefined) config.endpoint = endpoint;
+  if (service === 'S3' && endpoint !== undefined) config.forcePathStyle = true;
+  if (opts.credentials !== undefined) {
+    config.credentials = opts.credentials;
+  } else if (opts.profile !== undefined && opts.profile !== '') {
+    const { fromIni } = await import('@aws-sdk/credential-provider-ini');
+    config.credentials = fromIni({ profile: opts.profile });
+  }
+  return config;
+}
+
+/**
+ * Recent `@aws-sdk/client-s3` / `client-secrets-manager` print a "NodeVersionSupportWarning"
+ * through `process.emitWarning` when a client is constructed on Node < 22. The SDK skips it
+ * when AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true, read only in the constructor:
+ * set it for the construction and put the environment back afterwards (a user's own value wins).
+ */
+function quietly<T>(construct: () => T): T {
+  const name = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+  const before = process.env[name];
+  if (before !== undefined) return construct();
+  process.env[name] = 'true';
+  try {
+    return construct();
+  } finally {
+    delete process.env[name];
+  }
+}
+
+/** An ACM PCA client (the SDK is imported on first call). */
+export async function createAcmPcaClient(opts: AwsOptions = {}): Promise<ACMPCAClient> {
+  const config = await clientConfig('ACM_PCA', opts);
+  const { ACMPCAClient } = await import('@aws-sdk/client-acm-pca');
+  return quietly(() => new ACMPCAClient(config));
+}
+
+/** An S3 client, path-style when an endpoint is set. */
+export async function createS3Client(opts: AwsOptions = {}): Promise<S3Client> {
+  const config = await clientConfig('S3', opts);
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  return quietly(() => new S3Client(config));
+}
+
+/** A Secrets Manager client. */
+export async function createSecretsManagerClient(opts: AwsOptions = {}): Promise<SecretsManagerClient> {
+  const config = await clientConfig('SECRETS_MANAGER', opts);
+  const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  return quietly(() => new SecretsManagerClient(config));
+}
+
+/** Error names (the service's error code) that mean the credentials are missing or stale. */
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'TokenRefreshRequired',
+]);
+
+/** Collapses whitespace (moto answers some errors with an HTML page) and caps the length. */
+function oneLine(s: string, max = 300): string {
+  const flat = s.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * Turns anything an SDK call threw into a CertkitError 'AWS' (exit 5):
+ * "`action` failed: <ErrorName>: <message> (request id <id>)", with the original as `cause`.
+ * A CertkitError passes through unchanged.
+ */
+export function awsError(e: unknown, action: string, options: { file?: string } = {}): CertkitError {
+  if (e instanceof CertkitError) return e;
+  const err = (typeof e === 'object' && e !== null ? e : {}) as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    $metadata?: { requestId?: unknown; extendedRequestId?: unknown; httpStatusCode?: unknown };
+    $response?: { statusCode?: unknown };
+  };
+  const errName = typeof err.name === 'string' && err.name !== '' && err.name !== 'Error' ? err.name : undefined;
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  let name = errName ?? code ?? 'Error';
+  const status = err.$metadata?.httpStatusCode ?? err.$response?.statusCode;
+  const rawMessage = typeof err.message === 'string' ? err.message : String(e);
+  let message = oneLine(rawMessage);
+  if (name === 'SyntaxError' && err.$response !== undefined) {
+    // The SDK could not parse the answer (moto sends some errors as an HTML page).
+    name = 'UnreadableResponse';
+    message = `the service's answer was not AWS's format (HTTP ${typeof status === 'number' ? status : '?'})`;
+  }
+  if (message === '' || message === 'UnknownError') {
+    message = typeof status === 'number' ? `HTTP ${status}` : 'no message';
+  }
+  if (code !== undefined && code !== name) message = `${message} [${code}]`;
+  const requestId = err.$metadata?.requestId;
+  const rid = typeof requestId === 'string' && requestId !== '' ? ` (request id ${requestId})` : '';
+  let hint: string | undefined;
+  if (CREDENTIAL_ERRORS.has(name)) {
+    hint = 'AWS credentials are missing or expired: refresh them (aws sso login, new session token) or pass --profile';
+  } else if (name === 'AccessDeniedException' || name === 'AccessDenied') {
+    hint = 'the credentials in use lack the permission this step needs';
+  }
+  const opts: { cause: unknown; hint?: string; file?: string } = { cause: e };
+  if (hint !== undefined) opts.hint = hint;
+  if (options.file !== undefined) opts.file = options.file;
+  return new CertkitError('AWS', `${action} failed: ${name}: ${message}${rid}`, opts);
+}
+
+/** Runs one SDK call, mapping whatever it throws with {@link awsError}. */
+export async function callAws<T>(action: string, fn: () => Promise<T>, options: { file?: string } = {}): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw awsError(e, action, options);
+  }
+}
