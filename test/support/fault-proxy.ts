@@ -135,7 +135,8 @@ function send(res: ServerResponse, status: number, headers: IncomingHttpHeaders,
 
 function flipOneByte(b: Buffer): Buffer {
   const out = Buffer.from(b);
-  if (out.length > 0) out[Math.floor(out.length / 2)] ^= 0x01;
+  const i = Math.floor(out.length / 2);
+  if (out.length > 0) out[i] = out[i]! ^ 0x01;
   return out;
 }
 
