@@ -15,7 +15,7 @@
  * it framed, before anything else looks at the entries' contents.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { CertkitError, invalid, isCertkitError, unsupported, withContext } from '../errors.js';
+import { CertkitError, invalid, isCertkitError, unsupported } from '../errors.js';
 import { JavaDataReader, JavaDataWriter } from './java-data.js';
 import { javaPasswordBytes } from './jks-key-protector.js';
 
@@ -33,6 +33,49 @@ export const JAVA_KEYSTORE_LIMITS = {
 const DIGEST_LEN = 20;
 /** The smallest possible entry: tag 4 + alias length 2 + date 8 + 4 more bytes of any entry kind. */
 const MIN_ENTRY = 18;
+
+const framed = new WeakSet<object>();
+
+/**
+ * Error context for one entry: "entry 3 'client'" for the entry, and
+ * "entry 3 'client' → certificate 2" for its parts.
+ */
+export class EntryContext {
+  #label: string;
+  readonly #index: number;
+
+  constructor(index: number, alias?: string) {
+    this.#index = index;
+    this.#label = alias === undefined ? `entry ${index + 1}` : `entry ${index + 1} '${alias}'`;
+  }
+
+  /** Names the entry by its alias once it is known. */
+  setAlias(alias: string): void {
+    this.#label = `entry ${this.#index + 1} '${alias}'`;
+  }
+
+  /** Runs `fn` for a part of the entry ("certificate 2"), adding "entry N 'alias' → part" to its errors. */
+  part<T>(sub: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (!isCertkitError(e)) throw e;
+      const x = e.withContext(`${this.#label} → ${sub}`);
+      framed.add(x);
+      throw x;
+    }
+  }
+
+  /** Runs `fn` for the whole entry, adding "entry N 'alias'" to its errors (once). */
+  run<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (isCertkitError(e) && !framed.has(e)) throw e.withContext(this.#label);
+      throw e;
+    }
+  }
+}
 
 export interface RawPrivateKeyEntry {
   readonly tag: 1;
@@ -117,11 +160,11 @@ export function readJavaKeyStoreFrame<S = never>(bytes: Uint8Array, opts: FrameR
   const entries: RawEntry<S>[] = [];
   const seen = new Map<string, number>();
   for (let i = 0; i < count; i++) {
-    let label = `entry ${i + 1}`;
-    try {
+    const ctx = new EntryContext(i);
+    ctx.run(() => {
       const tag = r.i32('tag');
       const alias = r.utf('alias');
-      label = `entry ${i + 1} '${alias}'`;
+      ctx.setAlias(alias);
       const folded = alias.toLowerCase();
       const prior = seen.get(folded);
       if (prior !== undefined) {
@@ -137,10 +180,10 @@ export function readJavaKeyStoreFrame<S = never>(bytes: Uint8Array, opts: FrameR
           throw new CertkitError('LIMIT_EXCEEDED', `chain of ${n} certificates is more than the ${JAVA_KEYSTORE_LIMITS.maxChain} certkit reads`);
         }
         const chain: Buffer[] = [];
-        for (let c = 0; c < n; c++) chain.push(withContext(`certificate ${c + 1}`, () => readCert(r, version)));
+        for (let c = 0; c < n; c++) chain.push(ctx.part(`certificate ${c + 1}`, () => readCert(r, version)));
         entries.push({ tag: 1, alias, created, protectedKey, chain });
       } else if (tag === 2) {
-        const cert = withContext('certificate', () => readCert(r, version));
+        const cert = ctx.part('certificate', () => readCert(r, version));
         entries.push({ tag: 2, alias, created, cert });
       } else if (tag === 3 && opts.readSecret !== undefined) {
         const sealed = opts.readSecret(r);
@@ -150,10 +193,7 @@ export function readJavaKeyStoreFrame<S = never>(bytes: Uint8Array, opts: FrameR
       } else {
         throw invalid(`unknown entry tag ${tag}`);
       }
-    } catch (e) {
-      if (isCertkitError(e)) throw e.withContext(label);
-      throw e;
-    }
+    });
   }
   const digestAt = r.position;
   const stored = r.bytes(DIGEST_LEN, 'integrity digest');

@@ -9,9 +9,9 @@
  * secret key never needs its password, as with keytool).
  */
 import { checkDer } from '../asn1.js';
-import { CertkitError, invalid, isCertkitError, unsupported, withContext } from '../errors.js';
+import { invalid, isCertkitError, unsupported, withContext } from '../errors.js';
 import { JavaDataReader } from './java-data.js';
-import { JCEKS_MAGIC, readJavaKeyStoreFrame } from './java-keystore-format.js';
+import { EntryContext, JCEKS_MAGIC, readJavaKeyStoreFrame } from './java-keystore-format.js';
 import { readSerializedObject, type JavaValue } from './java-serialization.js';
 import {
   JCEKS_KEY_PROTECTOR_OID,
@@ -87,9 +87,10 @@ export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStor
   });
   const keyPassword = opts.keyPassword ?? opts.storePassword;
   const entries = frame.entries.map((raw, i): KeyStoreEntry => {
-    try {
+    const ctx = new EntryContext(i, raw.alias);
+    return ctx.run((): KeyStoreEntry => {
       if (raw.tag === 2) {
-        withContext('certificate', () => checkDer(raw.cert, 'certificate'));
+        ctx.part('certificate', () => checkDer(raw.cert, 'X.509 DER'));
         return { kind: 'trusted-cert', alias: raw.alias, cert: raw.cert, created: raw.created };
       }
       if (raw.tag === 3) {
@@ -98,17 +99,14 @@ export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStor
           ? { kind: 'secret-key', alias: raw.alias, created: raw.created }
           : { kind: 'secret-key', alias: raw.alias, algorithm, created: raw.created };
       }
-      raw.chain.forEach((c, n) => withContext(`certificate ${n + 1}`, () => checkDer(c, 'certificate')));
+      raw.chain.forEach((c, n) => ctx.part(`certificate ${n + 1}`, () => checkDer(c, 'X.509 DER')));
       if (opts.keys === false) {
         parseEncryptedPrivateKeyInfo(raw.protectedKey);
         return { kind: 'private-key', alias: raw.alias, chain: raw.chain, created: raw.created };
       }
       const key = recoverKey(raw.protectedKey, keyPassword);
       return { kind: 'private-key', alias: raw.alias, key, chain: raw.chain, created: raw.created };
-    } catch (e) {
-      if (e instanceof CertkitError) throw e.withContext(`entry ${i + 1} '${raw.alias}'`);
-      throw e;
-    }
+    });
   });
   return { type: 'jceks', entries };
 }

@@ -10,8 +10,9 @@
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { checkDer } from '../asn1.js';
-import { CertkitError, invalid, isCertkitError, unsupported, withContext } from '../errors.js';
+import { CertkitError, invalid, unsupported } from '../errors.js';
 import {
+  EntryContext,
   JKS_MAGIC,
   readJavaKeyStoreFrame,
   writeJavaKeyStoreFrame,
@@ -21,15 +22,6 @@ import {
 import { parseEncryptedPrivateKeyInfo, protectJksKey, recoverJksKey } from './jks-key-protector.js';
 import type { KeyStore, KeyStoreEntry, ReadKeyStoreOptions, WriteKeyStoreOptions } from './model.js';
 
-function inEntry<T>(index: number, alias: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (isCertkitError(e)) throw e.withContext(`entry ${index + 1} '${alias}'`);
-    throw e;
-  }
-}
-
 /**
  * Reads a JKS keystore. Verifies the integrity digest with `storePassword`, then recovers each
  * private key with `keyPassword` (default: the store password) unless `keys` is false.
@@ -38,22 +30,23 @@ function inEntry<T>(index: number, alias: string, fn: () => T): T {
 export function readJks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStore {
   const frame = readJavaKeyStoreFrame(bytes, { magic: JKS_MAGIC, format: 'JKS', storePassword: opts.storePassword });
   const keyPassword = opts.keyPassword ?? opts.storePassword;
-  const entries = frame.entries.map((raw, i): KeyStoreEntry =>
-    inEntry(i, raw.alias, (): KeyStoreEntry => {
+  const entries = frame.entries.map((raw, i): KeyStoreEntry => {
+    const ctx = new EntryContext(i, raw.alias);
+    return ctx.run((): KeyStoreEntry => {
       if (raw.tag === 2) {
-        withContext('certificate', () => checkDer(raw.cert, 'certificate'));
+        ctx.part('certificate', () => checkDer(raw.cert, 'X.509 DER'));
         return { kind: 'trusted-cert', alias: raw.alias, cert: raw.cert, created: raw.created };
       }
       if (raw.tag !== 1) throw new CertkitError('INTERNAL', 'JKS frame returned a secret-key entry');
-      raw.chain.forEach((c, n) => withContext(`certificate ${n + 1}`, () => checkDer(c, 'certificate')));
+      raw.chain.forEach((c, n) => ctx.part(`certificate ${n + 1}`, () => checkDer(c, 'X.509 DER')));
       if (opts.keys === false) {
         parseEncryptedPrivateKeyInfo(raw.protectedKey);
         return { kind: 'private-key', alias: raw.alias, chain: raw.chain, created: raw.created };
       }
       const key = recoverJksKey(raw.protectedKey, keyPassword);
       return { kind: 'private-key', alias: raw.alias, key, chain: raw.chain, created: raw.created };
-    }),
-  );
+    });
+  });
   return { type: 'jks', entries };
 }
 
@@ -73,8 +66,9 @@ export function writeJks(entries: readonly KeyStoreEntry[], opts: WriteKeyStoreO
   const now = opts.now ?? (() => new Date());
   const keyPassword = opts.keyPassword ?? opts.storePassword;
   const seen = new Map<string, number>();
-  const raws = entries.map((e, i): RawPrivateKeyEntry | RawTrustedCertEntry =>
-    inEntry(i, e.alias, () => {
+  const raws = entries.map((e, i): RawPrivateKeyEntry | RawTrustedCertEntry => {
+    const ctx = new EntryContext(i, e.alias);
+    return ctx.run((): RawPrivateKeyEntry | RawTrustedCertEntry => {
       const alias = jksAlias(e.alias);
       const prior = seen.get(alias);
       if (prior !== undefined) {
@@ -86,13 +80,13 @@ export function writeJks(entries: readonly KeyStoreEntry[], opts: WriteKeyStoreO
         throw unsupported('a JKS keystore cannot hold secret keys (use PKCS#12)');
       }
       if (e.kind === 'trusted-cert') {
-        withContext('certificate', () => checkDer(e.cert, 'certificate'));
+        ctx.part('certificate', () => checkDer(e.cert, 'X.509 DER'));
         return { tag: 2, alias, created, cert: Buffer.from(e.cert) };
       }
       if (e.key === undefined) throw invalid('private-key entry has no key (was it read with keys: false?)');
       if (e.chain.length === 0) throw invalid('private-key entry has no certificate chain (Java requires one)');
       checkDer(e.key, 'private key (PKCS#8)');
-      e.chain.forEach((c, n) => withContext(`certificate ${n + 1}`, () => checkDer(c, 'certificate')));
+      e.chain.forEach((c, n) => ctx.part(`certificate ${n + 1}`, () => checkDer(c, 'X.509 DER')));
       const salt = random(20);
       return {
         tag: 1,
@@ -101,7 +95,7 @@ export function writeJks(entries: readonly KeyStoreEntry[], opts: WriteKeyStoreO
         protectedKey: protectJksKey(e.key, keyPassword, salt),
         chain: e.chain.map((c) => Buffer.from(c)),
       };
-    }),
-  );
+    });
+  });
   return writeJavaKeyStoreFrame(JKS_MAGIC, raws, opts.storePassword);
 }
