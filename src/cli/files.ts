@@ -3,7 +3,7 @@
  * directory, errors naming the path as the user typed it, every write through the atomic
  * directory sink (0600 for secrets, 0644 for public material, no overwrite without --force).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 
 import { CertkitError } from '../errors.js';
 import { PUBLIC_MODE, SECRET_MODE, writeFileAtomic } from '../sinks/directory.js';
@@ -73,5 +73,27 @@ export function distinctOutputs(paths: ReadonlyArray<readonly [string, string | 
     const prev = seen.get(p);
     if (prev !== undefined) throw new CertkitError('USAGE', `${prev} and ${option} name the same file`, { file: p });
     seen.set(p, option);
+  }
+}
+
+/**
+ * Before writing several outputs: EXISTS (exit 6) naming the first that exists when `force` is
+ * false, so a refused run writes none of them. `-` and undefined are skipped. (Each write still
+ * refuses atomically on its own; this only keeps a run from stopping half-way.)
+ */
+export async function refuseExistingOutputs(ctx: CliContext, paths: ReadonlyArray<string | undefined>, force: boolean): Promise<void> {
+  if (force) return;
+  for (const p of paths) {
+    if (p === undefined || p === '-') continue;
+    let found = false;
+    try {
+      await lstat(ctx.path(p));
+      found = true;
+    } catch {
+      // missing (or not reachable): the write itself reports any real problem
+    }
+    if (found) {
+      throw new CertkitError('EXISTS', 'refusing to overwrite an existing file', { file: p, hint: 'use --force to replace it' });
+    }
   }
 }

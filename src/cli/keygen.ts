@@ -13,7 +13,7 @@ export const keygenCommand = defineCommand({
         default: 'rsa2048',
         describe: 'rsa2048, rsa3072, rsa4096, ec256 or ec384',
       })
-      .option('out', { type: 'string', demandOption: true, describe: "Key file to write ('-' for stdout)" })
+      .option('out', { type: 'string', nargs: 1, demandOption: true, describe: "Key file to write ('-' for stdout)" })
       .option('passout', {
         type: 'string',
         describe: 'Encrypt the key (PBES2, AES-256-CBC) with this password source',
@@ -28,6 +28,6 @@ export const keygenCommand = defineCommand({
     const { privateKey } = await keys.generateKeyPair(spec);
     const pem = passout === undefined ? keys.exportPkcs8Pem(privateKey) : keys.exportEncryptedPkcs8Pem(privateKey, passout);
     await writeOutput(ctx, args.out, pem, { sensitive: true, force: args.force });
-    if (args.out !== '-') ctx.out(`wrote ${args.out} (${keys.describeKey(privateKey)}${passout === undefined ? '' : ', encrypted'})`);
+    if (args.out !== '-') ctx.warn(`certkit: wrote ${args.out} (${keys.describeKey(privateKey)}${passout === undefined ? '' : ', encrypted'})`);
   },
 });

@@ -14,9 +14,13 @@ import { createPasswordSources, resolvePassword } from './passwords.js';
 
 // ── Command registration: import the command file, then add it to COMMANDS (one entry each). ──
 import { keygenCommand } from './keygen.js';
+import { keystoreCommand } from './keystore.js';
+import { truststoreCommand } from './truststore.js';
 
 /** Every top-level command, in the order `certkit --help` lists them. */
 const COMMANDS: readonly CertkitCommand[] = [
+  keystoreCommand,
+  truststoreCommand,
   keygenCommand,
 ];
 

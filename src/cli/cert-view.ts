@@ -1,0 +1,40 @@
+/**
+ * What the keystore commands show of a certificate (keytool's Owner, Issuer, serial, validity,
+ * fingerprints), and a certificate's common name for truststore aliases: thin views over
+ * `parseCertificate`.
+ */
+import { parseCertificate } from '../x509/certificate.js';
+import { dnAttribute, DN_OID } from '../x509/dn.js';
+import type { CertView } from './output.js';
+
+/** Java's curve names, as keytool prints them ("256-bit EC (secp256r1) key"). */
+const JAVA_CURVE: Readonly<Record<string, string>> = { 'P-256': 'secp256r1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
+
+/** The listing's view of one DER certificate. `what` names it in errors. */
+export function certView(der: Buffer, what = 'certificate'): CertView {
+  const c = parseCertificate(der, what);
+  let publicKeyDescription: string | undefined;
+  if (c.keySize !== undefined && c.keyAlgorithm === 'RSA') publicKeyDescription = `${c.keySize}-bit RSA key`;
+  if (c.keySize !== undefined && c.keyAlgorithm === 'EC' && c.curve !== undefined) {
+    publicKeyDescription = `${c.keySize}-bit EC (${JAVA_CURVE[c.curve] ?? c.curve}) key`;
+  }
+  return {
+    subject: c.subjectText,
+    issuer: c.issuerText,
+    serial: c.serial,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    sha1: c.sha1,
+    sha256: c.sha256,
+    keyAlgorithm: c.keyAlgorithm,
+    version: c.version,
+    signatureAlgorithm: c.signatureAlgorithm,
+    ...(publicKeyDescription === undefined ? {} : { publicKeyDescription }),
+  };
+}
+
+/** The subject's common name (first CN), or undefined when it has none. */
+export function commonNameOf(der: Buffer, what = 'certificate'): string | undefined {
+  const cn = dnAttribute(parseCertificate(der, what).subject, DN_OID.CN);
+  return cn === undefined || cn.trim() === '' ? undefined : cn.trim();
+}

@@ -1,0 +1,56 @@
+/** `certkit keystore convert`: JKS ⇄ PKCS#12, JCEKS → either (keytool -importkeystore). */
+import { CertkitError } from '../errors.js';
+import { defineCommand } from './command.js';
+import { about, readInput, writeOutput } from './files.js';
+import { chooseStoreType, PKCS12_PROFILES, WRITABLE_STORE_TYPES } from './store-options.js';
+
+export const keystoreConvertCommand = defineCommand({
+  command: 'convert <in> <out>',
+  describe: 'Convert a keystore: JKS <-> PKCS#12, JCEKS -> either',
+  builder: (y) =>
+    y
+      .positional('in', { type: 'string', demandOption: true, describe: 'Source keystore (type detected by content)' })
+      .positional('out', { type: 'string', demandOption: true, describe: 'Keystore to write' })
+      .option('srcstorepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Source store password source' })
+      .option('deststorepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Destination store password source' })
+      .option('srckeypass', { type: 'string', nargs: 1, describe: 'Source key password source (default: the source store password)' })
+      .option('destkeypass', { type: 'string', nargs: 1, describe: 'Destination key password source (JKS; default: the destination store password)' })
+      .option('deststoretype', {
+        type: 'string',
+        choices: WRITABLE_STORE_TYPES,
+        describe: 'Destination type (default from the name: .jks → jks, .p12/.pfx → pkcs12)',
+      })
+      .option('profile', { type: 'string', nargs: 1, choices: PKCS12_PROFILES, default: 'modern', describe: 'PKCS#12 protection (legacy: 3DES + SHA-1 MAC for Java 8)' })
+      .option('force', { type: 'boolean', default: false, describe: 'Replace an existing output file' })
+      .example('certkit keystore convert kafka.client.keystore.jks keystore.p12 --srcstorepass env:STOREPASS --deststorepass env:STOREPASS', 'JKS to PKCS#12')
+      .example('certkit keystore convert keystore.p12 client.jks --srcstorepass file:p12.pass --deststorepass file:jks.pass --destkeypass env:KEYPASS', 'PKCS#12 to JKS with a separate key password'),
+  run: async (args, ctx) => {
+    const destType = chooseStoreType(args.deststoretype, args.out, '--deststoretype');
+    const srcStorePassword = await ctx.password(args.srcstorepass, '--srcstorepass');
+    const srcKeyPassword = args.srckeypass === undefined ? undefined : await ctx.password(args.srckeypass, '--srckeypass');
+    const destStorePassword = await ctx.password(args.deststorepass, '--deststorepass');
+    const destKeyPassword = args.destkeypass === undefined ? undefined : await ctx.password(args.destkeypass, '--destkeypass');
+    const bytes = await readInput(ctx, args.in);
+    const { readKeyStore, writeKeyStore } = await import('../keystore/keystore.js');
+    const store = await about(args.in, () =>
+      readKeyStore(bytes, { storePassword: srcStorePassword, ...(srcKeyPassword === undefined ? {} : { keyPassword: srcKeyPassword }) }),
+    );
+    const entries = store.entries.filter((e) => {
+      if (e.kind !== 'secret-key') return true;
+      ctx.warn(`certkit: warning: skipped secret key entry '${e.alias}' (certkit does not copy secret keys)`);
+      return false;
+    });
+    if (entries.length === 0) {
+      throw new CertkitError('INVALID_INPUT', 'no private key or certificate entries to convert', { file: args.in });
+    }
+    const out = await about(args.out, () =>
+      writeKeyStore(entries, destType, {
+        storePassword: destStorePassword,
+        ...(destKeyPassword === undefined ? {} : { keyPassword: destKeyPassword }),
+        profile: args.profile as 'modern' | 'legacy',
+      }),
+    );
+    await writeOutput(ctx, args.out, out, { sensitive: true, force: args.force });
+    ctx.warn(`certkit: wrote ${args.out} (${destType === 'jks' ? 'JKS' : 'PKCS12'}, ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} from ${store.type === 'pkcs12' ? 'PKCS12' : store.type.toUpperCase()})`);
+  },
+});

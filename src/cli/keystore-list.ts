@@ -1,0 +1,36 @@
+/** `certkit keystore list`: the entries of a JKS, PKCS#12 or JCEKS store, like `keytool -list -v`. */
+import { defineCommand } from './command.js';
+import { about, readInput } from './files.js';
+import type { EntryView } from './output.js';
+
+export const keystoreListCommand = defineCommand({
+  command: 'list <file>',
+  describe: 'List the entries of a keystore (JKS, PKCS#12 or JCEKS, detected by content)',
+  builder: (y) =>
+    y
+      .positional('file', { type: 'string', demandOption: true, describe: 'Keystore file' })
+      .option('storepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Store password source' })
+      .option('keypass', { type: 'string', nargs: 1, describe: 'Key password source (not needed to list)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of text' })
+      .example('certkit keystore list kafka.client.keystore.jks --storepass env:STOREPASS', 'as keytool -list -v')
+      .example('certkit keystore list keystore.p12 --storepass file:storepass.txt --json', 'JSON for scripts'),
+  run: async (args, ctx) => {
+    const storePassword = await ctx.password(args.storepass, '--storepass');
+    if (args.keypass !== undefined) await ctx.password(args.keypass, '--keypass'); // accepted, unused: listing decrypts no key
+    const bytes = await readInput(ctx, args.file);
+    const { readKeyStore } = await import('../keystore/keystore.js');
+    const { certView } = await import('./cert-view.js');
+    const store = await about(args.file, () => readKeyStore(bytes, { storePassword, keys: false }));
+    const entries = await about(args.file, () =>
+      store.entries.map((e): EntryView => {
+        if (e.kind === 'secret-key') {
+          return { alias: e.alias, kind: e.kind, created: e.created, keyAlgorithm: e.algorithm ?? null, chain: [] };
+        }
+        const chain = (e.kind === 'private-key' ? e.chain : [e.cert]).map((der, i) => certView(der, `entry '${e.alias}' → certificate ${i + 1}`));
+        return { alias: e.alias, kind: e.kind, created: e.created, keyAlgorithm: chain[0]?.keyAlgorithm ?? null, chain };
+      }),
+    );
+    const { formatListing, listingJson } = await import('./output.js');
+    ctx.io.stdout.write(args.json ? listingJson(store.type, entries) + '\n' : formatListing(store.type, entries));
+  },
+});

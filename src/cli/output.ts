@@ -1,0 +1,121 @@
+/**
+ * Text output in the shapes people know from keytool (`keytool -list -v`), and the JSON shape of
+ * `keystore list --json` (DESIGN.md). Pure: values in, strings out.
+ */
+
+/** What the listing shows of one certificate. */
+export interface CertView {
+  /** Subject DN as keytool prints it ("CN=glue-client, O=Example"). */
+  readonly subject: string;
+  readonly issuer: string;
+  /** Serial number as keytool prints it: lower-case hex, no leading zeros. */
+  readonly serial: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** Upper-case colon-separated hex, as keytool prints fingerprints. */
+  readonly sha1: string;
+  readonly sha256: string;
+  /** Java's name for the signature algorithm ("SHA256withRSA"), when known. */
+  readonly signatureAlgorithm?: string;
+  /** "RSA", "EC". */
+  readonly keyAlgorithm?: string;
+  /** keytool's "Subject Public Key Algorithm" text ("2048-bit RSA key"), when known. */
+  readonly publicKeyDescription?: string;
+  /** X.509 version (1 to 3). */
+  readonly version?: number;
+}
+
+/** One entry of a listing. */
+export interface EntryView {
+  readonly alias: string;
+  readonly kind: 'private-key' | 'trusted-cert' | 'secret-key';
+  readonly created?: Date;
+  readonly keyAlgorithm: string | null;
+  readonly chain: readonly CertView[];
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Java's `Date.toString()` in UTC: "Mon Nov 23 10:41:25 UTC 2026" (keytool's "Valid from"). */
+export function javaDateString(d: Date): string {
+  return (
+    `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${pad2(d.getUTCDate())} ` +
+    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`
+  );
+}
+
+/** keytool's medium date ("Nov 3, 2026"), used for "Creation date". */
+export function javaMediumDate(d: Date): string {
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
+}
+
+const ENTRY_TYPE: Record<EntryView['kind'], string> = {
+  'private-key': 'PrivateKeyEntry',
+  'trusted-cert': 'trustedCertEntry',
+  'secret-key': 'SecretKeyEntry',
+};
+
+const STORE_TYPE: Record<string, string> = { jks: 'JKS', pkcs12: 'PKCS12', jceks: 'JCEKS' };
+
+function certLines(c: CertView): string[] {
+  const lines = [
+    `Owner: ${c.subject}`,
+    `Issuer: ${c.issuer}`,
+    `Serial number: ${c.serial}`,
+    `Valid from: ${javaDateString(c.notBefore)} until: ${javaDateString(c.notAfter)}`,
+    'Certificate fingerprints:',
+    `\t SHA1: ${c.sha1}`,
+    `\t SHA256: ${c.sha256}`,
+  ];
+  if (c.signatureAlgorithm !== undefined) lines.push(`Signature algorithm name: ${c.signatureAlgorithm}`);
+  if (c.publicKeyDescription !== undefined) lines.push(`Subject Public Key Algorithm: ${c.publicKeyDescription}`);
+  if (c.version !== undefined) lines.push(`Version: ${c.version}`);
+  return lines;
+}
+
+/** The listing as `keytool -list -v` prints it (without the extensions dump). */
+export function formatListing(type: string, entries: readonly EntryView[]): string {
+  const out: string[] = [`Keystore type: ${STORE_TYPE[type] ?? type.toUpperCase()}`, ''];
+  out.push(`Your keystore contains ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`, '');
+  for (const e of entries) {
+    out.push(`Alias name: ${e.alias}`);
+    if (e.created !== undefined) out.push(`Creation date: ${javaMediumDate(e.created)}`);
+    out.push(`Entry type: ${ENTRY_TYPE[e.kind]}`);
+    if (e.kind === 'private-key') {
+      out.push(`Certificate chain length: ${e.chain.length}`);
+      e.chain.forEach((c, i) => {
+        out.push(`Certificate[${i + 1}]:`, ...certLines(c));
+        if (i < e.chain.length - 1) out.push('');
+      });
+    } else if (e.kind === 'trusted-cert') {
+      for (const c of e.chain) out.push('', ...certLines(c));
+    } else if (e.keyAlgorithm !== null) {
+      out.push(`Key algorithm: ${e.keyAlgorithm}`);
+    }
+    out.push('', '', '*******************************************', '*******************************************', '', '');
+  }
+  return out.join('\n').replace(/\n+$/, '\n');
+}
+
+/** `keystore list --json`: exactly DESIGN.md's shape. */
+export function listingJson(type: string, entries: readonly EntryView[]): string {
+  const doc = {
+    type,
+    entries: entries.map((e) => ({
+      alias: e.alias,
+      kind: e.kind,
+      keyAlgorithm: e.keyAlgorithm,
+      chain: e.chain.map((c) => ({
+        subject: c.subject,
+        issuer: c.issuer,
+        serial: c.serial,
+        notBefore: c.notBefore.toISOString(),
+        notAfter: c.notAfter.toISOString(),
+        sha256: c.sha256,
+      })),
+    })),
+  };
+  return JSON.stringify(doc, null, 2);
+}

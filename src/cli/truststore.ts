@@ -1,0 +1,9 @@
+/** `certkit truststore <command>`: truststores of CA certificates. */
+import { defineGroup } from './command.js';
+import { truststoreCreateCommand } from './truststore-create.js';
+
+export const truststoreCommand = defineGroup({
+  command: 'truststore <command>',
+  describe: 'Create truststores of CA certificates',
+  subcommands: [truststoreCreateCommand],
+});

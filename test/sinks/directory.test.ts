@@ -1,0 +1,177 @@
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { CertkitError } from '../../src/errors.js';
+import { checkArtifacts, DirectorySink, writeArtifacts, writeFileAtomic } from '../../src/sinks/directory.js';
+import { tempDir } from '../support/tmp.js';
+
+const root = tempDir('certkit-sink-');
+let n = 0;
+const fresh = () => {
+  const d = join(root, `case-${++n}`);
+  mkdirSync(d);
+  return d;
+};
+const mode = (p: string) => statSync(p).mode & 0o777;
+
+async function failure(p: Promise<unknown>): Promise<CertkitError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof CertkitError) return e;
+    throw e;
+  }
+  throw new Error('expected a CertkitError');
+}
+
+// Modes must come from the code, not from the umask: run everything under umask 000.
+let savedUmask = 0;
+beforeAll(() => {
+  savedUmask = process.umask(0);
+});
+afterAll(() => {
+  process.umask(savedUmask);
+});
+
+describe('writeFileAtomic', () => {
+  it('writes the bytes with mode 0600 by default, and 0644 when asked, under umask 000', async () => {
+    const d = fresh();
+    await writeFileAtomic(join(d, 'key.pem'), Buffer.from('secret\n'));
+    await writeFileAtomic(join(d, 'cert.pem'), Buffer.from('public\n'), { mode: 0o644 });
+    expect(readFileSync(join(d, 'key.pem'), 'utf8')).toBe('secret\n');
+    expect(mode(join(d, 'key.pem'))).toBe(0o600);
+    expect(readFileSync(join(d, 'cert.pem'), 'utf8')).toBe('public\n');
+    expect(mode(join(d, 'cert.pem'))).toBe(0o644);
+    expect(readdirSync(d).sort()).toEqual(['cert.pem', 'key.pem']);
+  });
+
+  it('refuses to replace an existing file without force: EXISTS naming the path, file untouched, no temp left', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'out.jks'), 'original');
+    const e = await failure(writeFileAtomic('out.jks', Buffer.from('new'), { cwd: d }));
+    expect(e.code).toBe('EXISTS');
+    expect(e.file).toBe('out.jks');
+    expect(e.hint).toBe('use --force to replace it');
+    expect(e.message).toBe('refusing to overwrite an existing file');
+    expect(readFileSync(join(d, 'out.jks'), 'utf8')).toBe('original');
+    expect(readdirSync(d)).toEqual(['out.jks']);
+  });
+
+  it('replaces with force, and the new file gets the requested mode', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'out.p12'), 'original', { mode: 0o644 });
+    await writeFileAtomic(join(d, 'out.p12'), Buffer.from('replaced'), { force: true });
+    expect(readFileSync(join(d, 'out.p12'), 'utf8')).toBe('replaced');
+    expect(mode(join(d, 'out.p12'))).toBe(0o600);
+    expect(readdirSync(d)).toEqual(['out.p12']);
+  });
+
+  it('reports a missing directory as WRITE_FAILED naming the path as given', async () => {
+    const d = fresh();
+    const e = await failure(writeFileAtomic('nope/key.pem', Buffer.from('x'), { cwd: d }));
+    expect(e.code).toBe('WRITE_FAILED');
+    expect(e.file).toBe('nope/key.pem');
+    expect(e.message).toBe('cannot write: the directory does not exist');
+    expect(readdirSync(d)).toEqual([]);
+  });
+
+  it('reports a path under a regular file as WRITE_FAILED (ENOTDIR)', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'plain'), 'x');
+    const e = await failure(writeFileAtomic(join(d, 'plain', 'key.pem'), Buffer.from('x')));
+    expect(e.code).toBe('WRITE_FAILED');
+    expect(e.message).toBe('cannot write: a component of the path is not a directory');
+  });
+
+  it('removes its temporary file when publishing fails (a directory in the way, with force)', async () => {
+    const d = fresh();
+    mkdirSync(join(d, 'target'));
+    writeFileSync(join(d, 'target', 'inside'), 'x');
+    const e = await failure(writeFileAtomic(join(d, 'target'), Buffer.from('x'), { force: true }));
+    expect(e.code).toBe('WRITE_FAILED');
+    expect(readdirSync(d)).toEqual(['target']);
+    expect(readdirSync(join(d, 'target'))).toEqual(['inside']);
+  });
+
+  it('says a directory is in the way without force too (not EXISTS: --force would not help)', async () => {
+    const d = fresh();
+    mkdirSync(join(d, 'target'));
+    const e = await failure(writeFileAtomic(join(d, 'target'), Buffer.from('x')));
+    expect(e.code).toBe('WRITE_FAILED');
+    expect(e.message).toBe('cannot write: is a directory');
+  });
+
+  it.skipIf(process.getuid?.() === 0)('reports a read-only directory as WRITE_FAILED and leaves no temp file', async () => {
+    const d = fresh();
+    chmodSync(d, 0o500);
+    try {
+      const e = await failure(writeFileAtomic(join(d, 'key.pem'), Buffer.from('x')));
+      expect(e.code).toBe('WRITE_FAILED');
+      expect(e.message).toBe('cannot write: permission denied');
+      expect(readdirSync(d)).toEqual([]);
+    } finally {
+      chmodSync(d, 0o700);
+    }
+  });
+});
+
+describe('writeArtifacts', () => {
+  const artifacts = [
+    { name: 'kafka.client.keystore.jks', data: Buffer.from('jks'), sensitive: true },
+    { name: 'client_cert.pem', data: Buffer.from('cert'), sensitive: false },
+    { name: 'private_key.pem', data: Buffer.from('key'), sensitive: true },
+  ];
+
+  it('creates the directory 0700 and writes each artifact with its mode, returning the paths', async () => {
+    const d = join(fresh(), 'certs');
+    const written = await writeArtifacts(d, artifacts);
+    expect(written).toEqual(artifacts.map((a) => join(d, a.name)));
+    expect(mode(d)).toBe(0o700);
+    expect(mode(join(d, 'kafka.client.keystore.jks'))).toBe(0o600);
+    expect(mode(join(d, 'client_cert.pem'))).toBe(0o644);
+    expect(mode(join(d, 'private_key.pem'))).toBe(0o600);
+    expect(readFileSync(join(d, 'private_key.pem'), 'utf8')).toBe('key');
+    expect(readdirSync(d).sort()).toEqual(['client_cert.pem', 'kafka.client.keystore.jks', 'private_key.pem']);
+  });
+
+  it('writes nothing when any target exists without force, naming it', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'private_key.pem'), 'old key');
+    const e = await failure(writeArtifacts('.', artifacts, { cwd: d }));
+    expect(e.code).toBe('EXISTS');
+    expect(e.file).toBe('private_key.pem');
+    expect(readdirSync(d)).toEqual(['private_key.pem']);
+    expect(readFileSync(join(d, 'private_key.pem'), 'utf8')).toBe('old key');
+  });
+
+  it('replaces every target with force', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'private_key.pem'), 'old key');
+    await writeArtifacts(d, artifacts, { force: true });
+    expect(readFileSync(join(d, 'private_key.pem'), 'utf8')).toBe('key');
+    expect(mode(join(d, 'private_key.pem'))).toBe(0o600);
+  });
+
+  it('rejects artifact names that are not plain file names', async () => {
+    const d = fresh();
+    const e = await failure(writeArtifacts(d, [{ name: '../escape', data: Buffer.from('x'), sensitive: true }]));
+    expect(e.code).toBe('INTERNAL');
+    expect(readdirSync(d)).toEqual([]);
+  });
+
+  it('checkArtifacts and DirectorySink.check fail on an existing target without writing; a file as the directory is WRITE_FAILED', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'client_cert.pem'), 'old');
+    expect((await failure(checkArtifacts(d, artifacts))).code).toBe('EXISTS');
+    const sink = new DirectorySink(d);
+    expect(sink.description).toBe(d);
+    expect((await failure(sink.check(artifacts))).file).toBe(join(d, 'client_cert.pem'));
+    await new DirectorySink(d, { force: true }).check(artifacts);
+    expect(readdirSync(d)).toEqual(['client_cert.pem']);
+    writeFileSync(join(d, 'file'), 'x');
+    const e = await failure(writeArtifacts(join(d, 'file'), artifacts));
+    expect(e.code).toBe('WRITE_FAILED');
+    expect(e.message).toBe('cannot write: a component of the path is not a directory');
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * Running the CLI from tests, two ways with one result shape:
+ * - `runCli`: in process, through `main(argv, io)` with injected streams, environment and cwd
+ *   (fast; the default for most tests);
+ * - `runBin`: as a real child process of `bin/certkit` (needs `npm run build`, which `npm test`
+ *   does first), for what only a process shows: exit codes, umask, real stdin.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import { main } from '../../src/cli/main.js';
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Environment the command sees (in process: exactly this; child: added to PATH/HOME). */
+  env?: Record<string, string>;
+  /** Standard input text. */
+  stdin?: string;
+  /** Working directory. */
+  cwd?: string;
+}
+
+/** Repository root. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/certkit', import.meta.url));
+
+function collector() {
+  const chunks: string[] = [];
+  return { write: (s: string) => chunks.push(s), text: () => chunks.join(''), isTTY: false };
+}
+
+/** Runs certkit in process with injected I/O. */
+export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const stdout = collector();
+  const stderr = collector();
+  const status = await main(args, {
+    stdout,
+    stderr,
+    stdin: options.stdin ?? '',
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+  });
+  return { status, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** True when the compiled CLI exists (bin/certkit runs dist/). */
+export function builtCliExists(): boolean {
+  return existsSync(new URL('../../dist/cli/main.js', import.meta.url));
+}
+
+/** Runs `bin/certkit` as a child process. `umask` (octal number) runs it under that umask. */
+export function runBin(args: readonly string[], options: CliOptions & { umask?: number } = {}): CliResult {
+  if (!builtCliExists()) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...options.env };
+  const r =
+    options.umask === undefined
+      ? spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, input: options.stdin ?? '', encoding: 'utf8' })
+      : spawnSync('sh', ['-c', `umask ${options.umask.toString(8).padStart(3, '0')} && exec "$0" "$@"`, process.execPath, BIN, ...args], {
+          cwd: options.cwd ?? ROOT,
+          env,
+          input: options.stdin ?? '',
+          encoding: 'utf8',
+        });
+  if (r.error !== undefined) throw r.error;
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
