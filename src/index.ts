@@ -65,3 +65,10 @@ export { decryptPbe, encryptPbe, parsePbeAlgorithm, checkIterations, MAX_PBE_ITE
 export type { PbeEncryptSpec, PbeEncrypted, PbeParams, Pbkdf2Prf, Pbes2Cipher } from './keystore/pbe.js';
 export { pkcs12Kdf, bmpPassword } from './keystore/pkcs12-kdf.js';
 export type { Pkcs12KdfHash, Pkcs12KdfId } from './keystore/pkcs12-kdf.js';
+// Distinguished names, subject alternative names, certificates (src/x509/)
+export { parseDname, formatDname, encodeName, decodeName, attributeName, dnAttribute, DN_OID, DN_LIMITS, STRING_TAG } from './x509/dn.js';
+export type { Ava, Rdn, DistinguishedName } from './x509/dn.js';
+export { parseSubjectAltNames, formatSubjectAltName, encodeGeneralNames, decodeGeneralNames } from './x509/general-name.js';
+export type { SubjectAltName } from './x509/general-name.js';
+export { parseCertificate, fingerprint, isValidAt, EKU_OIDS, KEY_USAGE_BITS, SIGNATURE_OID_NAMES } from './x509/certificate.js';
+export type { CertificateInfo, KeyUsage } from './x509/certificate.js';
