@@ -45,6 +45,12 @@ export interface ServiceClientConfig {
   retryMode: 'adaptive';
   /** S3 only: bucket in the path (moto_server and most emulators need it). */
   forcePathStyle?: boolean;
+  /**
+   * S3 only: 'WHEN_REQUIRED' so the SDK does not validate GetObject checksums itself: the S3
+   * sink reads every object back and compares all its bytes, which is stronger, and reports a
+   * mismatch as INTEGRITY naming the object rather than as an anonymous SDK error.
+   */
+  responseChecksumValidation?: 'WHEN_REQUIRED';
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -125,6 +131,7 @@ export async function clientConfig(service: AwsService, opts: AwsOptions = {}): 
   const config: ServiceClientConfig = { region, maxAttempts, retryMode: 'adaptive' };
   if (endpoint !== undefined) config.endpoint = endpoint;
   if (service === 'S3' && endpoint !== undefined) config.forcePathStyle = true;
+  if (service === 'S3') config.responseChecksumValidation = 'WHEN_REQUIRED';
   if (opts.credentials !== undefined) {
     config.credentials = opts.credentials;
   } else if (opts.profile !== undefined && opts.profile !== '') {

@@ -1,0 +1,131 @@
+/**
+ * Uploads artifacts to S3 for AWS Glue: every PutObject asks for server-side encryption
+ * (SSE-KMS when a key is named, else SSE-S3) and carries the SHA-256 of the body, which S3
+ * checks; then every object is read back and compared with what was sent, so a body corrupted
+ * anywhere on the way is caught. Objects are not replaced unless `force` (If-None-Match: *).
+ */
+import { createHash } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { awsError, callAws, createS3Client, type AwsOptions } from '../aws/config.js';
+import { CertkitError } from '../errors.js';
+import type { Artifact } from './directory.js';
+import { checkS3Key, formatS3Uri, parseS3Uri } from './s3-uri.js';
+
+export type S3ServerSideEncryption = 'AES256' | 'aws:kms';
+
+export interface UploadArtifactsOptions {
+  /** `s3://bucket/prefix/`; each artifact goes to prefix + its name. */
+  readonly uri: string;
+  readonly artifacts: readonly Pick<Artifact, 'name' | 'data' | 'sensitive' | 'contentType'>[];
+  /** Default 'AES256'; a `kmsKeyId` always means 'aws:kms'. */
+  readonly sse?: S3ServerSideEncryption;
+  readonly kmsKeyId?: string;
+  /** Replace objects that already exist. Default false: an existing object is an EXISTS error. */
+  readonly force?: boolean;
+  readonly clientConfig?: AwsOptions;
+  /** An already built client (shared with other steps); otherwise one is made and released. */
+  readonly client?: S3Client;
+}
+
+/** Largest artifact uploaded in one PutObject (keystores and PEM files are a few KB). */
+export const MAX_S3_ARTIFACT_BYTES = 16 * 1024 * 1024;
+
+const sha256b64 = (data: Uint8Array) => createHash('sha256').update(data).digest('base64');
+
+/**
+ * Uploads each artifact (in order) and verifies it; resolves with the `s3://` URI of each.
+ * Errors: USAGE (bad URI or key), EXISTS (exit 6), INTEGRITY (read back differs, exit 4),
+ * AWS (exit 5, with the error name and request id).
+ */
+export async function uploadArtifacts(options: UploadArtifactsOptions): Promise<string[]> {
+  const { bucket, prefix } = parseS3Uri(options.uri);
+  const sse: S3ServerSideEncryption = options.kmsKeyId !== undefined ? 'aws:kms' : (options.sse ?? 'AES256');
+  if (sse !== 'AES256' && sse !== 'aws:kms') {
+    throw new CertkitError('USAGE', `--sse '${String(sse)}' is not AES256 or aws:kms`);
+  }
+  const names = new Set<string>();
+  for (const a of options.artifacts) {
+    if (names.has(a.name)) throw new CertkitError('INTERNAL', `two artifacts named '${a.name}'`);
+    names.add(a.name);
+    if (a.name === '' || a.name.includes('/')) throw new CertkitError('INTERNAL', `artifact name '${a.name}' is not a file name`);
+    checkS3Key(prefix + a.name, formatS3Uri(bucket, prefix + a.name));
+    if (a.data.length > MAX_S3_ARTIFACT_BYTES) {
+      throw new CertkitError('LIMIT_EXCEEDED', `${a.name} is larger than ${MAX_S3_ARTIFACT_BYTES} bytes`);
+    }
+  }
+
+  const client = options.client ?? (await createS3Client(options.clientConfig));
+  const s3 = await import('@aws-sdk/client-s3');
+  const uris: string[] = [];
+  try {
+    for (const a of options.artifacts) {
+      const key = prefix + a.name;
+      const uri = formatS3Uri(bucket, key);
+      const checksum = sha256b64(a.data);
+      let put;
+      try {
+        put = await client.send(
+          new s3.PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: a.data,
+            ContentLength: a.data.length,
+            ContentType: a.contentType ?? 'application/octet-stream',
+            ServerSideEncryption: sse,
+            ...(options.kmsKeyId === undefined ? {} : { SSEKMSKeyId: options.kmsKeyId }),
+            ChecksumAlgorithm: 'SHA256',
+            ChecksumSHA256: checksum,
+            ...(options.force === true ? {} : { IfNoneMatch: '*' }),
+          }),
+        );
+      } catch (e) {
+        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const name = (e as { name?: string }).name;
+        if (options.force !== true && (name === 'PreconditionFailed' || status === 412)) {
+          throw new CertkitError('EXISTS', 'the S3 object already exists', {
+            file: uri,
+            hint: 'pass --force to replace it',
+            cause: e,
+          });
+        }
+        throw awsError(e, 'S3 PutObject', { file: uri });
+      }
+      if (put.ChecksumSHA256 !== undefined && put.ChecksumSHA256 !== checksum) {
+        throw new CertkitError('INTEGRITY', 'S3 stored a different SHA-256 than the one sent', { file: uri });
+      }
+      // The checksum S3 recorded, then the bytes themselves, compared with what was sent. The SDK's
+      // own response validation is off (see createS3Client): a mismatch here is INTEGRITY with
+      // the object's URI, not an anonymous SDK error.
+      const head = await callAws(
+        'S3 HeadObject',
+        () => client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })),
+        { file: uri },
+      );
+      if (head.ChecksumSHA256 !== undefined && head.ChecksumSHA256 !== checksum) {
+        throw new CertkitError('INTEGRITY', 'S3 recorded a different SHA-256 than the one sent', { file: uri });
+      }
+      const got = await callAws(
+        'S3 GetObject',
+        async () => {
+          const r = await client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
+          const body = r.Body === undefined ? new Uint8Array() : await r.Body.transformToByteArray();
+          return { body: Buffer.from(body), sse: r.ServerSideEncryption ?? head.ServerSideEncryption };
+        },
+        { file: uri },
+      );
+      if (!got.body.equals(a.data)) {
+        throw new CertkitError('INTEGRITY', 'the object read back differs from the bytes uploaded', {
+          file: uri,
+          hint: 'something corrupted the upload; run again',
+        });
+      }
+      if (got.sse !== undefined && got.sse !== sse) {
+        throw new CertkitError('INTEGRITY', `the object is stored with ${got.sse} encryption, not ${sse}`, { file: uri });
+      }
+      uris.push(uri);
+    }
+  } finally {
+    if (options.client === undefined) client.destroy();
+  }
+  return uris;
+}
