@@ -5,15 +5,16 @@
  * Parameters are PBEParameter ::= SEQUENCE { salt OCTET STRING (8 bytes), iterationCount INTEGER }.
  * The 3DES key and IV come from Sun's own derivation, not PKCS#5 PBKDF1:
  *
- *   if salt[0..4] == salt[4..8]: the first half is "inverted" with Sun's historic typo,
- *                                [a,b,c,d] -> [d,a,b,d] (the loop wrote salt[3-1], not salt[3-i])
+ *   if salt[0..4] == salt[4..8]: the first half is reversed, [a,b,c,d] -> [d,c,b,a], as JDK 17
+ *                                does (checked against its cipher); older JDKs had a typo
+ *                                (salt[3-1] for salt[3-i]) giving [d,a,b,d], tried second
  *   for each half h:  x = h; repeat iterationCount times: x = MD5(x || password)
  *   key = (x_first || x_second)[0..24], iv = [24..32]
  *
  * The password is taken as ASCII (PBEKey accepts printable ASCII only). The cipher is
  * DES-EDE3-CBC with PKCS#5 padding, from node:crypto.
  */
-import { createDecipheriv, createHash } from 'node:crypto';
+import { createDecipheriv, createHash, hash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { checkDer, parseDer } from '../asn1.js';
 import { CertkitError, invalid, unsupported } from '../errors.js';
@@ -58,25 +59,31 @@ function asciiPassword(password: string): Buffer {
   return Buffer.from(password, 'latin1');
 }
 
-/** Sun's PBEWithMD5AndTripleDES key and IV derivation. */
-export function deriveJceKeyAndIv(password: string, params: PbeParameters): { key: Buffer; iv: Buffer } {
+/** MD5 iterated over (x || password), `iterations` times, starting from a 4-byte salt half. */
+function iterate(half: Buffer, pw: Buffer, iterations: number): Buffer {
+  let x = createHash('md5').update(half).update(pw).digest();
+  const buf = Buffer.alloc(16 + pw.length);
+  pw.copy(buf, 16);
+  for (let j = 1; j < iterations; j++) {
+    x.copy(buf, 0);
+    x = hash('md5', buf, 'buffer');
+  }
+  return x;
+}
+
+/**
+ * Sun's PBEWithMD5AndTripleDES key and IV derivation. When the salt's halves are equal, `legacy`
+ * selects the historic typo's treatment of the first half instead of the reversal.
+ */
+export function deriveJceKeyAndIv(password: string, params: PbeParameters, legacy = false): { key: Buffer; iv: Buffer } {
   const pw = asciiPassword(password);
-  const first = Buffer.from(params.salt.subarray(0, 4));
+  let first = Buffer.from(params.salt.subarray(0, 4));
   const second = Buffer.from(params.salt.subarray(4, 8));
   if (first.equals(second)) {
-    const [a, b, , d] = first;
-    first[0] = d!;
-    first[1] = a!;
-    first[2] = b!;
-    first[3] = d!;
+    const [a, b, c, d] = first;
+    first = legacy ? Buffer.from([d!, a!, b!, d!]) : Buffer.from([d!, c!, b!, a!]);
   }
-  const out: Buffer[] = [];
-  for (const half of [first, second]) {
-    let x: Buffer = half;
-    for (let j = 0; j < params.iterations; j++) x = createHash('md5').update(x).update(pw).digest();
-    out.push(x);
-  }
-  const all = Buffer.concat(out);
+  const all = Buffer.concat([iterate(first, pw, params.iterations), iterate(second, pw, params.iterations)]);
   return { key: all.subarray(0, 24), iv: all.subarray(24, 32) };
 }
 
@@ -88,13 +95,18 @@ export function decryptPbeWithMd5AndTripleDes(ciphertext: Uint8Array, password: 
   if (ciphertext.length === 0 || ciphertext.length % 8 !== 0) {
     throw invalid(`encrypted data: ${ciphertext.length} bytes is not a whole number of 3DES blocks`);
   }
-  const { key, iv } = deriveJceKeyAndIv(password, params);
-  try {
-    const d = createDecipheriv('des-ede3-cbc', key, iv);
-    return Buffer.concat([d.update(ciphertext), d.final()]);
-  } catch (e) {
-    throw new CertkitError('BAD_PASSWORD', 'key password was incorrect (the protected key does not decrypt with it)', { cause: e });
+  const halvesEqual = params.salt.subarray(0, 4).equals(params.salt.subarray(4, 8));
+  let failure: unknown;
+  for (const legacy of halvesEqual ? [false, true] : [false]) {
+    const { key, iv } = deriveJceKeyAndIv(password, params, legacy);
+    try {
+      const d = createDecipheriv('des-ede3-cbc', key, iv);
+      return Buffer.concat([d.update(ciphertext), d.final()]);
+    } catch (e) {
+      failure = e;
+    }
   }
+  throw new CertkitError('BAD_PASSWORD', 'key password was incorrect (the protected key does not decrypt with it)', { cause: failure });
 }
 
 /**
