@@ -80,16 +80,15 @@ describe.skipIf(!ready)('JSSE mutual TLS with keystores (Kafka client semantics)
 
     const serverCertPem = readFileSync(p('server.pem'), 'utf8') + readFileSync(p('test-ca.pem'), 'utf8');
     const serverKeyPem = readFileSync(p('server.key'), 'utf8');
-    const start = async (clientCaPem: string, impl: 'node' | 'openssl', workDir: string) => {
-      const s = await startMtlsServer({ serverCertPem, serverKeyPem, clientCaPem, impl, openssl, workDir });
+    const start = async (clientCaPem: string, impl: 'node' | 'openssl') => {
+      const s = await startMtlsServer({ serverCertPem, serverKeyPem, clientCaPem, impl, openssl });
       servers.push(s);
       return s;
     };
-    run('mkdir', ['-p', p('s1'), p('s2')]);
-    trustsTestCa = await start(readFileSync(p('test-ca.pem'), 'utf8'), 'node', dir);
-    trustsOtherCa = await start(readFileSync(p('other-ca.pem'), 'utf8'), 'node', dir);
-    opensslTrustsTestCa = await start(readFileSync(p('test-ca.pem'), 'utf8'), 'openssl', p('s1'));
-    opensslTrustsOtherCa = await start(readFileSync(p('other-ca.pem'), 'utf8'), 'openssl', p('s2'));
+    trustsTestCa = await start(readFileSync(p('test-ca.pem'), 'utf8'), 'node');
+    trustsOtherCa = await start(readFileSync(p('other-ca.pem'), 'utf8'), 'node');
+    opensslTrustsTestCa = await start(readFileSync(p('test-ca.pem'), 'utf8'), 'openssl');
+    opensslTrustsOtherCa = await start(readFileSync(p('other-ca.pem'), 'utf8'), 'openssl');
   });
 
   afterAll(async () => {

@@ -7,13 +7,23 @@
  * client certificates it accepted and the TLS errors it refused with) and `openssl s_server`
  * (`-Verify 1 -verify_return_error`: without them s_server lets an unknown client through).
  * Every server is bounded: it is closed by `close()`, and each Java run has a timeout.
+ *
+ *   const server = await startMtlsServer({ serverCertPem, serverKeyPem, clientCaPem });
+ *   afterAll(() => server.close());
+ *   const r = await runJavaClient({ port: server.port, keystore, storetype: 'JKS', storepass, keypass,
+ *                                   truststore, truststoretype: 'PKCS12', truststorepass });
+ *   expect(r.outcome).toBe('ok');   // 'tls-failed' when refused; 'error' is a harness/keystore error
+ *
+ * The server certificate needs SAN IP:127.0.0.1 (the client checks the host as Kafka does).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tls from 'node:tls';
+import { tool } from './tools.js';
 
 export const MTLS_CLIENT_SOURCE = fileURLToPath(new URL('../interop/MtlsClient.java', import.meta.url));
 
@@ -28,7 +38,7 @@ export interface MtlsServerOptions {
   readonly impl?: 'node' | 'openssl';
   /** openssl binary (impl `openssl`); defaults to `openssl` on PATH. */
   readonly openssl?: string;
-  /** Directory for the PEM files s_server reads (impl `openssl`). Required for it. */
+  /** Directory for the PEM files s_server reads (impl `openssl`); default: a temporary one, removed by close(). */
   readonly workDir?: string;
 }
 
@@ -123,8 +133,11 @@ export async function freePort(): Promise<number> {
 }
 
 async function startOpensslServer(options: MtlsServerOptions): Promise<MtlsServer> {
-  if (options.workDir === undefined) throw new Error('startMtlsServer: impl openssl needs workDir');
-  const dir = options.workDir;
+  const ownDir = options.workDir === undefined;
+  const dir = options.workDir ?? mkdtempSync(join(tmpdir(), 'certkit-s_server-'));
+  const cleanup = () => {
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+  };
   const cert = join(dir, 'server-cert.pem');
   const key = join(dir, 'server-key.pem');
   const ca = join(dir, 'client-ca.pem');
@@ -135,7 +148,7 @@ async function startOpensslServer(options: MtlsServerOptions): Promise<MtlsServe
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const child = spawn(
-      options.openssl ?? 'openssl',
+      options.openssl ?? tool('openssl') ?? 'openssl',
       ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', cert, '-key', key, '-CAfile', ca,
         '-Verify', '1', '-verify_return_error', '-www'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -163,12 +176,13 @@ async function startOpensslServer(options: MtlsServerOptions): Promise<MtlsServe
         accepted: [],
         refused: [],
         output: () => out,
-        close: () => killChild(child),
+        close: () => killChild(child).then(cleanup),
       };
     }
     lastError = out;
     await killChild(child);
   }
+  cleanup();
   throw new Error(`openssl s_server did not start: ${lastError}`);
 }
 
@@ -187,7 +201,8 @@ function killChild(child: ChildProcess): Promise<void> {
 }
 
 export interface JavaClientOptions {
-  readonly java: string;
+  /** The java binary; default: `tool('java')` (throws with CI=true when missing), else `java`. */
+  readonly java?: string;
   readonly host?: string;
   readonly port: number;
   /** Keystore path and type as Kafka's ssl.keystore.location / ssl.keystore.type (`JKS`, `PKCS12`). */
@@ -231,7 +246,7 @@ export function runJavaClient(options: JavaClientOptions): Promise<JavaClientRes
   ];
   if (options.protocol !== undefined) args.push(options.protocol);
   return new Promise((resolve) => {
-    const child = spawn(options.java, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+    const child = spawn(options.java ?? tool('java') ?? 'java', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C.UTF-8' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
