@@ -72,3 +72,7 @@ export { parseSubjectAltNames, formatSubjectAltName, encodeGeneralNames, decodeG
 export type { SubjectAltName } from './x509/general-name.js';
 export { parseCertificate, fingerprint, isValidAt, EKU_OIDS, KEY_USAGE_BITS, SIGNATURE_OID_NAMES } from './x509/certificate.js';
 export type { CertificateInfo, KeyUsage } from './x509/certificate.js';
+export { buildCertificate, nameDer, encodeTime, randomSerial, unsignedInteger } from './x509/cert-builder.js';
+export type { BuildCertificateOptions, NameInput } from './x509/cert-builder.js';
+export { algorithmIdentifier, signatureAlgorithmOid, resolveSignatureAlgorithm, signData, verifyData } from './x509/signature.js';
+export { keyIdentifier, EXT_OID } from './x509/extensions.js';
