@@ -64,7 +64,7 @@ function chooseEntry(entries: readonly KeyStoreEntry[], alias: string | undefine
   if (alias !== undefined) {
     const e = entries.find((x) => x.alias === alias) ?? entries.find((x) => x.alias.toLowerCase() === alias.toLowerCase());
     if (e === undefined) {
-      throw new CertkitError('USAGE', `no entry '${alias}' (aliases: ${entries.map((x) => `'${x.alias}'`).join(', ') || 'none'})`, { file });
+      throw new CertkitError('USAGE', `no entry '${alias}' (aliases: ${entries.map((x) => `'${x.alias}'`).sort().join(', ') || 'none'})`, { file });
     }
     if (e.kind === 'secret-key') throw new CertkitError('UNSUPPORTED', `entry '${e.alias}' is a secret key; certkit exports keys with certificates`, { file });
     return e;
@@ -72,5 +72,5 @@ function chooseEntry(entries: readonly KeyStoreEntry[], alias: string | undefine
   const keys = entries.filter((x): x is PrivateKeyEntry => x.kind === 'private-key');
   if (keys.length === 1) return keys[0]!;
   if (keys.length === 0) throw new CertkitError('USAGE', 'the keystore has no private key entry; choose an entry with --alias', { file });
-  throw new CertkitError('USAGE', `the keystore has ${keys.length} private key entries; choose one with --alias (${keys.map((k) => `'${k.alias}'`).join(', ')})`, { file });
+  throw new CertkitError('USAGE', `the keystore has ${keys.length} private key entries; choose one with --alias (${keys.map((k) => `'${k.alias}'`).sort().join(', ')})`, { file });
 }

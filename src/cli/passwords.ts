@@ -190,7 +190,7 @@ async function readPasswordFile(path: string, sources: PasswordSources, what: st
   const index = sources.fileLines?.get(abs) ?? 0;
   sources.fileLines?.set(abs, index + 1);
   const text = data.toString('utf8').replace(/^\uFEFF/, '');
-  const lines = text.split('\n');
+  const lines = text === '' ? [] : text.split('\n');
   if (text.endsWith('\n')) lines.pop();
   const line = lines[index];
   if (line === undefined) {
