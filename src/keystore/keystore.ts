@@ -26,15 +26,9 @@ export interface WriteAnyKeyStoreOptions extends WriteKeyStoreOptions {
 /** The keystore types certkit writes. */
 export type WritableKeyStoreType = 'jks' | 'pkcs12';
 
-interface Pkcs12Module {
-  readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allowMissingMac?: boolean }): KeyStore;
-  writePkcs12(entries: readonly KeyStoreEntry[], opts: WriteKeyStoreOptions & { profile?: 'modern' | 'legacy' }): Buffer;
-}
-
-// A variable specifier keeps this file independent of pkcs12.ts at compile time.
-const PKCS12_MODULE = './pkcs12.js';
-async function pkcs12(): Promise<Pkcs12Module> {
-  return (await import(PKCS12_MODULE)) as Pkcs12Module;
+/** pkcs12.ts, loaded on first use. */
+async function pkcs12(): Promise<typeof import('./pkcs12.js')> {
+  return import('./pkcs12.js');
 }
 
 /**
