@@ -1,8 +1,9 @@
 /**
  * AWS client settings shared by the ACM PCA issuer and the S3 / Secrets Manager sinks.
  *
- * - Credentials: the SDK's default chain, or `--profile` (read with `fromIni`, loaded lazily),
- *   or explicit credentials (tests pass fake ones so a developer's ~/.aws is never used).
+ * - Credentials: explicit ones (tests pass fake ones so a developer's ~/.aws is never used),
+ *   else `--profile` (read with `fromIni`, loaded lazily), else the keys of an injected `env`,
+ *   else the SDK's default chain.
  * - Region: `--region`, else AWS_REGION / AWS_DEFAULT_REGION, else the profile's `region`;
  *   none of them → a USAGE error saying how to set one.
  * - Endpoint: `--endpoint-url`, else `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`
@@ -135,8 +136,16 @@ export async function clientConfig(service: AwsService, opts: AwsOptions = {}): 
   if (opts.credentials !== undefined) {
     config.credentials = opts.credentials;
   } else if (opts.profile !== undefined && opts.profile !== '') {
+    // As with the aws CLI, an explicit --profile wins over credentials in the environment.
     const { fromIni } = await import('@aws-sdk/credential-provider-ini');
     config.credentials = fromIni({ profile: opts.profile });
+  } else if (opts.env !== undefined && opts.env.AWS_ACCESS_KEY_ID && opts.env.AWS_SECRET_ACCESS_KEY) {
+    // An injected environment's keys (what the SDK's fromEnv reads from process.env).
+    config.credentials = {
+      accessKeyId: opts.env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: opts.env.AWS_SECRET_ACCESS_KEY,
+      ...(opts.env.AWS_SESSION_TOKEN ? { sessionToken: opts.env.AWS_SESSION_TOKEN } : {}),
+    };
   }
   return config;
 }

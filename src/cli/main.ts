@@ -15,6 +15,7 @@ import { createPasswordSources, resolvePassword } from './passwords.js';
 // ── Command registration: import the command file, then add it to COMMANDS (one entry each). ──
 import { keygenCommand } from './keygen.js';
 import { keystoreCommand } from './keystore.js';
+import { pcaCommand } from './pca.js';
 import { truststoreCommand } from './truststore.js';
 
 /** Every top-level command, in the order `certkit --help` lists them. */
@@ -22,6 +23,7 @@ const COMMANDS: readonly CertkitCommand[] = [
   keystoreCommand,
   truststoreCommand,
   keygenCommand,
+  pcaCommand,
 ];
 
 /** The context plus the exit status a command chose. */

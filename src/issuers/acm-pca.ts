@@ -237,7 +237,7 @@ export function assembleIssued(
 }
 
 export interface AcmPcaIssuerOptions {
-  /** The issuing CA. Its region is used for the PCA calls unless `aws.region` is given. */
+  /** The issuing CA. The PCA calls go to the region its ARN names (`aws.region` is not used). */
   readonly caArn: string;
   readonly aws?: AwsOptions;
   /** An already built client (tests, or a caller sharing one); otherwise one is made lazily. */
@@ -278,7 +278,8 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
   if (!(minDelay >= 1 && maxDelay >= minDelay && maxWait > minDelay && maxWait <= 3600)) {
     throw new CertkitError('USAGE', `wait bounds must satisfy 1 <= min delay <= max delay and min delay < max wait <= 3600 s`);
   }
-  const awsOpts: AwsOptions = { ...options.aws, region: options.aws?.region ?? arnRegion };
+  // A CA lives in the region its ARN names; calls signed for any other region would not find it.
+  const awsOpts: AwsOptions = { ...options.aws, region: arnRegion };
   let clientPromise: Promise<ACMPCAClient> | undefined = options.client ? Promise.resolve(options.client) : undefined;
   const ownsClient = options.client === undefined;
   const client = () => (clientPromise ??= createAcmPcaClient(awsOpts));
