@@ -266,11 +266,14 @@ describe('JKS hostile input', () => {
     expect([k.code, k.message]).toEqual(['BAD_PASSWORD', "entry 1 'client': key password was incorrect (the protected key does not decrypt with it)"]);
   });
 
-  it('rejects an entry count of 0x7fffffff in a 100-byte file at once', () => {
+  it('rejects an entry count of 0x7fffffff or 2^31 in a 100-byte file at once', () => {
     const bytes = handMade(2, 0x7fffffff, Buffer.alloc(68));
     expect(bytes.length).toBe(100);
     const e = catchCertkit(() => readJks(bytes, opts));
     expect([e.code, e.message]).toEqual(['INVALID_INPUT', 'entry count 2147483647 cannot fit in the 88 bytes that follow (truncated or corrupt)']);
+    // 2^31 reads as a negative Java int.
+    const neg = catchCertkit(() => readJks(handMade(2, 0x80000000 | 0, Buffer.alloc(68)), opts));
+    expect([neg.code, neg.message]).toEqual(['INVALID_INPUT', 'entry count -2147483648 is negative']);
   });
 
   it('rejects an alias length past the end, a huge chain length and a huge certificate length, with context', () => {
