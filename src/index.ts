@@ -76,3 +76,7 @@ export { buildCertificate, nameDer, encodeTime, randomSerial, unsignedInteger } 
 export type { BuildCertificateOptions, NameInput } from './x509/cert-builder.js';
 export { algorithmIdentifier, signatureAlgorithmOid, resolveSignatureAlgorithm, signData, verifyData } from './x509/signature.js';
 export { keyIdentifier, EXT_OID } from './x509/extensions.js';
+export { buildCsr, buildCsrPem, EXTENSION_REQUEST_OID } from './x509/csr.js';
+export type { BuildCsrOptions } from './x509/csr.js';
+export { parseCsr, fixCsrPem } from './x509/csr-parse.js';
+export type { CsrInfo } from './x509/csr-parse.js';
