@@ -13,17 +13,28 @@ import { resolveIn, type CertkitCommand, type CliContext, type CliIo } from './c
 import { createPasswordSources, resolvePassword } from './passwords.js';
 
 // ── Command registration: import the command file, then add it to COMMANDS (one entry each). ──
+import { caCommand } from './ca.js';
+import { clientCommand } from './client.js';
+import { csrCommand } from './csr.js';
 import { keygenCommand } from './keygen.js';
 import { keystoreCommand } from './keystore.js';
 import { pcaCommand } from './pca.js';
+import { redshiftSecretCommand } from './redshift-secret.js';
+import { signCommand } from './sign.js';
 import { truststoreCommand } from './truststore.js';
+import { verifyCommand } from './verify.js';
 
 /** Every top-level command, in the order `certkit --help` lists them. */
 const COMMANDS: readonly CertkitCommand[] = [
+  clientCommand,
   keystoreCommand,
   truststoreCommand,
   keygenCommand,
   pcaCommand,
+  caCommand,
+  signCommand,
+  redshiftSecretCommand,
+  verifyCommand,
 ];
 
 /** The context plus the exit status a command chose. */

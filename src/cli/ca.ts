@@ -1,0 +1,46 @@
+/**
+ * `certkit ca init`: a local development CA (key 0600 + self-signed root) in `./certkit-ca/` or
+ * `--ca-dir`, for `certkit sign` and `certkit client` without `--ca-arn`.
+ */
+import { defineCommand, defineGroup } from './command.js';
+
+const caInitCommand = defineCommand({
+  command: 'init',
+  describe: 'Create a local development CA (ca-key.pem 0600, ca.pem)',
+  builder: (y) =>
+    y
+      .option('ca-dir', { type: 'string', default: 'certkit-ca', describe: 'Directory for the CA' })
+      .option('key-type', { type: 'string', default: 'rsa2048', describe: 'rsa2048, rsa3072, rsa4096, ec256 or ec384' })
+      .option('dname', { type: 'string', describe: 'CA subject (default "CN=certkit local development CA,O=certkit")' })
+      .option('validity', { type: 'string', default: '10y', describe: 'How long the CA is valid (10y, 3650d, or an end date)' })
+      .option('force', { type: 'boolean', default: false, describe: 'Replace an existing CA (certificates it signed will no longer chain)' })
+      .example('certkit ca init', 'a CA in ./certkit-ca')
+      .example('certkit ca init --ca-dir ~/.certkit-ca --key-type ec256 --dname "CN=Team dev CA,O=Example"', 'somewhere else, with an EC key'),
+  run: async (args, ctx) => {
+    const { parseKeySpec } = await import('../keys.js');
+    const { initLocalCa, CA_CERT_FILE, CA_KEY_FILE } = await import('../issuers/local-ca.js');
+    const { join } = await import('node:path');
+    const keyType = parseKeySpec(args.keyType);
+    const ca = await initLocalCa(args.caDir, {
+      keyType,
+      validity: args.validity,
+      force: args.force,
+      cwd: ctx.io.cwd,
+      ...(args.dname === undefined ? {} : { subject: args.dname }),
+    });
+    const { X509Certificate } = await import('node:crypto');
+    const x = new X509Certificate(ca.cert);
+    ctx.out(`created a local CA in ${args.caDir}`);
+    ctx.out(`  ${join(args.caDir, CA_CERT_FILE)}      the CA certificate (trust it where clients connect)`);
+    ctx.out(`  ${join(args.caDir, CA_KEY_FILE)}  its private key (0600, keep it private)`);
+    ctx.out(`  subject  ${x.subject.split('\n').join(', ')}`);
+    ctx.out(`  expires  ${new Date(x.validTo).toISOString()}`);
+    ctx.out(`  sha256   ${x.fingerprint256.toUpperCase()}`);
+  },
+});
+
+export const caCommand = defineGroup({
+  command: 'ca',
+  describe: 'Manage the local development CA',
+  subcommands: [caInitCommand],
+});

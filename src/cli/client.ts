@@ -1,0 +1,303 @@
+/**
+ * `certkit client`: the one-command pipeline (key -> CSR -> ACM PCA or the local CA -> keystores
+ * and PEM files -> S3 for Glue -> Secrets Manager for Redshift), a thin adapter over
+ * `runClientPipeline`. Progress goes to stderr (only on a terminal), the summary to stdout.
+ */
+import type { ClientPipelineResult, IssuerHooks, PipelineStep, ResumableIssuer } from '../pipeline.js';
+import type { CliContext } from './command.js';
+import { defineCommand } from './command.js';
+
+/** The subject used when `--dname` is not given. */
+export const DEFAULT_CLIENT_DNAME = 'CN=certkit-client';
+/** The keystore alias used when `--alias` is not given. */
+export const DEFAULT_ALIAS = 'client';
+
+const STEP_LABEL: Record<PipelineStep, string> = {
+  key: '[1/8] key',
+  csr: '[2/8] csr',
+  issue: '[3/8] issue',
+  check: '[4/8] check',
+  write: '[5/8] write',
+  s3: '[6/8] s3',
+  secret: '[7/8] secret',
+  record: '[8/8] record',
+};
+
+function summaryText(r: ClientPipelineResult, given: { storepass: string | undefined; keypass: string | undefined }): string[] {
+  const c = r.record.certificate;
+  const lines: string[] = [];
+  lines.push(`certkit: issued ${c.subject} (issuer: ${c.issuer}, by ${r.record.issuer})`);
+  if (r.record.certificateArn !== undefined) lines.push(`  certificate ARN  ${r.record.certificateArn}`);
+  lines.push(`  expires          ${c.notAfter}`);
+  lines.push(`  serial           ${c.serial}`);
+  lines.push(`  sha256           ${c.sha256}`);
+  if (r.resumed) lines.push('  (resumed an earlier, unfinished run: same key and request)');
+  lines.push('');
+  lines.push('Files:');
+  for (const f of r.files) lines.push(`  ${f}`);
+  lines.push('');
+  if (r.passwordsGenerated) {
+    lines.push('Passwords (generated; shown only this once, also in client.properties, mode 0600):');
+    lines.push(`  keystore password (storepass)  ${r.storePassword}`);
+    lines.push(`  key password (keypass)         ${r.keyPassword}`);
+  } else {
+    lines.push('Passwords: as given with --storepass / --keypass (not shown).');
+  }
+  if (r.s3Uris.length > 0) {
+    lines.push('');
+    lines.push('Uploaded to S3:');
+    for (const u of r.s3Uris) lines.push(`  ${u}`);
+  }
+  if (r.keystoreS3Uri !== undefined) {
+    const show = (generated: string, given: string | undefined, option: string) =>
+      r.passwordsGenerated ? generated : given === undefined ? `(same as --storepass)` : `(the ${option} you gave)`;
+    lines.push('');
+    lines.push('AWS Glue Kafka connection, authentication "TLS client authentication":');
+    lines.push(`  Kafka client keystore location  ${r.keystoreS3Uri}`);
+    lines.push(`  Kafka client keystore password  ${show(r.storePassword, given.storepass, '--storepass')}`);
+    lines.push(`  Kafka client key password       ${show(r.keyPassword, given.keypass, '--keypass')}`);
+  }
+  if (r.secretArn !== undefined) {
+    lines.push('');
+    lines.push(`Redshift secret (Secrets Manager): ${r.secretArn}`);
+    lines.push('  Streaming ingestion from MSK with mTLS:');
+    lines.push(`  ${r.sql ?? ''}`);
+  }
+  return lines;
+}
+
+function summaryJson(r: ClientPipelineResult): unknown {
+  return {
+    outDir: r.outDir,
+    files: r.files,
+    issuer: r.record.issuer,
+    ...(r.record.caArn === undefined ? {} : { caArn: r.record.caArn }),
+    ...(r.record.caDir === undefined ? {} : { caDir: r.record.caDir }),
+    ...(r.record.certificateArn === undefined ? {} : { certificateArn: r.record.certificateArn }),
+    certificate: r.record.certificate,
+    chain: r.record.chain,
+    ...(r.passwordsGenerated ? { passwords: { storePassword: r.storePassword, keyPassword: r.keyPassword } } : {}),
+    s3: r.s3Uris,
+    ...(r.keystoreS3Uri === undefined ? {} : { keystoreS3Uri: r.keystoreS3Uri }),
+    ...(r.secretArn === undefined ? {} : { secretArn: r.secretArn }),
+    ...(r.sql === undefined ? {} : { sql: r.sql }),
+    resumed: r.resumed,
+  };
+}
+
+/**
+ * Before a certificate is requested: fails with EXISTS if an S3 object the run would upload, or
+ * the secret it would create, already exists (without --force). Also surfaces missing
+ * credentials before anything is minted.
+ */
+async function preflight(
+  s3: string | undefined,
+  s3Names: readonly string[],
+  secretName: string | undefined,
+  aws: import('../aws/config.js').AwsOptions,
+): Promise<void> {
+  const { CertkitError } = await import('../errors.js');
+  const { awsError } = await import('../aws/config.js');
+  if (s3 !== undefined && s3Names.length > 0) {
+    const { createS3Client } = await import('../aws/config.js');
+    const { parseS3Uri } = await import('../sinks/s3-uri.js');
+    const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
+    const { bucket, prefix } = parseS3Uri(s3);
+    const client = await createS3Client(aws);
+    try {
+      for (const name of s3Names) {
+        const uri = `s3://${bucket}/${prefix}${name}`;
+        try {
+          await client.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + name }));
+        } catch (e) {
+          const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+          if (status === 404 || (e as { name?: string }).name === 'NotFound') continue;
+          throw awsError(e, 'S3 HeadObject', { file: uri });
+        }
+        throw new CertkitError('EXISTS', 'the S3 object already exists', { file: uri, hint: 'use --force to replace it' });
+      }
+    } finally {
+      client.destroy();
+    }
+  }
+  if (secretName !== undefined) {
+    const { createSecretsManagerClient } = await import('../aws/config.js');
+    const { DescribeSecretCommand } = await import('@aws-sdk/client-secrets-manager');
+    const client = await createSecretsManagerClient(aws);
+    try {
+      try {
+        await client.send(new DescribeSecretCommand({ SecretId: secretName }));
+      } catch (e) {
+        if ((e as { name?: string }).name === 'ResourceNotFoundException') return;
+        throw awsError(e, 'Secrets Manager DescribeSecret', { file: `secret ${secretName}` });
+      }
+      throw new CertkitError('EXISTS', 'the Secrets Manager secret already exists', {
+        file: `secret ${secretName}`,
+        hint: 'use --force to store a new version',
+      });
+    } finally {
+      client.destroy();
+    }
+  }
+}
+
+export const clientCommand = defineCommand({
+  command: 'client',
+  describe: 'One command: key, CSR, certificate (ACM PCA or a local CA), JKS/PKCS#12/PEM, S3, Redshift secret',
+  builder: (y) =>
+    y
+      .option('ca-arn', { type: 'string', describe: 'ACM Private CA ARN; without it the local CA in --ca-dir signs (made on first use)' })
+      .option('dname', { type: 'string', default: DEFAULT_CLIENT_DNAME, describe: 'Subject, keytool -dname syntax' })
+      .option('key-type', { type: 'string', default: 'rsa2048', describe: 'rsa2048, rsa3072, rsa4096, ec256 or ec384' })
+      .option('validity', { type: 'string', default: '300d', describe: 'Validity: 300d, 12m, 1y, or an end date (2027-01-31)' })
+      .option('alias', { type: 'string', default: DEFAULT_ALIAS, describe: 'Keystore entry alias' })
+      .option('signing-algorithm', { type: 'string', describe: 'e.g. SHA256WITHRSA (default: matches the CA key)' })
+      .option('template-arn', { type: 'string', describe: "ACM PCA template ARN, or 'client-auth' (EndEntityClientAuthCertificate/V1)" })
+      .option('out', { type: 'string', default: 'certs', describe: 'Output directory' })
+      .option('formats', { type: 'string', array: true, describe: 'Files to write: jks,p12,cert,key,csr,ca,secret,properties (default all)' })
+      .option('s3', { type: 'string', describe: 'Upload the Glue set to s3://bucket/prefix/' })
+      .option('s3-include', { type: 'string', array: true, describe: 'Files to upload (default jks,cert,key)' })
+      .option('sse', { type: 'string', choices: ['AES256', 'aws:kms'], describe: 'S3 server-side encryption' })
+      .option('kms-key-id', { type: 'string', describe: 'KMS key for aws:kms encryption (implies --sse aws:kms)' })
+      .option('secret-name', { type: 'string', describe: 'Create or update this Secrets Manager secret in the Redshift format' })
+      .option('msk-uri', { type: 'string', describe: 'MSK bootstrap brokers (host:9094,...) for the printed CREATE EXTERNAL SCHEMA' })
+      .option('storepass', { type: 'string', describe: 'Keystore password source (default: generated and shown once)' })
+      .option('keypass', { type: 'string', describe: 'Key password source (default: the store password if given, else generated)' })
+      .option('ca-dir', { type: 'string', default: 'certkit-ca', describe: 'Local CA directory (without --ca-arn)' })
+      .option('force', { type: 'boolean', default: false, describe: 'Replace existing files in --out' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the summary as JSON' })
+      .option('region', { type: 'string', describe: 'AWS region (default: from the CA ARN, the environment or the profile)' })
+      .option('profile', { type: 'string', describe: 'AWS named profile' })
+      .option('endpoint-url', { type: 'string', describe: 'AWS endpoint for every service (an emulator, a VPC endpoint)' })
+      .example('certkit client', 'a local CA in ./certkit-ca signs CN=certkit-client; files in ./certs')
+      .example(
+        'certkit client --ca-arn arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/ID --dname "CN=glue-client" --s3 s3://my-bucket/certs/ --storepass env:STOREPASS --keypass env:KEYPASS',
+        'AWS Private CA, keystore uploaded for a Glue Kafka connection',
+      )
+      .example(
+        'certkit client --ca-arn arn:aws:acm-pca:...:certificate-authority/ID --secret-name msk-mtls --msk-uri b-1.example.kafka.us-east-1.amazonaws.com:9094',
+        'the Redshift streaming-ingestion secret and its CREATE EXTERNAL SCHEMA statement',
+      )
+      .example('certkit client --storepass file:storepass.txt --formats jks,properties --out kafka', 'just the JKS and client.properties'),
+  run: async (args, ctx) => {
+    const [{ runClientPipeline }, { parseFormats }, keys, { resolve }] = await Promise.all([
+      import('../pipeline.js'),
+      import('../artifacts.js'),
+      import('../keys.js'),
+      import('node:path'),
+    ]);
+    const keyType = keys.parseKeySpec(args.keyType);
+    const signingAlgorithm = args.signingAlgorithm === undefined ? undefined : keys.parseSignatureAlgorithm(args.signingAlgorithm);
+    const formats = args.formats === undefined ? undefined : parseFormats(args.formats);
+    const s3Include = args.s3Include === undefined ? undefined : parseFormats(args.s3Include);
+    if (args.s3Include !== undefined && args.s3 === undefined) {
+      const { CertkitError } = await import('../errors.js');
+      throw new CertkitError('USAGE', '--s3-include needs --s3');
+    }
+    const storepass = args.storepass === undefined ? undefined : await ctx.password(args.storepass, '--storepass');
+    const keypass = args.keypass === undefined ? undefined : await ctx.password(args.keypass, '--keypass');
+    // S3 and Secrets Manager default to the CA's region when nothing else names one.
+    const env = ctx.io.env;
+    const envRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+    const region =
+      args.region ?? envRegion ?? (args.caArn === undefined ? undefined : (await import('../issuers/acm-pca.js')).parseCaArn(args.caArn).region);
+    const aws = {
+      ...(region === undefined ? {} : { region }),
+      ...(args.profile === undefined ? {} : { profile: args.profile }),
+      ...(args.endpointUrl === undefined ? {} : { endpointUrl: args.endpointUrl }),
+      env: ctx.io.env,
+    };
+    const s3 = args.s3;
+    const secretName = args.secretName;
+    if (s3 !== undefined) {
+      const { parseS3Uri } = await import('../sinks/s3-uri.js');
+      parseS3Uri(s3); // a malformed URI is a usage error before anything is made
+    }
+
+    if (secretName !== undefined) {
+      const { checkSecretName } = await import('../sinks/secrets-manager.js');
+      checkSecretName(secretName);
+    }
+
+    const showProgress = ctx.io.stderr.isTTY === true;
+    const progress = (step: PipelineStep, text: string) => {
+      if (showProgress) ctx.warn(`${STEP_LABEL[step]}  ${text}`);
+    };
+
+    const issuerFactory = async (hooks: IssuerHooks): Promise<ResumableIssuer> => {
+      if (args.caArn !== undefined) {
+        const { createAcmPcaIssuer, resolveTemplateArn } = await import('../issuers/acm-pca.js');
+        void resolveTemplateArn;
+        return createAcmPcaIssuer({ caArn: args.caArn, aws, onCertificateArn: hooks.onCertificateArn });
+      }
+      const lc = await import('../issuers/local-ca.js');
+      let ca;
+      if (await lc.localCaExists(args.caDir, ctx.io.cwd)) {
+        ca = await lc.loadLocalCa(args.caDir, { cwd: ctx.io.cwd });
+      } else {
+        ca = await lc.initLocalCa(args.caDir, { cwd: ctx.io.cwd });
+        ctx.warn(`certkit: created a local development CA in ${args.caDir} (its certificate ${args.caDir}/${lc.CA_CERT_FILE} is what servers must trust)`);
+      }
+      return lc.createLocalCaIssuer(ca);
+    };
+
+    const templateArn =
+      args.templateArn === undefined ? undefined : (await import('../issuers/acm-pca.js')).resolveTemplateArn(args.templateArn);
+
+    const result = await runClientPipeline(
+      {
+        dname: args.dname,
+        keyType,
+        validity: args.validity,
+        alias: args.alias,
+        outDir: args.out,
+        force: args.force,
+        ...(signingAlgorithm === undefined ? {} : { signingAlgorithm }),
+        ...(templateArn === undefined ? {} : { templateArn }),
+        ...(formats === undefined ? {} : { formats }),
+        ...(storepass === undefined ? {} : { storePassword: storepass }),
+        ...(keypass === undefined ? {} : { keyPassword: keypass }),
+        ...(s3 === undefined ? {} : { s3: { uri: s3, ...(s3Include === undefined ? {} : { include: s3Include }) } }),
+        ...(secretName === undefined ? {} : { secretName }),
+        ...(args.mskUri === undefined ? {} : { mskUri: args.mskUri }),
+      },
+      {
+        issuer: issuerFactory,
+        ...(args.caArn === undefined ? { caDir: resolve(ctx.io.cwd, args.caDir) } : { caArn: args.caArn }),
+        cwd: ctx.io.cwd,
+        progress,
+        ...(args.force || (s3 === undefined && secretName === undefined)
+          ? {}
+          : { preflight: async ({ s3Names }: { readonly s3Names: readonly string[] }) => preflight(s3, s3Names, secretName, aws) }),
+        ...(s3 === undefined
+          ? {}
+          : {
+              uploadS3: async (artifacts, uri) => {
+                const { uploadArtifacts } = await import('../sinks/s3.js');
+                return uploadArtifacts({
+                  uri,
+                  artifacts,
+                  force: args.force,
+                  clientConfig: aws,
+                  ...(args.sse === undefined ? {} : { sse: args.sse as 'AES256' | 'aws:kms' }),
+                  ...(args.kmsKeyId === undefined ? {} : { kmsKeyId: args.kmsKeyId }),
+                });
+              },
+            }),
+        ...(secretName === undefined
+          ? {}
+          : {
+              putSecret: async (name, secretString) => {
+                const { putRedshiftSecret } = await import('../sinks/secrets-manager.js');
+                return putRedshiftSecret({ name, json: secretString, force: args.force, clientConfig: aws });
+              },
+            }),
+      },
+    );
+
+    if (args.json) ctx.out(JSON.stringify(summaryJson(result), null, 2));
+    else for (const line of summaryText(result, { storepass, keypass })) ctx.out(line);
+  },
+});
+
+export type { CliContext };

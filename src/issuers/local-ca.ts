@@ -1,0 +1,211 @@
+/**
+ * A local development CA, kept in a directory (`./certkit-ca/` by default, like mkcert's CAROOT):
+ *
+ *     ca-key.pem   the root's private key, PKCS#8 PEM, mode 0600
+ *     ca.pem       the self-signed root certificate (basicConstraints CA, keyCertSign + cRLSign, SKI)
+ *
+ * `createLocalCaIssuer` signs CSRs with it behind the same `Issuer` interface as ACM PCA, so
+ * `certkit client` works on a machine with no AWS account. Leaves get digitalSignature (plus
+ * keyEncipherment for RSA keys), extendedKeyUsage clientAuth, SKI/AKI, a random 128-bit
+ * positive serial and the requested validity. The CSR's signature is verified before signing.
+ */
+import { randomBytes as nodeRandomBytes, X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+
+import { CertkitError, invalid } from '../errors.js';
+import {
+  defaultSignatureAlgorithm,
+  exportPkcs8Pem,
+  generateKeyPair,
+  importPrivateKey,
+  type KeyObject,
+  type KeySpec,
+  type SignatureAlgorithm,
+} from '../keys.js';
+import { encodePem, readPemOrDer } from '../pem.js';
+import { checkArtifacts, writeArtifacts } from '../sinks/directory.js';
+import { buildCertificate, randomSerial } from '../x509/cert-builder.js';
+import { parseCsr } from '../x509/csr-parse.js';
+import type { IssuedCertificate, Issuer, IssueRequest } from './issuer.js';
+import { parseValidity, type Validity } from './validity.js';
+
+/** Where `certkit client` and `certkit ca init` keep the local CA unless `--ca-dir` says otherwise. */
+export const DEFAULT_CA_DIR = 'certkit-ca';
+export const CA_KEY_FILE = 'ca-key.pem';
+export const CA_CERT_FILE = 'ca.pem';
+/** The local CA's subject unless `--dname` says otherwise. */
+export const DEFAULT_CA_SUBJECT = 'CN=certkit local development CA,O=certkit';
+/** The local CA's validity unless told otherwise (10 years, as mkcert). */
+export const DEFAULT_CA_VALIDITY = '10y';
+
+/** A loaded local CA. */
+export interface LocalCa {
+  /** The CA directory, absolute. */
+  readonly dir: string;
+  readonly key: KeyObject;
+  /** The root certificate, DER. */
+  readonly cert: Buffer;
+}
+
+export interface InitLocalCaOptions {
+  /** Key type of the CA key (default rsa2048). */
+  readonly keyType?: KeySpec;
+  /** The CA's subject, keytool -dname syntax (default DEFAULT_CA_SUBJECT). */
+  readonly subject?: string;
+  /** `10y`, `3650d` or an end date (default DEFAULT_CA_VALIDITY). */
+  readonly validity?: string | Validity;
+  /** Replace an existing CA. */
+  readonly force?: boolean;
+  readonly now?: () => Date;
+  readonly randomBytes?: (n: number) => Buffer;
+  /** Directory a relative `dir` resolves against (default process.cwd()). */
+  readonly cwd?: string;
+}
+
+function absolute(dir: string, cwd: string | undefined): string {
+  return isAbsolute(dir) ? dir : resolve(cwd ?? process.cwd(), dir);
+}
+
+/**
+ * Creates a local CA in `dir`: a fresh key (`ca-key.pem`, 0600, PKCS#8) and a self-signed root
+ * (`ca.pem`). EXISTS if either file is there and `force` is not set; nothing is written then.
+ */
+export async function initLocalCa(dir: string, options: InitLocalCaOptions = {}): Promise<LocalCa> {
+  const now = (options.now ?? (() => new Date()))();
+  const rnd = options.randomBytes ?? nodeRandomBytes;
+  const force = options.force ?? false;
+  const cwd = options.cwd;
+  const validity =
+    options.validity === undefined || typeof options.validity === 'string'
+      ? parseValidity(options.validity ?? DEFAULT_CA_VALIDITY, now)
+      : options.validity;
+  const names = [CA_KEY_FILE, CA_CERT_FILE].map((name) => ({ name, data: Buffer.alloc(0), sensitive: true }));
+  await checkArtifacts(dir, names, { force, ...(cwd === undefined ? {} : { cwd }) });
+
+  const { privateKey, publicKey } = await generateKeyPair(options.keyType ?? 'rsa2048');
+  const subject = options.subject ?? DEFAULT_CA_SUBJECT;
+  const cert = buildCertificate({
+    subject,
+    publicKey,
+    signingKey: privateKey,
+    serial: randomSerial(rnd),
+    notBefore: new Date(now.getTime() - 60_000),
+    notAfter: validity.notAfter,
+    isCA: true,
+    pathLen: 0,
+    keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature'],
+  });
+  await writeArtifacts(
+    dir,
+    [
+      { name: CA_KEY_FILE, data: Buffer.from(exportPkcs8Pem(privateKey), 'utf8'), sensitive: true },
+      { name: CA_CERT_FILE, data: Buffer.from(encodePem('CERTIFICATE', cert), 'utf8'), sensitive: false },
+    ],
+    { force, ...(cwd === undefined ? {} : { cwd }) },
+  );
+  return { dir: absolute(dir, cwd), key: privateKey, cert };
+}
+
+async function readCaFile(path: string, shown: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new CertkitError('READ_FAILED', code === 'ENOENT' ? 'no such file' : 'cannot read', { file: shown, cause: e });
+  }
+}
+
+/** True when `dir` holds a local CA (both files present). */
+export async function localCaExists(dir: string, cwd?: string): Promise<boolean> {
+  const abs = absolute(dir, cwd);
+  try {
+    await Promise.all([readFile(join(abs, CA_KEY_FILE)), readFile(join(abs, CA_CERT_FILE))]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads the local CA in `dir`: READ_FAILED if a file is missing, INVALID_INPUT if they are not a
+ * key and a CA certificate, VERIFY_FAILED if the key does not belong to the certificate.
+ */
+export async function loadLocalCa(dir: string, options: { cwd?: string } = {}): Promise<LocalCa> {
+  const abs = absolute(dir, options.cwd);
+  const keyShown = join(dir, CA_KEY_FILE);
+  const certShown = join(dir, CA_CERT_FILE);
+  const [keyBytes, certBytes] = await Promise.all([
+    readCaFile(join(abs, CA_KEY_FILE), keyShown),
+    readCaFile(join(abs, CA_CERT_FILE), certShown),
+  ]);
+  let key: KeyObject;
+  try {
+    key = importPrivateKey(keyBytes);
+  } catch (e) {
+    throw e instanceof CertkitError ? e.forFile(keyShown) : e;
+  }
+  let cert: Buffer;
+  try {
+    cert = readPemOrDer(certBytes, 'CERTIFICATE').der;
+  } catch (e) {
+    throw e instanceof CertkitError ? e.forFile(certShown) : e;
+  }
+  let x: X509Certificate;
+  try {
+    x = new X509Certificate(cert);
+  } catch (e) {
+    throw invalid('not a valid X.509 certificate', { file: certShown, cause: e });
+  }
+  if (!x.ca) throw invalid('not a CA certificate (basicConstraints CA is not set)', { file: certShown });
+  if (!x.checkPrivateKey(key)) {
+    throw new CertkitError('VERIFY_FAILED', `${CA_KEY_FILE} does not belong to ${CA_CERT_FILE}`, { file: dir });
+  }
+  return { dir: abs, key, cert };
+}
+
+export interface LocalCaIssuerOptions {
+  readonly now?: () => Date;
+  readonly randomBytes?: (n: number) => Buffer;
+}
+
+/** Signs client certificates with a local CA, as an `Issuer` (chain = [the root]). */
+export function createLocalCaIssuer(ca: LocalCa, options: LocalCaIssuerOptions = {}): Issuer {
+  const now = options.now ?? (() => new Date());
+  const rnd = options.randomBytes ?? nodeRandomBytes;
+  return {
+    name: 'local-ca',
+    async issue(req: IssueRequest): Promise<IssuedCertificate> {
+      const csr = parseCsr(req.csrDer);
+      if (!csr.signatureValid) {
+        throw new CertkitError('VERIFY_FAILED', 'the CSR signature does not verify (the request was altered or is not signed by its key)');
+      }
+      const t = now();
+      const notAfter = req.validity.notAfter;
+      if (notAfter.getTime() <= t.getTime()) throw new CertkitError('USAGE', 'the requested validity ends in the past');
+      const caNotAfter = new Date(new X509Certificate(ca.cert).validTo);
+      if (notAfter.getTime() > caNotAfter.getTime()) {
+        throw new CertkitError('USAGE', `the requested validity ends after the local CA expires (${caNotAfter.toISOString()})`, {
+          hint: 'ask for a shorter --validity, or make a new CA with certkit ca init --force',
+        });
+      }
+      const signatureAlgorithm: SignatureAlgorithm = (req.signingAlgorithm as SignatureAlgorithm | undefined) ?? defaultSignatureAlgorithm(ca.key);
+      const isRsa = csr.publicKey.asymmetricKeyType === 'rsa';
+      const leaf = buildCertificate({
+        subject: csr.subjectDer,
+        issuerCertificate: ca.cert,
+        publicKey: csr.publicKey,
+        signingKey: ca.key,
+        signatureAlgorithm,
+        serial: randomSerial(rnd),
+        notBefore: new Date(t.getTime() - 60_000),
+        notAfter,
+        isCA: false,
+        keyUsage: isRsa ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
+        extKeyUsage: ['clientAuth'],
+        subjectAltNames: csr.subjectAltNames,
+      });
+      return { leaf, chain: [ca.cert] };
+    },
+  };
+}

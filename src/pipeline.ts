@@ -1,0 +1,367 @@
+/**
+ * The `certkit client` pipeline as a library function:
+ *
+ *     key ──► CSR ──► issuer ──► check (key match, chain) ──► artifacts (in memory)
+ *         ──► directory (atomic, 0600) ──► S3 ──► Secrets Manager ──► certkit.json
+ *
+ * Everything with an effect is injected (`ClientPipelineDeps`): the issuer, the clock, the random
+ * source, the S3 and Secrets Manager sinks, the progress callback. Order matters:
+ * - key generation starts first, so it runs on the thread pool while the issuer (and with it the
+ *   AWS SDK) loads;
+ * - every output target is checked BEFORE issuing: if one exists without `force`, the run stops
+ *   with EXISTS and no certificate is minted for nothing;
+ * - if issuance (or the checks on what came back) fails, no artifact is written. Only the resume
+ *   state (key + CSR, 0600, see `STATE_FILE`) is kept so a rerun signs the same CSR, which ACM
+ *   PCA's CSR-derived idempotency token turns into the same certificate instead of a second one.
+ */
+import { randomBytes as nodeRandomBytes, X509Certificate, createPrivateKey } from 'node:crypto';
+import { readFile, unlink } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+
+import {
+  ARTIFACT_FILES,
+  ARTIFACT_FORMATS,
+  buildArtifacts,
+  type Artifact,
+  type ArtifactFormat,
+} from './artifacts.js';
+import { CertkitError, isCertkitError } from './errors.js';
+import type { IssuedCertificate, Issuer } from './issuers/issuer.js';
+import { parseValidity, type Validity } from './issuers/validity.js';
+import { exportPkcs8Pem, generateKeyPair, type KeyObject, type KeySpec, type SignatureAlgorithm } from './keys.js';
+import { decodePem, encodePem } from './pem.js';
+import { buildRecord, RECORD_FILE, serializeRecord, type CertkitRecord } from './record.js';
+import { createExternalSchemaSql, redshiftSecret, redshiftSecretJson } from './redshift.js';
+import { checkArtifacts, writeArtifacts, writeFileAtomic } from './sinks/directory.js';
+import { buildCsr } from './x509/csr.js';
+import { checkIssuedChain } from './verify.js';
+
+/** Files `--s3` uploads by default: what a Glue Kafka connection and job need. */
+export const DEFAULT_S3_FORMATS: readonly ArtifactFormat[] = ['jks', 'cert', 'key'];
+
+/** The resume state in `--out` (0600): the key and CSR of an issuance not yet completed. */
+export const STATE_FILE = '.certkit-state.json';
+
+/** The pipeline's steps, in order, as the progress callback names them. */
+export type PipelineStep = 'key' | 'csr' | 'issue' | 'check' | 'write' | 's3' | 'secret' | 'record';
+
+export interface S3Destination {
+  /** `s3://bucket/prefix/` */
+  readonly uri: string;
+  /** Which artifacts to upload (default DEFAULT_S3_FORMATS). */
+  readonly include?: readonly ArtifactFormat[];
+}
+
+export interface ClientPipelineOptions {
+  /** The subject, keytool `-dname` syntax (`CN=glue-client,O=Example`). */
+  readonly dname: string;
+  readonly keyType: KeySpec;
+  /** `300d`, `12m`, `1y` or an end date; parsed against the injected clock. */
+  readonly validity: string | Validity;
+  /** The keystore entry's alias. */
+  readonly alias: string;
+  readonly signingAlgorithm?: SignatureAlgorithm;
+  readonly templateArn?: string;
+  /** The output directory (relative to `deps.cwd`). */
+  readonly outDir: string;
+  /** Replace existing files in `outDir`. */
+  readonly force?: boolean;
+  /** Which artifacts to write locally (default all). */
+  readonly formats?: readonly ArtifactFormat[];
+  /** Keystore password; generated (and reported once) when absent. */
+  readonly storePassword?: string;
+  /** JKS key password; the store password when only that is given, generated when neither is. */
+  readonly keyPassword?: string;
+  readonly s3?: S3Destination;
+  /** Secrets Manager secret to create or update in the Redshift format. */
+  readonly secretName?: string;
+  /** MSK bootstrap brokers for the printed SQL statement. */
+  readonly mskUri?: string;
+}
+
+/** Uploads artifacts under an `s3://bucket/prefix/`; resolves with each object's URI, in order. */
+export type S3Uploader = (artifacts: readonly Artifact[], uri: string) => Promise<string[]>;
+/** Creates or updates a secret with `secretString`; resolves with its ARN. */
+export type SecretWriter = (name: string, secretString: string) => Promise<string>;
+
+/** What the pipeline hands the issuer factory: where to report a certificate ARN as soon as it is known. */
+export interface IssuerHooks {
+  /** Saves the ARN in the resume state before the wait, so an interrupted run can fetch it later. */
+  readonly onCertificateArn: (certificateArn: string) => Promise<void>;
+}
+
+/** An issuer that may also fetch a certificate it already issued (ACM PCA's `fetchIssued`). */
+export type ResumableIssuer = Issuer & {
+  fetchIssued?: (certificateArn: string, csrDer?: Uint8Array) => Promise<IssuedCertificate>;
+};
+
+export interface ClientPipelineDeps {
+  /**
+   * The issuer, resolved lazily so loading it (the AWS SDK) overlaps key generation.
+   * `describe` fields go into certkit.json.
+   */
+  readonly issuer: (hooks: IssuerHooks) => Promise<ResumableIssuer>;
+  /** The ACM PCA CA ARN, for the record. */
+  readonly caArn?: string;
+  /** The local CA directory, for the record. */
+  readonly caDir?: string;
+  readonly uploadS3?: S3Uploader;
+  /**
+   * Checks the remote targets before anything is issued (an S3 object or the secret exists
+   * without `force` -> EXISTS), so a certificate is never minted for a run that would stop later.
+   */
+  readonly preflight?: (plan: { readonly s3Names: readonly string[] }) => Promise<void>;
+  readonly putSecret?: SecretWriter;
+  /** Clock (default `new Date()`). */
+  readonly now?: () => Date;
+  /** Random source for generated passwords and keystore salts (default crypto.randomBytes). */
+  readonly randomBytes?: (n: number) => Buffer;
+  /** Key generation (default `generateKeyPair`); tests inject a fixed key. */
+  readonly generateKey?: (spec: KeySpec) => Promise<KeyObject>;
+  /** Called as each step starts. */
+  readonly progress?: (step: PipelineStep, text: string) => void;
+  /** Directory relative paths resolve against (default process.cwd()). */
+  readonly cwd?: string;
+}
+
+export interface ClientPipelineResult {
+  /** The output directory, absolute. */
+  readonly outDir: string;
+  /** Paths written in `outDir` (as `join(options.outDir, name)`), record last. */
+  readonly files: readonly string[];
+  readonly record: CertkitRecord;
+  readonly storePassword: string;
+  readonly keyPassword: string;
+  /** True when certkit generated the passwords (the summary shows them, once). */
+  readonly passwordsGenerated: boolean;
+  /** S3 URIs uploaded, in order. */
+  readonly s3Uris: readonly string[];
+  /** The keystore's S3 URI (what Glue's "TLS client authentication" asks for). */
+  readonly keystoreS3Uri?: string;
+  readonly secretArn?: string;
+  /** The Redshift `CREATE EXTERNAL SCHEMA` statement, when a secret was written. */
+  readonly sql?: string;
+  /** True when the key and CSR came from the resume state of an earlier, unfinished run. */
+  readonly resumed: boolean;
+}
+
+const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A random password: 24 characters from [A-Za-z0-9] (about 143 bits), chosen by rejection
+ * sampling so every character is equally likely. Safe in shells, URLs and .properties files.
+ */
+export function generatePassword(randomBytes: (n: number) => Buffer = nodeRandomBytes, length = 24): string {
+  const limit = 256 - (256 % PASSWORD_ALPHABET.length);
+  let out = '';
+  while (out.length < length) {
+    for (const b of randomBytes(length * 2)) {
+      if (b < limit && out.length < length) out += PASSWORD_ALPHABET[b % PASSWORD_ALPHABET.length];
+    }
+  }
+  return out;
+}
+
+interface ResumeState {
+  readonly version: 1;
+  readonly dname: string;
+  readonly keyType: string;
+  readonly key: string;
+  readonly csr: string;
+  /** The issuer that was asked and the certificate ARN it answered with, once known. */
+  readonly issuer?: string;
+  readonly certificateArn?: string;
+}
+
+interface LoadedState {
+  readonly key: KeyObject;
+  readonly csrDer: Buffer;
+  readonly state: ResumeState;
+}
+
+async function readState(path: string, options: ClientPipelineOptions): Promise<LoadedState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const s = JSON.parse(text) as ResumeState;
+    if (s.version !== 1 || s.dname !== options.dname || s.keyType !== options.keyType) return undefined;
+    const key = createPrivateKey({ key: s.key, format: 'pem' });
+    const csrDer = decodePem(s.csr, { label: 'CERTIFICATE REQUEST' }).der;
+    return { key, csrDer, state: s };
+  } catch {
+    return undefined; // a damaged state is ignored: a fresh key is made
+  }
+}
+
+/**
+ * Runs the whole `certkit client` pipeline. Throws CertkitError: EXISTS (an output exists and
+ * `force` is not set; nothing issued), AWS, VERIFY_FAILED (the issuer's answer does not fit the
+ * key or does not chain), WRITE_FAILED.
+ */
+export async function runClientPipeline(options: ClientPipelineOptions, deps: ClientPipelineDeps): Promise<ClientPipelineResult> {
+  const now = deps.now ?? (() => new Date());
+  const rnd = deps.randomBytes ?? nodeRandomBytes;
+  const progress = deps.progress ?? (() => undefined);
+  const cwd = deps.cwd ?? process.cwd();
+  const outAbs = isAbsolute(options.outDir) ? options.outDir : resolve(cwd, options.outDir);
+  const statePath = join(outAbs, STATE_FILE);
+  const force = options.force ?? false;
+
+  // 1. Key generation starts before anything heavy loads (it runs on the thread pool).
+  const resumedState = await readState(statePath, options);
+  progress('key', resumedState === undefined ? `generating a ${options.keyType} key` : 'resuming with the key of an unfinished run');
+  const keyPromise: Promise<KeyObject> =
+    resumedState !== undefined
+      ? Promise.resolve(resumedState.key)
+      : (deps.generateKey ?? (async (spec: KeySpec) => (await generateKeyPair(spec)).privateKey))(options.keyType);
+  keyPromise.catch(() => undefined); // observed below; avoid an unhandled rejection while we check
+
+  const validity = typeof options.validity === 'string' ? parseValidity(options.validity, now()) : options.validity;
+  const formats = options.formats ?? ARTIFACT_FORMATS;
+  const s3Formats = options.s3 === undefined ? [] : (options.s3.include ?? DEFAULT_S3_FORMATS);
+  if (options.s3 !== undefined && deps.uploadS3 === undefined) throw new CertkitError('INTERNAL', 'no S3 uploader given');
+  if (options.secretName !== undefined && deps.putSecret === undefined) throw new CertkitError('INTERNAL', 'no Secrets Manager writer given');
+
+  // 2. Refuse early: every local target is checked before a certificate is requested.
+  const localNames = [...formats.map((f) => ARTIFACT_FILES[f]), RECORD_FILE];
+  await checkArtifacts(options.outDir, localNames.map((name) => ({ name, data: Buffer.alloc(0), sensitive: true })), { force, cwd });
+  if (deps.preflight !== undefined) await deps.preflight({ s3Names: s3Formats.map((f) => ARTIFACT_FILES[f]) });
+
+  // 3. Passwords: given, or generated (reported once by the caller).
+  const passwordsGenerated = options.storePassword === undefined && options.keyPassword === undefined;
+  const storePassword = options.storePassword ?? generatePassword(rnd);
+  const keyPassword = options.keyPassword ?? (options.storePassword !== undefined ? options.storePassword : generatePassword(rnd));
+
+  let onArn: (arn: string) => Promise<void> = async () => undefined;
+  const issuerPromise = deps.issuer({ onCertificateArn: (arn) => onArn(arn) });
+  issuerPromise.catch(() => undefined);
+
+  const key = await keyPromise;
+  progress('csr', `building the CSR for ${options.dname}`);
+  const csrDer = resumedState?.csrDer ?? buildCsr({ subject: options.dname, key });
+  // Keep what a rerun needs to resume without minting a second certificate (0600: it holds the key).
+  let state: ResumeState = resumedState?.state ?? {
+    version: 1,
+    dname: options.dname,
+    keyType: options.keyType,
+    key: exportPkcs8Pem(key),
+    csr: encodePem('CERTIFICATE REQUEST', csrDer),
+  };
+  const saveState = async (): Promise<void> => {
+    await writeFileAtomic(statePath, Buffer.from(JSON.stringify(state) + '\n'), { mode: 0o600, force: true });
+  };
+  if (resumedState === undefined) {
+    await writeArtifacts(options.outDir, [], { cwd }); // creates the directory (0700) if missing
+    await saveState();
+  }
+
+  const issuer = await issuerPromise;
+  onArn = async (arn) => {
+    state = { ...state, issuer: issuer.name, certificateArn: arn };
+    await saveState();
+  };
+
+  // 4. Issue (or fetch what an interrupted run was already issued).
+  let issued: IssuedCertificate;
+  const savedArn = state.issuer === issuer.name ? state.certificateArn : undefined;
+  if (savedArn !== undefined && issuer.fetchIssued !== undefined) {
+    progress('issue', `fetching ${savedArn}, issued to an earlier run`);
+    issued = await issuer.fetchIssued(savedArn, csrDer);
+  } else {
+    progress('issue', `requesting the certificate from ${issuer.name}`);
+    issued = await issuer.issue({
+      csrDer,
+      validity,
+      ...(options.signingAlgorithm === undefined ? {} : { signingAlgorithm: options.signingAlgorithm }),
+      ...(options.templateArn === undefined ? {} : { templateArn: options.templateArn }),
+    });
+  }
+
+  // 5. What came back must be ours and must chain.
+  progress('check', 'checking the certificate against the key and the chain');
+  const caCert = checkIssuedChain(key, issued.leaf, issued.chain);
+
+  // 6. Artifacts in memory, then written.
+  const buildFormats = ARTIFACT_FORMATS.filter((f) => formats.includes(f) || s3Formats.includes(f));
+  const artifacts = await buildArtifacts(
+    { key, leaf: issued.leaf, chain: issued.chain, csrDer, caCert },
+    {
+      alias: options.alias,
+      storePassword,
+      keyPassword,
+      formats: buildFormats,
+      keystoreLocation: join(outAbs, ARTIFACT_FILES.jks),
+      randomBytes: rnd,
+      now,
+    },
+  );
+  const local = artifacts.filter((a) => formats.some((f) => ARTIFACT_FILES[f] === a.name));
+  progress('write', `writing ${local.length} files to ${options.outDir}`);
+  const files = await writeArtifacts(options.outDir, local, { force, cwd });
+
+  // 7. S3.
+  let s3Uris: string[] = [];
+  let keystoreS3Uri: string | undefined;
+  if (options.s3 !== undefined && deps.uploadS3 !== undefined) {
+    const upload = artifacts.filter((a) => s3Formats.some((f) => ARTIFACT_FILES[f] === a.name));
+    progress('s3', `uploading ${upload.length} files to ${options.s3.uri}`);
+    s3Uris = await deps.uploadS3(upload, options.s3.uri);
+    const i = upload.findIndex((a) => a.name === ARTIFACT_FILES.jks);
+    if (i >= 0) keystoreS3Uri = s3Uris[i];
+  }
+
+  // 8. The Redshift secret.
+  let secretArn: string | undefined;
+  let sql: string | undefined;
+  if (options.secretName !== undefined && deps.putSecret !== undefined) {
+    progress('secret', `writing the secret ${options.secretName}`);
+    secretArn = await deps.putSecret(options.secretName, redshiftSecretJson(redshiftSecret(key, issued.leaf, issued.chain)));
+    sql = createExternalSchemaSql({ secretArn, ...(options.mskUri === undefined ? {} : { mskUri: options.mskUri }) });
+  }
+
+  // 9. The record; then the resume state is no longer needed.
+  progress('record', `recording the run in ${join(options.outDir, RECORD_FILE)}`);
+  const record = buildRecord({
+    now: now(),
+    issuer: issuer.name,
+    ...(deps.caArn === undefined ? {} : { caArn: deps.caArn }),
+    ...(deps.caDir === undefined ? {} : { caDir: deps.caDir }),
+    ...(issued.certificateArn === undefined ? {} : { certificateArn: issued.certificateArn }),
+    keyType: options.keyType,
+    alias: options.alias,
+    leaf: issued.leaf,
+    chain: issued.chain,
+    files: local.map((a) => a.name),
+    s3: s3Uris,
+    ...(secretArn === undefined ? {} : { secretArn }),
+  });
+  const recordPath = join(options.outDir, RECORD_FILE);
+  await writeFileAtomic(recordPath, serializeRecord(record), { mode: 0o644, force, cwd });
+  await unlink(statePath).catch((e: unknown) => {
+    if (!(isCertkitError(e) || (e as { code?: string }).code === 'ENOENT')) throw e;
+  });
+
+  return {
+    outDir: outAbs,
+    files: [...files, recordPath],
+    record,
+    storePassword,
+    keyPassword,
+    passwordsGenerated,
+    s3Uris,
+    ...(keystoreS3Uri === undefined ? {} : { keystoreS3Uri }),
+    ...(secretArn === undefined ? {} : { secretArn }),
+    ...(sql === undefined ? {} : { sql }),
+    resumed: resumedState !== undefined,
+  };
+}
+
+/** Re-exported for callers that describe a leaf without the record (fingerprint, expiry). */
+export function leafSummary(leaf: Buffer): { sha256: string; notAfter: string; subject: string } {
+  const c = new X509Certificate(leaf);
+  return { sha256: c.fingerprint256.toUpperCase(), notAfter: new Date(c.validTo).toISOString(), subject: c.subject.split('\n').join(', ') };
+}

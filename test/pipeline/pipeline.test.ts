@@ -1,0 +1,254 @@
+/**
+ * runClientPipeline with injected parts: a CA run by the real openssl as the issuer, fake S3 and
+ * Secrets Manager sinks that record what they get, a fixed key and a deterministic random source.
+ * Proves the order of steps, what is written where, that nothing is issued when an output exists
+ * (local or remote), that nothing but the 0600 resume state is written when issuance fails, and
+ * that a rerun resumes with the same key (and fetches by the saved certificate ARN).
+ */
+import { createHash, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import type { Artifact } from '../../src/artifacts.js';
+import { CertkitError } from '../../src/errors.js';
+import type { IssuedCertificate, Issuer, IssueRequest } from '../../src/issuers/issuer.js';
+import {
+  generatePassword,
+  runClientPipeline,
+  STATE_FILE,
+  type ClientPipelineDeps,
+  type ClientPipelineOptions,
+  type IssuerHooks,
+  type PipelineStep,
+} from '../../src/pipeline.js';
+import { haveTools, tool } from '../support/tools.js';
+import { tempDir } from '../support/tmp.js';
+import { makeOpensslCa, opensslIssuer, type OpensslCa } from './openssl-ca.js';
+
+/** A deterministic byte source (SHA-256 in counter mode). */
+function seededRandom(seed: string): (n: number) => Buffer {
+  let counter = 0;
+  return (n: number) => {
+    const out: Buffer[] = [];
+    let len = 0;
+    while (len < n) {
+      const block = createHash('sha256').update(`${seed}:${counter++}`).digest();
+      out.push(block);
+      len += block.length;
+    }
+    return Buffer.concat(out).subarray(0, n);
+  };
+}
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+describe('generatePassword', () => {
+  it('is 24 characters of [A-Za-z0-9], from the injected random source', () => {
+    const a = generatePassword(seededRandom('x'));
+    expect(a).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(generatePassword(seededRandom('x'))).toBe(a);
+    expect(generatePassword(seededRandom('y'))).not.toBe(a);
+  });
+});
+
+describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
+  const root = tempDir('certkit-pipeline-');
+  let openssl: string;
+  let ca: OpensslCa;
+  let key: KeyObject;
+  let caseNo = 0;
+
+  beforeAll(() => {
+    openssl = tool('openssl')!;
+    ca = makeOpensslCa(openssl, root, 'pipeline root');
+    key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  });
+
+  /** A fresh working directory and the deps around a given issuer. */
+  function setup(issuer: Issuer, extra: Partial<ClientPipelineDeps> = {}) {
+    const cwd = join(root, `case${++caseNo}`);
+    mkdirSync(cwd);
+    const steps: PipelineStep[] = [];
+    const uploads: { names: string[]; uri: string; data: Buffer[] }[] = [];
+    const secrets: { name: string; value: string }[] = [];
+    let hooks: IssuerHooks | undefined;
+    const deps: ClientPipelineDeps = {
+      issuer: async (h) => {
+        hooks = h;
+        return issuer;
+      },
+      now: () => NOW,
+      randomBytes: seededRandom(`case${caseNo}`),
+      generateKey: async () => key,
+      progress: (step) => void steps.push(step),
+      cwd,
+      uploadS3: async (artifacts: readonly Artifact[], uri: string) => {
+        uploads.push({ names: artifacts.map((a) => a.name), uri, data: artifacts.map((a) => a.data) });
+        return artifacts.map((a) => `${uri}${a.name}`);
+      },
+      putSecret: async (name: string, value: string) => {
+        secrets.push({ name, value });
+        return `arn:aws:secretsmanager:us-east-1:111122223333:secret:${name}-AbCdEf`;
+      },
+      ...extra,
+    };
+    return { cwd, steps, uploads, secrets, deps, hooks: () => hooks };
+  }
+
+  const base: ClientPipelineOptions = { dname: 'CN=pipeline client,O=certkit', keyType: 'rsa2048', validity: '300d', alias: 'client', outDir: 'certs' };
+
+  it('runs every step in order and hands each sink what it should', async () => {
+    const issuer = opensslIssuer(openssl, ca);
+    const t = setup(issuer);
+    const r = await runClientPipeline({ ...base, s3: { uri: 's3://bucket/certs/' }, secretName: 'msk-mtls', mskUri: 'b-1:9094' }, t.deps);
+    expect(t.steps).toEqual(['key', 'csr', 'issue', 'check', 'write', 's3', 'secret', 'record']);
+    expect(issuer.calls).toBe(1);
+    expect(r.files).toEqual([
+      'certs/kafka.client.keystore.jks', 'certs/keystore.p12', 'certs/client_cert.pem', 'certs/private_key.pem',
+      'certs/csr.pem', 'certs/ca.pem', 'certs/redshift-secret.json', 'certs/client.properties', 'certs/certkit.json',
+    ]);
+    expect(readdirSync(join(t.cwd, 'certs')).includes(STATE_FILE)).toBe(false);
+    const rnd = seededRandom(`case${caseNo}`);
+    expect(r.passwordsGenerated).toBe(true);
+    expect(r.storePassword).toBe(generatePassword(rnd));
+    expect(r.keyPassword).toBe(generatePassword(rnd));
+    expect(t.uploads.map((u) => [u.uri, u.names])).toEqual([['s3://bucket/certs/', ['kafka.client.keystore.jks', 'client_cert.pem', 'private_key.pem']]]);
+    t.uploads[0]!.names.forEach((n, i) => expect(t.uploads[0]!.data[i]!.equals(readFileSync(join(t.cwd, 'certs', n)))).toBe(true));
+    expect(r.keystoreS3Uri).toBe('s3://bucket/certs/kafka.client.keystore.jks');
+    expect(t.secrets).toEqual([{ name: 'msk-mtls', value: readFileSync(join(t.cwd, 'certs', 'redshift-secret.json'), 'utf8') }]);
+    expect(r.secretArn).toBe('arn:aws:secretsmanager:us-east-1:111122223333:secret:msk-mtls-AbCdEf');
+    expect(r.sql).toContain("URI 'b-1:9094' SECRET_ARN 'arn:aws:secretsmanager:us-east-1:111122223333:secret:msk-mtls-AbCdEf';");
+    const rec = JSON.parse(readFileSync(join(t.cwd, 'certs', 'certkit.json'), 'utf8')) as Record<string, unknown>;
+    expect(rec).toMatchObject({
+      version: 1,
+      createdAt: NOW.toISOString(),
+      issuer: 'openssl-test-ca',
+      certificateArn: 'arn:test:cert/1',
+      keyType: 'rsa2048',
+      alias: 'client',
+      s3: ['s3://bucket/certs/kafka.client.keystore.jks', 's3://bucket/certs/client_cert.pem', 's3://bucket/certs/private_key.pem'],
+      secretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:msk-mtls-AbCdEf',
+    });
+    const leaf = new X509Certificate(readFileSync(join(t.cwd, 'certs', 'client_cert.pem')));
+    expect((rec.certificate as { sha256: string }).sha256).toBe(leaf.fingerprint256);
+    expect(leaf.checkPrivateKey(key)).toBe(true);
+  });
+
+  it('with only --storepass, the key password is the store password', async () => {
+    const t = setup(opensslIssuer(openssl, ca));
+    const r = await runClientPipeline({ ...base, storePassword: 'given-store', formats: ['properties'] }, t.deps);
+    expect([r.storePassword, r.keyPassword, r.passwordsGenerated]).toEqual(['given-store', 'given-store', false]);
+    expect(readFileSync(join(t.cwd, 'certs', 'client.properties'), 'utf8')).toContain('ssl.keystore.password=given-store\nssl.key.password=given-store\n');
+  });
+
+  it('an existing output without force: EXISTS before anything is issued or written', async () => {
+    const issuer = opensslIssuer(openssl, ca);
+    const t = setup(issuer);
+    mkdirSync(join(t.cwd, 'certs'));
+    writeFileSync(join(t.cwd, 'certs', 'csr.pem'), 'mine');
+    await expect(runClientPipeline(base, t.deps)).rejects.toMatchObject({ code: 'EXISTS', file: 'certs/csr.pem' });
+    expect(issuer.calls).toBe(0);
+    expect(readdirSync(join(t.cwd, 'certs'))).toEqual(['csr.pem']);
+    expect(readFileSync(join(t.cwd, 'certs', 'csr.pem'), 'utf8')).toBe('mine');
+    // With force it is replaced.
+    await runClientPipeline({ ...base, force: true }, t.deps);
+    expect(readFileSync(join(t.cwd, 'certs', 'csr.pem'), 'utf8').startsWith('-----BEGIN CERTIFICATE REQUEST-----\n')).toBe(true);
+  });
+
+  it('a failing preflight (remote target exists) stops before issuing', async () => {
+    const issuer = opensslIssuer(openssl, ca);
+    const seen: string[][] = [];
+    const t = setup(issuer, {
+      preflight: async ({ s3Names }) => {
+        seen.push([...s3Names]);
+        throw new CertkitError('EXISTS', 'the S3 object already exists', { file: 's3://bucket/x/kafka.client.keystore.jks' });
+      },
+    });
+    await expect(runClientPipeline({ ...base, s3: { uri: 's3://bucket/x/', include: ['jks'] } }, t.deps)).rejects.toMatchObject({ code: 'EXISTS' });
+    expect(seen).toEqual([['kafka.client.keystore.jks']]);
+    expect(issuer.calls).toBe(0);
+    expect(existsSync(join(t.cwd, 'certs'))).toBe(false);
+  });
+
+  it('issuance failure writes no artifact, only the 0600 resume state; a rerun resumes with the same key and CSR', async () => {
+    const good = opensslIssuer(openssl, ca);
+    const csrs: Buffer[] = [];
+    let fail = true;
+    const flaky: Issuer = {
+      name: 'flaky',
+      async issue(req: IssueRequest): Promise<IssuedCertificate> {
+        csrs.push(req.csrDer);
+        if (fail) throw new CertkitError('AWS', 'IssueCertificate failed: ThrottlingException');
+        return good.issue(req);
+      },
+    };
+    const t = setup(flaky, { generateKey: async () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey });
+    await expect(runClientPipeline({ ...base, keyType: 'ec256' }, t.deps)).rejects.toMatchObject({ code: 'AWS' });
+    expect(readdirSync(join(t.cwd, 'certs'))).toEqual([STATE_FILE]);
+    expect(statSync(join(t.cwd, 'certs', STATE_FILE)).mode & 0o777).toBe(0o600);
+    fail = false;
+    const r = await runClientPipeline({ ...base, keyType: 'ec256' }, t.deps);
+    expect(r.resumed).toBe(true);
+    expect(csrs.length).toBe(2);
+    expect(csrs[1]!.equals(csrs[0]!)).toBe(true);
+    expect(readdirSync(join(t.cwd, 'certs')).includes(STATE_FILE)).toBe(false);
+  });
+
+  it('a certificate ARN saved before the wait is fetched on the rerun instead of issuing again', async () => {
+    const good = opensslIssuer(openssl, ca);
+    let issued: IssuedCertificate | undefined;
+    let hooks: IssuerHooks | undefined;
+    const fetched: string[] = [];
+    let interrupted = true;
+    const pcaLike: Issuer & { fetchIssued: (arn: string) => Promise<IssuedCertificate> } = {
+      name: 'pca-like',
+      async issue(req) {
+        issued = await good.issue(req);
+        await hooks!.onCertificateArn('arn:test:cert/saved');
+        if (interrupted) throw new CertkitError('AWS', 'GetCertificate failed: connection reset');
+        return issued;
+      },
+      async fetchIssued(arn) {
+        fetched.push(arn);
+        return issued!;
+      },
+    };
+    const t = setup(pcaLike, {
+      issuer: async (h) => {
+        hooks = h;
+        return pcaLike;
+      },
+    });
+    await expect(runClientPipeline(base, t.deps)).rejects.toMatchObject({ code: 'AWS' });
+    const state = JSON.parse(readFileSync(join(t.cwd, 'certs', STATE_FILE), 'utf8')) as Record<string, unknown>;
+    expect([state.issuer, state.certificateArn]).toEqual(['pca-like', 'arn:test:cert/saved']);
+    interrupted = false;
+    const r = await runClientPipeline(base, t.deps);
+    expect(fetched).toEqual(['arn:test:cert/saved']);
+    expect(good.calls).toBe(1);
+    expect(r.resumed).toBe(true);
+  });
+
+  it('a certificate for another key is refused (VERIFY_FAILED) and nothing is written', async () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const good = opensslIssuer(openssl, ca);
+    const liar: Issuer = {
+      name: 'liar',
+      async issue(req) {
+        const { buildCsr } = await import('../../src/x509/csr.js');
+        return good.issue({ ...req, csrDer: buildCsr({ subject: 'CN=someone else', key: other }) });
+      },
+    };
+    const t = setup(liar);
+    await expect(runClientPipeline(base, t.deps)).rejects.toMatchObject({ code: 'VERIFY_FAILED' });
+    expect(readdirSync(join(t.cwd, 'certs'))).toEqual([STATE_FILE]);
+  });
+
+  it('--formats limits local files; the S3 set is built even when not written locally', async () => {
+    const t = setup(opensslIssuer(openssl, ca));
+    const r = await runClientPipeline({ ...base, formats: ['cert', 'ca'], s3: { uri: 's3://b/p/', include: ['jks', 'key'] } }, t.deps);
+    expect(r.files).toEqual(['certs/client_cert.pem', 'certs/ca.pem', 'certs/certkit.json']);
+    expect(t.uploads.map((u) => u.names)).toEqual([['kafka.client.keystore.jks', 'private_key.pem']]);
+  });
+});
