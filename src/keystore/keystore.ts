@@ -38,15 +38,15 @@ async function pkcs12(): Promise<typeof import('./pkcs12.js')> {
  */
 export async function readKeyStore(bytes: Uint8Array, opts: ReadAnyKeyStoreOptions): Promise<KeyStore> {
   const type = opts.type ?? detectKeyStoreType(bytes);
-  const { type: _type, allowMissingMac, ...common } = opts;
-  void _type;
   switch (type) {
     case 'jks':
-      return readJks(bytes, common);
+      return readJks(bytes, opts);
     case 'jceks':
-      return readJceks(bytes, common);
+      return readJceks(bytes, opts);
     case 'pkcs12':
-      return (await pkcs12()).readPkcs12(bytes, allowMissingMac === undefined ? common : { ...common, allowMissingMac });
+      return (await pkcs12()).readPkcs12(bytes, opts);
+    default:
+      throw unsupported(`keystore type '${String(type)}' (certkit reads jks, jceks and pkcs12)`);
   }
 }
 
@@ -60,12 +60,11 @@ export async function writeKeyStore(
   opts: WriteAnyKeyStoreOptions,
 ): Promise<Buffer> {
   const entries = Array.isArray(store) ? (store as readonly KeyStoreEntry[]) : (store as KeyStore).entries;
-  const { profile, ...common } = opts;
   switch (type) {
     case 'jks':
-      return writeJks(entries, common);
+      return writeJks(entries, opts);
     case 'pkcs12':
-      return (await pkcs12()).writePkcs12(entries, profile === undefined ? common : { ...common, profile });
+      return (await pkcs12()).writePkcs12(entries, opts);
     default:
       throw unsupported(`writing keystore type '${String(type)}' (certkit writes jks and pkcs12)`);
   }
