@@ -80,3 +80,37 @@ export { buildCsr, buildCsrPem, EXTENSION_REQUEST_OID } from './x509/csr.js';
 export type { BuildCsrOptions } from './x509/csr.js';
 export { parseCsr, fixCsrPem } from './x509/csr-parse.js';
 export type { CsrInfo } from './x509/csr-parse.js';
+// Issuers, AWS settings and the cloud sinks (the AWS SDK itself loads only when a client is made)
+export type { Issuer, IssueRequest, IssuedCertificate } from './issuers/issuer.js';
+export { parseValidity, MAX_VALIDITY_YEARS } from './issuers/validity.js';
+export type { Validity, ValidityType } from './issuers/validity.js';
+export {
+  createAcmPcaIssuer,
+  assembleIssued,
+  chooseSigningAlgorithm,
+  idempotencyToken,
+  parseCaArn,
+  parseSigningAlgorithm,
+  resolveTemplateArn,
+  signingAlgorithmsFor,
+  CLIENT_AUTH_TEMPLATE_ARN,
+  PCA_SIGNING_ALGORITHMS,
+  DEFAULT_MAX_WAIT_SECONDS,
+} from './issuers/acm-pca.js';
+export type { AcmPcaIssuer, AcmPcaIssuerOptions, PcaSigningAlgorithm } from './issuers/acm-pca.js';
+export {
+  awsError,
+  clientConfig,
+  createAcmPcaClient,
+  createS3Client,
+  createSecretsManagerClient,
+  endpointFor,
+  resolveRegion,
+} from './aws/config.js';
+export type { AwsOptions, AwsService, ServiceClientConfig } from './aws/config.js';
+export { parseS3Uri, formatS3Uri, bucketNameProblem } from './sinks/s3-uri.js';
+export type { S3Location } from './sinks/s3-uri.js';
+export { uploadArtifacts, MAX_S3_ARTIFACT_BYTES } from './sinks/s3.js';
+export type { UploadArtifactsOptions, S3ServerSideEncryption } from './sinks/s3.js';
+export { putRedshiftSecret, checkSecretName } from './sinks/secrets-manager.js';
+export type { PutRedshiftSecretOptions } from './sinks/secrets-manager.js';
