@@ -5,7 +5,7 @@ import { keystoreExportCommand } from './keystore-export.js';
 import { keystoreListCommand } from './keystore-list.js';
 
 export const keystoreCommand = defineGroup({
-  command: 'keystore <command>',
+  command: 'keystore',
   describe: 'List, create, convert and export JKS and PKCS#12 keystores',
   subcommands: [keystoreListCommand, keystoreConvertCommand, keystoreExportCommand],
 });

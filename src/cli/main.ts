@@ -30,6 +30,7 @@ const COMMANDS: readonly CertkitCommand[] = [
   keystoreCommand,
   truststoreCommand,
   keygenCommand,
+  csrCommand,
   pcaCommand,
   caCommand,
   signCommand,
@@ -124,7 +125,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       .strict()
       .demandCommand(1, 'no command given')
       .recommendCommands()
-      .wrap(Math.min(100, process.stdout.columns || 100))
+      // Wrapped to the terminal; unwrapped when piped, so each example stays on one line for grep.
+      .wrap(io.stdout.isTTY === true ? Math.min(100, process.stdout.columns || 100) : null)
       .epilog('Passwords: pass:TEXT, env:VAR, file:PATH, stdin, or the bare password (pass:/bare are visible to other users).')
       .exitProcess(false)
       .fail((msg: string | null, err: Error | undefined) => {
@@ -160,11 +162,11 @@ function fromYargs(e: unknown): unknown {
 }
 
 function oneLine(s: string): string {
-  return s
+  const lines = s
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '')
-    .join('; ');
+    .filter((l) => l !== '');
+  return lines.reduce((acc, l) => (acc === '' ? l : acc.endsWith(':') ? `${acc} ${l}` : `${acc}; ${l}`), '');
 }
 
 function stackOf(e: Error): string {

@@ -3,7 +3,7 @@ import { defineGroup } from './command.js';
 import { truststoreCreateCommand } from './truststore-create.js';
 
 export const truststoreCommand = defineGroup({
-  command: 'truststore <command>',
+  command: 'truststore',
   describe: 'Create truststores of CA certificates',
   subcommands: [truststoreCreateCommand],
 });
