@@ -264,6 +264,10 @@ describe('JKS hostile input', () => {
     expect([s.code, s.message]).toEqual(['BAD_PASSWORD', 'keystore password was incorrect, or the file is corrupt (integrity digest does not match)']);
     const k = catchCertkit(() => readJks(bytes, { storePassword: 'storepass', keyPassword: 'keypasS' }));
     expect([k.code, k.message]).toEqual(['BAD_PASSWORD', "entry 1 'client': key password was incorrect (the protected key does not decrypt with it)"]);
+    // Listing without keys never skips the integrity check.
+    expect(catchCertkit(() => readJks(bytes, { storePassword: 'storepasS', keys: false })).code).toBe('BAD_PASSWORD');
+    expect(readJks(bytes, { storePassword: 'storepass', keyPassword: 'wrong', keys: false }).entries.map((e) => [e.alias, e.kind, 'key' in e]))
+      .toEqual([['client', 'private-key', false]]);
   });
 
   it('rejects an entry count of 0x7fffffff or 2^31 in a 100-byte file at once', () => {
