@@ -114,3 +114,5 @@ export { uploadArtifacts, MAX_S3_ARTIFACT_BYTES } from './sinks/s3.js';
 export type { UploadArtifactsOptions, S3ServerSideEncryption } from './sinks/s3.js';
 export { putRedshiftSecret, checkSecretName } from './sinks/secrets-manager.js';
 export type { PutRedshiftSecretOptions } from './sinks/secrets-manager.js';
+export { orderChain, verifyChain, certificateMatchesKey, MAX_CHAIN_LENGTH } from './x509/chain.js';
+export type { VerifyChainOptions } from './x509/chain.js';
