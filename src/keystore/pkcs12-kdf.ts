@@ -5,7 +5,7 @@
  * Used for the PKCS#12 MAC key (ID 3) and for the legacy pbeWithSHAAnd... ciphers (ID 1 key,
  * ID 2 IV). Not used by PBES2, which derives with PBKDF2 over the UTF-8 password.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { CertkitError } from '../errors.js';
 
 export type Pkcs12KdfHash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512' | 'sha512-224' | 'sha512-256';
@@ -74,7 +74,8 @@ export function pkcs12Kdf(
   const out = Buffer.alloc(length);
   for (let pos = 0; ; ) {
     let a = createHash(hash).update(d).update(i).digest();
-    for (let r = 1; r < iterations; r++) a = createHash(hash).update(a).digest();
+    // The one-shot hash is ~1.5x faster than createHash for these tiny inputs (Node >= 20.12).
+    for (let r = 1; r < iterations; r++) a = oneShotHash(hash, a, 'buffer');
     a.copy(out, pos, 0, Math.min(u, length - pos));
     pos += u;
     if (pos >= length) break;

@@ -32,6 +32,7 @@ import {
   bmpString,
   explicit,
   implicitOctets,
+  isNull,
   octets,
   oid,
   rawDer,
@@ -145,8 +146,9 @@ export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allo
 function verifyMac(macData: Asn1Node, data: Buffer, password: string): boolean {
   const [digestInfo, saltNode, iterNode] = sequence(macData, 'MacData', 2, 3);
   const [algId, digestNode] = sequence(digestInfo!, 'DigestInfo', 2, 2);
-  const [algOid] = sequence(algId!, 'MAC algorithm', 1, 2);
+  const [algOid, algParams] = sequence(algId!, 'MAC algorithm', 1, 2);
   const alg = oid(algOid!, 'MAC algorithm');
+  if (algParams !== undefined && !isNull(algParams)) throw invalid('MAC digest algorithm has unexpected parameters');
   if (alg === PBMAC1) throw unsupported('PBMAC1 (RFC 9579) MACs are not supported yet');
   const hash = DIGEST_BY_OID[alg];
   if (hash === undefined) throw unsupported(`MAC digest algorithm ${alg} is not supported`);

@@ -25,7 +25,9 @@
  * cannot), else with the store password.
  */
 import { createHmac, randomBytes as nodeRandomBytes } from 'node:crypto';
-import { CertkitError } from '../errors.js';
+import { parseDer } from '../asn1.js';
+import { CertkitError, withContext } from '../errors.js';
+import { sequence, unsignedInteger } from './der-read.js';
 import * as der from './der-write.js';
 import type { KeyStoreEntry, WriteKeyStoreOptions } from './model.js';
 import { encryptPbe, MAX_PBE_ITERATIONS, type PbeEncryptSpec } from './pbe.js';
@@ -94,6 +96,16 @@ function checkIterationOption(name: string, n: number): number {
   return n;
 }
 
+/** Refuses a key that is not a PKCS#8 PrivateKeyInfo (e.g. a traditional SEC1 or PKCS#1 key). */
+function checkPkcs8(key: Buffer, where: string): void {
+  const what = `${where}: private key`;
+  withContext(what, () => {
+    const [version, algorithm] = sequence(parseDer(key, 'PrivateKeyInfo'), 'PrivateKeyInfo', 3, 5);
+    unsignedInteger(version!, 'version');
+    sequence(algorithm!, 'algorithm', 1, 2);
+  });
+}
+
 /**
  * Writes `entries` as a PKCS#12 keystore (DER). Private-key entries need their key and at least
  * the leaf certificate; secret-key entries cannot be written (certkit never holds their bytes).
@@ -116,7 +128,9 @@ export function writePkcs12(
   const usedIds = new Set<number>();
   const keyBags: Buffer[] = [];
   const certBags: Buffer[] = [];
-  const written: Buffer[] = []; // CA certificates already in the certificate safe
+  // CA certificates already in the certificate safe; a trusted entry's certificate counts as
+  // written, since readers (Java, OpenSSL, certkit) build chains from every certificate bag.
+  const written: Buffer[] = entries.flatMap((e) => (e.kind === 'trusted-cert' ? [e.cert] : []));
 
   entries.forEach((entry, i) => {
     const where = `entry ${i + 1} '${entry.alias}'`;
@@ -129,6 +143,7 @@ export function writePkcs12(
         if (entry.key === undefined) throw new CertkitError('INVALID_INPUT', `${where}: the private key was not read, so it cannot be written`);
         const [leaf, ...cas] = entry.chain;
         if (leaf === undefined) throw new CertkitError('INVALID_INPUT', `${where}: a private-key entry needs its certificate chain`);
+        checkPkcs8(entry.key, where);
         let ms = (entry.created ?? now()).getTime();
         while (usedIds.has(ms)) ms++;
         usedIds.add(ms);

@@ -1,0 +1,471 @@
+/**
+ * PKCS#12 codec against the real tools: stores made by JDK 17 keytool (default and
+ * -J-Dkeystore.pkcs12.legacy) and OpenSSL 3 (`pkcs12 -export` default, -legacy, -nomac,
+ * unencrypted, without -name, certificates only) are read and asserted exactly; what certkit
+ * writes (modern and legacy profiles, truststores) is listed by keytool and read by openssl.
+ * Expected fingerprints are what `openssl x509 -fingerprint -sha256` prints.
+ */
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseDer } from '../../src/asn1.js';
+import { CertkitError, exitStatusOf } from '../../src/errors.js';
+import { rawDer, sequence } from '../../src/keystore/der-read.js';
+import * as der from '../../src/keystore/der-write.js';
+import type { KeyStoreEntry, PrivateKeyEntry } from '../../src/keystore/model.js';
+import { readPkcs12, writePkcs12 } from '../../src/keystore/pkcs12.js';
+import { haveTools, run, tool } from '../support/tools.js';
+import { tempDir } from '../support/tmp.js';
+
+const PASS = 'changeit';
+const haveAll = haveTools('openssl', 'keytool');
+
+function errorOf(fn: () => unknown): CertkitError {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof CertkitError)) throw e;
+    return e;
+  }
+  throw new Error('expected a CertkitError, but it succeeded');
+}
+
+const fingerprint = (d: Buffer) => new X509Certificate(d).fingerprint256;
+
+/** True when the PKCS#8 key and the certificate hold the same public key. */
+function keyMatches(pkcs8: Buffer, cert: Buffer): boolean {
+  const a = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' });
+  const b = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
+  return a.equals(b);
+}
+
+function pemBody(pem: string, label: string): Buffer {
+  const m = new RegExp(`-----BEGIN ${label}-----([^-]+)-----END ${label}-----`).exec(pem);
+  if (m === null) throw new Error(`no ${label} in output`);
+  return Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
+}
+
+/** A small deterministic random source so outputs (and the hostile suite) are reproducible. */
+const counting = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + 3) & 0xff));
+
+/** `keytool -list -v` parsed into alias, entry type and SHA-256 fingerprints (chain order). */
+function keytoolList(file: string, storepass = PASS) {
+  const out = run(tool('keytool')!, ['-J-Duser.language=en', '-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', storepass]);
+  const count = /Your keystore contains (\d+) entr/.exec(out)?.[1];
+  const entries = out
+    .split(/^Alias name: /m)
+    .slice(1)
+    .map((block) => ({
+      alias: block.split('\n')[0]!.trim(),
+      type: /Entry type: (\S+)/.exec(block)?.[1],
+      sha256: [...block.matchAll(/SHA256: ([0-9A-F:]+)/g)].map((m) => m[1]),
+    }));
+  return { count: Number(count), entries };
+}
+
+describe.skipIf(!haveAll)('PKCS#12 interop with keytool and openssl', () => {
+  const dir = tempDir('certkit-p12-');
+  const f = (name: string) => join(dir, name);
+  let openssl: string;
+  let keytool: string;
+  /** keytool-style SHA-256 fingerprints of root, intermediate and leaf, from openssl. */
+  const fp: Record<string, string> = {};
+  let leafKey: Buffer; // PKCS#8 DER as openssl encodes it
+  let rootDer: Buffer;
+  let interDer: Buffer;
+  let leafDer: Buffer;
+
+  const fpOf = (pemFile: string) =>
+    run(openssl, ['x509', '-noout', '-fingerprint', '-sha256', '-in', pemFile]).trim().split('=')[1]!;
+  const certDer = (pemFile: string) => {
+    run(openssl, ['x509', '-in', pemFile, '-outform', 'DER', '-out', `${pemFile}.der`]);
+    return readFileSync(`${pemFile}.der`);
+  };
+  /** What `openssl pkcs12 -info -noout` prints (on stderr) about a store's algorithms. */
+  const opensslInfo = (file: string, legacy: boolean) =>
+    run('sh', ['-c', `"${openssl}" pkcs12 ${legacy ? '-legacy' : ''} -info -noout -in "${file}" -passin pass:${PASS} 2>&1`]).trim().split('\n');
+
+  beforeAll(() => {
+    openssl = tool('openssl')!;
+    keytool = tool('keytool')!;
+    const o = (...args: string[]) => run(openssl, args);
+    // root (RSA) -> intermediate (RSA) -> leaf (EC P-256)
+    o('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('root.key'), '-out', f('root.pem'), '-subj', '/CN=certkit test root', '-days', '30',
+      '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign');
+    o('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('inter.key'), '-out', f('inter.csr'), '-subj', '/CN=certkit test intermediate');
+    writeFileSync(f('ca.ext'), 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign\n');
+    o('x509', '-req', '-in', f('inter.csr'), '-CA', f('root.pem'), '-CAkey', f('root.key'), '-set_serial', '2', '-days', '30', '-extfile', f('ca.ext'), '-out', f('inter.pem'));
+    o('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('leaf.key'), '-out', f('leaf.csr'), '-subj', '/CN=glue-client');
+    o('x509', '-req', '-in', f('leaf.csr'), '-CA', f('inter.pem'), '-CAkey', f('inter.key'), '-set_serial', '3', '-days', '30', '-out', f('leaf.pem'));
+    // `openssl pkey -outform DER` would print the traditional (SEC1) form; pkcs8 -topk8 gives PKCS#8.
+    o('pkcs8', '-topk8', '-nocrypt', '-in', f('leaf.key'), '-outform', 'DER', '-out', f('leaf.p8.der'));
+    leafKey = readFileSync(f('leaf.p8.der'));
+    for (const n of ['root', 'inter', 'leaf']) fp[n] = fpOf(f(`${n}.pem`));
+    rootDer = certDer(f('root.pem'));
+    interDer = certDer(f('inter.pem'));
+    leafDer = certDer(f('leaf.pem'));
+    // The chain file in scrambled order: the reader must order it leaf -> root itself.
+    writeFileSync(f('scrambled.pem'), ['root', 'leaf', 'inter'].map((n) => readFileSync(f(`${n}.pem`), 'utf8')).join(''));
+  });
+
+  describe('reads what openssl pkcs12 -export writes', () => {
+    const exportP12 = (name: string, ...args: string[]) => {
+      run(openssl, ['pkcs12', '-export', '-in', f('scrambled.pem'), '-inkey', f('leaf.key'), '-out', f(name), '-passout', `pass:${PASS}`, ...args]);
+      return readFileSync(f(name));
+    };
+    const expectClient = (entries: readonly KeyStoreEntry[], alias: string) => {
+      expect(entries.map((e) => [e.kind, e.alias])).toEqual([['private-key', alias]]);
+      const e = entries[0] as PrivateKeyEntry;
+      expect(e.chain.map(fingerprint)).toEqual([fp.leaf, fp.inter, fp.root]);
+      expect(e.key!.equals(leafKey)).toBe(true);
+      expect(keyMatches(e.key!, e.chain[0]!)).toBe(true);
+    };
+
+    it('default (PBES2/AES-256, HMAC-SHA256)', () => {
+      expectClient(readPkcs12(exportP12('ossl-default.p12', '-name', 'client'), { storePassword: PASS }).entries, 'client');
+    });
+
+    it('-legacy (RC2-40 certificates, 3DES key, HMAC-SHA1)', () => {
+      const bytes = exportP12('ossl-legacy.p12', '-legacy', '-name', 'client');
+      expect(opensslInfo(f('ossl-legacy.p12'), true)).toEqual([
+        'MAC: sha1, Iteration 2048',
+        'MAC length: 20, salt length: 8',
+        'PKCS7 Encrypted data: pbeWithSHA1And40BitRC2-CBC, Iteration 2048',
+        'Certificate bag',
+        'Certificate bag',
+        'Certificate bag',
+        'PKCS7 Data',
+        'Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 2048',
+      ]);
+      expectClient(readPkcs12(bytes, { storePassword: PASS }).entries, 'client');
+    });
+
+    it('-keypbe NONE -certpbe NONE (unencrypted keyBag and certificates, with a MAC)', () => {
+      expectClient(readPkcs12(exportP12('ossl-plain.p12', '-keypbe', 'NONE', '-certpbe', 'NONE', '-name', 'client'), { storePassword: PASS }).entries, 'client');
+    });
+
+    it('without -name: alias "1", as keytool lists it', () => {
+      const bytes = exportP12('ossl-noname.p12');
+      expectClient(readPkcs12(bytes, { storePassword: PASS }).entries, '1');
+      expect(keytoolList(f('ossl-noname.p12')).entries.map((e) => [e.alias, e.type])).toEqual([['1', 'PrivateKeyEntry']]);
+    });
+
+    it('-nomac: refused with INTEGRITY (exit 4) unless a missing MAC is allowed', () => {
+      const bytes = exportP12('ossl-nomac.p12', '-nomac', '-name', 'client');
+      const e = errorOf(() => readPkcs12(bytes, { storePassword: PASS }));
+      expect([e.code, e.message, exitStatusOf(e)]).toEqual(['INTEGRITY', 'PKCS#12 file has no integrity MAC', 4]);
+      expectClient(readPkcs12(bytes, { storePassword: PASS, allowMissingMac: true }).entries, 'client');
+    });
+
+    it('an empty password (`-passout pass:`)', () => {
+      run(openssl, ['pkcs12', '-export', '-in', f('scrambled.pem'), '-inkey', f('leaf.key'), '-out', f('ossl-empty.p12'), '-passout', 'pass:', '-name', 'client']);
+      expectClient(readPkcs12(readFileSync(f('ossl-empty.p12')), { storePassword: '' }).entries, 'client');
+      expect(errorOf(() => readPkcs12(readFileSync(f('ossl-empty.p12')), { storePassword: 'x' })).code).toBe('BAD_PASSWORD');
+    });
+
+    it('-nokeys with CA certificates: reported as trusted-cert entries (keytool would show none)', () => {
+      run(openssl, ['pkcs12', '-export', '-nokeys', '-in', f('scrambled.pem'), '-out', f('ossl-certs.p12'), '-passout', `pass:${PASS}`]);
+      const ks = readPkcs12(readFileSync(f('ossl-certs.p12')), { storePassword: PASS });
+      expect(ks.entries.map((e) => [e.kind, e.alias, e.kind === 'trusted-cert' ? fingerprint(e.cert) : ''])).toEqual([
+        ['trusted-cert', '1', fp.root],
+        ['trusted-cert', '2', fp.leaf],
+        ['trusted-cert', '3', fp.inter],
+      ]);
+      expect(keytoolList(f('ossl-certs.p12')).count).toBe(0);
+    });
+
+    it('keys: false lists entries without decrypting keys', () => {
+      const bytes = readFileSync(f('ossl-default.p12'));
+      const ks = readPkcs12(bytes, { storePassword: PASS, keyPassword: 'not the key password', keys: false });
+      expect(ks.entries).toEqual([{ kind: 'private-key', alias: 'client', chain: [leafDer, interDer, rootDer] }]);
+    });
+
+    it('a wrong password is BAD_PASSWORD (exit 4)', () => {
+      const e = errorOf(() => readPkcs12(readFileSync(f('ossl-default.p12')), { storePassword: 'wrong' }));
+      expect([e.code, e.message, exitStatusOf(e)]).toEqual([
+        'BAD_PASSWORD', 'PKCS#12 MAC: MAC check failed: wrong store password, or the file was altered', 4]);
+    });
+  });
+
+  describe('reads what keytool writes', () => {
+    let modern: Buffer;
+    let legacy: Buffer;
+    beforeAll(() => {
+      const k = (...args: string[]) => run(keytool, ['-J-Duser.language=en', ...args]);
+      const common = ['-storetype', 'PKCS12', '-storepass', PASS];
+      k('-genkeypair', '-alias', 'client', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=keytool client', '-validity', '30', '-keystore', f('kt-modern.p12'), ...common);
+      k('-importcert', '-noprompt', '-alias', 'root', '-file', f('root.pem'), '-keystore', f('kt-modern.p12'), ...common);
+      k('-genseckey', '-alias', 'aes', '-keyalg', 'AES', '-keysize', '128', '-keystore', f('kt-modern.p12'), ...common);
+      k('-J-Dkeystore.pkcs12.legacy', '-genkeypair', '-alias', 'legacy', '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', 'CN=keytool legacy', '-validity', '30', '-keystore', f('kt-legacy.p12'), ...common);
+      modern = readFileSync(f('kt-modern.p12'));
+      legacy = readFileSync(f('kt-legacy.p12'));
+    });
+
+    /** The client certificate (the one with a localKeyId) and its localKeyId, via openssl. */
+    const clientCert = (file: string, ...extra: string[]) => {
+      const out = run(openssl, ['pkcs12', ...extra, '-in', f(file), '-nokeys', '-clcerts', '-passin', `pass:${PASS}`]);
+      // openssl prints "Bag Attributes" blocks, each followed by its bag (a secret bag's too):
+      // take the block holding the client certificate.
+      const block = out.split('Bag Attributes').find((b) => b.includes('BEGIN CERTIFICATE'))!;
+      const id = /localKeyID: ([0-9A-F ]+)/.exec(block)![1]!.trim().split(' ').map((h) => parseInt(h, 16));
+      return { der: pemBody(block, 'CERTIFICATE'), localKeyId: Buffer.from(id).toString('latin1') };
+    };
+
+    it('JDK 17 default: private key, trusted certificate and secret key', () => {
+      const client = clientCert('kt-modern.p12');
+      expect(client.localKeyId).toMatch(/^Time \d+$/);
+      const ks = readPkcs12(modern, { storePassword: PASS });
+      expect(ks.type).toBe('pkcs12');
+      expect(ks.entries.map((e) => [e.kind, e.alias])).toEqual([
+        // In the order of the bags: keytool puts keys and secret keys in the first safe.
+        ['private-key', 'client'],
+        ['secret-key', 'aes'],
+        ['trusted-cert', 'root'],
+      ]);
+      const [key, secret, root] = ks.entries as [PrivateKeyEntry, KeyStoreEntry, KeyStoreEntry];
+      expect(key.chain.map(fingerprint)).toEqual([fingerprint(client.der)]);
+      expect(keyMatches(key.key!, key.chain[0]!)).toBe(true);
+      expect(key.created).toEqual(new Date(Number(client.localKeyId.slice(5))));
+      expect(root.kind === 'trusted-cert' && fingerprint(root.cert)).toBe(fp.root);
+      expect(secret).toEqual({ kind: 'secret-key', alias: 'aes', algorithm: 'AES' });
+    });
+
+    it('JDK -J-Dkeystore.pkcs12.legacy (RC2-40 certificates, 3DES key, SHA-1 MAC, 50000/100000 iterations)', () => {
+      expect(opensslInfo(f('kt-legacy.p12'), true)).toEqual([
+        'MAC: sha1, Iteration 100000',
+        'MAC length: 20, salt length: 20',
+        'PKCS7 Data',
+        'Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 50000',
+        'PKCS7 Encrypted data: pbeWithSHA1And40BitRC2-CBC, Iteration 50000',
+        'Certificate bag',
+      ]);
+      const client = clientCert('kt-legacy.p12', '-legacy');
+      const ks = readPkcs12(legacy, { storePassword: PASS });
+      expect(ks.entries.map((e) => [e.kind, e.alias])).toEqual([['private-key', 'legacy']]);
+      const key = ks.entries[0] as PrivateKeyEntry;
+      expect(key.chain.map(fingerprint)).toEqual([fingerprint(client.der)]);
+      expect(keyMatches(key.key!, key.chain[0]!)).toBe(true);
+    });
+  });
+
+  describe('what certkit writes', () => {
+    const client = (): PrivateKeyEntry => ({ kind: 'private-key', alias: 'client', key: leafKey, chain: [leafDer, interDer, rootDer], created: new Date(1_700_000_000_123) });
+    const root = (): KeyStoreEntry => ({ kind: 'trusted-cert', alias: 'root', cert: rootDer });
+
+    it.each(['modern', 'legacy'] as const)('%s profile: keytool lists it, openssl reads it, certkit re-reads it byte-exact', (profile) => {
+      const entries = [client(), root()];
+      const bytes = writePkcs12(entries, { storePassword: PASS, profile });
+      const file = f(`certkit-${profile}.p12`);
+      writeFileSync(file, bytes);
+
+      expect(readPkcs12(bytes, { storePassword: PASS }).entries).toEqual(entries);
+
+      const listed = keytoolList(file);
+      expect(listed.count).toBe(2);
+      expect(listed.entries).toEqual([
+        { alias: 'client', type: 'PrivateKeyEntry', sha256: [fp.leaf, fp.inter, fp.root] },
+        { alias: 'root', type: 'trustedCertEntry', sha256: [fp.root] },
+      ]);
+
+      const legacyFlag = profile === 'legacy' ? ['-legacy'] : [];
+      // openssl verifies the MAC and decrypts: the key it extracts is ours, byte for byte.
+      const keyPem = run(openssl, ['pkcs12', ...legacyFlag, '-in', file, '-nodes', '-nocerts', '-passin', `pass:${PASS}`]);
+      expect(pemBody(keyPem, 'PRIVATE KEY').equals(leafKey)).toBe(true);
+      const certsPem = run(openssl, ['pkcs12', ...legacyFlag, '-in', file, '-nokeys', '-passin', `pass:${PASS}`]);
+      expect((certsPem.match(/BEGIN CERTIFICATE/g) ?? []).length).toBe(3);
+    });
+
+    it('modern profile parameters are JDK 17 keytool\'s; legacy uses 3DES and a SHA-1 MAC', () => {
+      const info = (profile: 'modern' | 'legacy') => opensslInfo(f(`certkit-${profile}.p12`), profile === 'legacy');
+      expect(info('modern')).toEqual([
+        'MAC: sha256, Iteration 10000',
+        'MAC length: 32, salt length: 20',
+        'PKCS7 Data',
+        'Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256',
+        'PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256',
+        'Certificate bag',
+        'Certificate bag',
+        'Certificate bag',
+      ]);
+      expect(info('legacy')).toEqual([
+        'MAC: sha1, Iteration 100000',
+        'MAC length: 20, salt length: 20',
+        'PKCS7 Data',
+        'Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 50000',
+        'PKCS7 Encrypted data: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 50000',
+        'Certificate bag',
+        'Certificate bag',
+        'Certificate bag',
+      ]);
+    });
+
+    it('a truststore (certificates only) lists as trustedCertEntry in keytool', () => {
+      const entries: KeyStoreEntry[] = [root(), { kind: 'trusted-cert', alias: 'intermediate', cert: interDer }];
+      const bytes = writePkcs12(entries, { storePassword: PASS });
+      writeFileSync(f('certkit-trust.p12'), bytes);
+      expect(keytoolList(f('certkit-trust.p12')).entries).toEqual([
+        { alias: 'intermediate', type: 'trustedCertEntry', sha256: [fp.inter] },
+        { alias: 'root', type: 'trustedCertEntry', sha256: [fp.root] },
+      ]);
+      expect(readPkcs12(bytes, { storePassword: PASS }).entries).toEqual(entries);
+    });
+
+    it('a key password other than the store password (as the JDK API can make)', () => {
+      const bytes = writePkcs12([client()], { storePassword: PASS, keyPassword: 'keypass1', randomBytes: counting });
+      expect(readPkcs12(bytes, { storePassword: PASS, keyPassword: 'keypass1' }).entries).toEqual([client()]);
+      const e = errorOf(() => readPkcs12(bytes, { storePassword: PASS }));
+      expect([e.code, exitStatusOf(e)]).toEqual(['BAD_PASSWORD', 4]);
+      expect(e.message).toBe('PKCS#12 safe 1: bag 1: private key: decryption failed (wrong password or corrupt data)');
+    });
+  });
+});
+
+describe('PKCS#12 writer and reader without external tools', () => {
+  // A small store: one fresh P-256 key and a fixed certificate (HOSTILE_CERT), 1 iteration,
+  // deterministic salts and IVs, so every truncation and byte change below is reproducible.
+  let small: Buffer;
+  let entries: KeyStoreEntry[];
+  beforeAll(async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const key = privateKey.export({ type: 'pkcs8', format: 'der' });
+    const cert = Buffer.from(HOSTILE_CERT, 'base64');
+    entries = [
+      { kind: 'private-key', alias: 'k', key, chain: [cert], created: new Date(1_700_000_000_000) },
+    ];
+    small = writePkcs12(entries, { storePassword: PASS, iterations: 1, macIterations: 1, randomBytes: counting });
+  });
+
+  it('round-trips keys and certificates byte-exact, with unique localKeyIds for same-millisecond keys', () => {
+    expect(readPkcs12(small, { storePassword: PASS }).entries).toEqual(entries);
+    const two = [entries[0]!, { ...(entries[0] as PrivateKeyEntry), alias: 'k2' }];
+    const back = readPkcs12(writePkcs12(two, { storePassword: PASS, iterations: 1, macIterations: 1 }), { storePassword: PASS }).entries;
+    expect(back.map((e) => [e.alias, e.created?.getTime()])).toEqual([['k', 1_700_000_000_000], ['k2', 1_700_000_000_001]]);
+  });
+
+  it('refuses to write what it cannot: duplicate aliases, missing keys, secret keys', () => {
+    const e = entries[0] as PrivateKeyEntry;
+    const cases: [KeyStoreEntry[], string, string][] = [
+      [[e, { ...e, alias: 'K' }], 'INVALID_INPUT', "entry 2 'K': duplicate alias (PKCS#12 aliases are case-insensitive in Java)"],
+      [[{ kind: 'private-key', alias: 'x', chain: e.chain }], 'INVALID_INPUT', "entry 1 'x': the private key was not read, so it cannot be written"],
+      [[{ ...e, chain: [] }], 'INVALID_INPUT', "entry 1 'k': a private-key entry needs its certificate chain"],
+      [[{ kind: 'secret-key', alias: 's' }], 'UNSUPPORTED', "entry 1 's': secret-key entries cannot be written (certkit does not hold secret keys)"],
+    ];
+    for (const [input, code, message] of cases) {
+      const err = errorOf(() => writePkcs12(input, { storePassword: PASS }));
+      expect([err.code, err.message]).toEqual([code, message]);
+    }
+    expect(errorOf(() => writePkcs12(entries, { storePassword: PASS, iterations: 5_000_001 })).code).toBe('USAGE');
+  });
+
+  describe('hostile input', () => {
+    const HOSTILE_CODES = ['INVALID_INPUT', 'UNSUPPORTED', 'LIMIT_EXCEEDED', 'BAD_PASSWORD', 'INTEGRITY'];
+
+    it('zero-length input', () => {
+      const e = errorOf(() => readPkcs12(new Uint8Array(0), { storePassword: PASS }));
+      expect([e.code, e.message, exitStatusOf(e)]).toEqual(['INVALID_INPUT', 'PKCS#12 PFX: empty input', 3]);
+    });
+
+    it('every truncation is INVALID_INPUT (exit 3)', () => {
+      for (let n = 1; n < small.length; n++) {
+        const e = errorOf(() => readPkcs12(small.subarray(0, n), { storePassword: PASS }));
+        expect(e.code, `truncated to ${n}`).toBe('INVALID_INPUT');
+      }
+      const e = errorOf(() => readPkcs12(Buffer.concat([small, Buffer.from([0])]), { storePassword: PASS }));
+      expect(e.message).toBe('PKCS#12 PFX: 1 trailing bytes after the DER structure');
+    });
+
+    it('no single-byte change succeeds', () => {
+      // Every byte outside the MAC-protected authSafe content (PFX header, MacData) with three
+      // masks; inside it (where any change must fail the MAC) every byte with a rotating mask.
+      const [, authSafe] = sequence(parseDer(small, 'pfx'), 'pfx', 3, 3);
+      const start = small.indexOf(rawDer(authSafe!)) + 24;
+      const end = start + rawDer(authSafe!).length - 30;
+      const seen = new Set<string>();
+      for (let i = 0; i < small.length; i++) {
+        const masks = i < start || i >= end ? [0x01, 0x80, 0xff] : [[0x01, 0x80, 0xff][i % 3]!];
+        for (const mask of masks) {
+          const b = Buffer.from(small);
+          b[i]! ^= mask;
+          const e = errorOf(() => readPkcs12(b, { storePassword: PASS }));
+          expect(HOSTILE_CODES, `byte ${i} ^ ${mask}: ${e.message}`).toContain(e.code);
+          seen.add(e.code);
+        }
+      }
+      expect([...seen].sort()).toEqual(['BAD_PASSWORD', 'INVALID_INPUT', 'UNSUPPORTED']);
+    });
+
+    it('random input is INVALID_INPUT', () => {
+      let seed = 12345;
+      const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
+      for (let i = 0; i < 200; i++) {
+        const b = Buffer.from(Array.from({ length: 1 + (i * 37) % 3000 }, next));
+        if (i % 2 === 0) b[0] = 0x30; // looks like a SEQUENCE
+        const e = errorOf(() => readPkcs12(b, { storePassword: PASS }));
+        expect(e.code).toBe('INVALID_INPUT');
+      }
+    });
+
+    it('a wrong password is BAD_PASSWORD', () => {
+      const e = errorOf(() => readPkcs12(small, { storePassword: 'changeiT' }));
+      expect([e.code, exitStatusOf(e)]).toEqual(['BAD_PASSWORD', 4]);
+    });
+
+    /** Rebuilds `small` with its MacData's parts replaced. */
+    const withMac = (edit: (parts: { alg: Buffer; digest: Buffer; salt: Buffer; iter: Buffer }) => Buffer) => {
+      const [version, authSafe, macData] = sequence(parseDer(small, 'pfx'), 'pfx', 3, 3);
+      const [digestInfo, salt, iter] = sequence(macData!, 'mac', 3, 3);
+      const [alg, digest] = sequence(digestInfo!, 'digestInfo', 2, 2);
+      const mac = edit({ alg: rawDer(alg!), digest: rawDer(digest!), salt: rawDer(salt!), iter: rawDer(iter!) });
+      return der.sequence(rawDer(version!), rawDer(authSafe!), mac);
+    };
+
+    it('a MAC claiming 2^31 iterations is refused before any work (LIMIT_EXCEEDED, exit 3)', () => {
+      const bytes = withMac((m) => der.sequence(der.sequence(m.alg, m.digest), m.salt, der.integer(2 ** 31)));
+      const e = errorOf(() => readPkcs12(bytes, { storePassword: PASS }));
+      expect([e.code, e.message, exitStatusOf(e)]).toEqual([
+        'LIMIT_EXCEEDED', "PKCS#12 MAC: MAC: iteration count 2147483648 is more than certkit's limit of 5000000", 3]);
+    });
+
+    it('unknown MAC algorithms and PBMAC1 are UNSUPPORTED', () => {
+      for (const [oid, message] of [
+        ['1.2.840.113549.2.5', 'PKCS#12 MAC: MAC digest algorithm 1.2.840.113549.2.5 is not supported'],
+        ['1.2.840.113549.1.5.14', 'PKCS#12 MAC: PBMAC1 (RFC 9579) MACs are not supported yet'],
+      ] as const) {
+        const bytes = withMac((m) => der.sequence(der.sequence(der.algorithmIdentifier(oid, der.nullValue()), m.digest), m.salt, m.iter));
+        const e = errorOf(() => readPkcs12(bytes, { storePassword: PASS }));
+        expect([e.code, e.message]).toEqual(['UNSUPPORTED', message]);
+      }
+    });
+
+    /** A MAC-less PFX whose one safe is encryptedData under `algorithm`. */
+    const encryptedSafe = (algorithm: Buffer) => {
+      const ed = der.sequence(der.integer(0), der.sequence(der.objectIdentifier('1.2.840.113549.1.7.1'), algorithm, der.implicitOctets(0, Buffer.alloc(32))));
+      const ci = der.sequence(der.objectIdentifier('1.2.840.113549.1.7.6'), der.explicit(0, ed));
+      const authSafe = der.sequence(der.objectIdentifier('1.2.840.113549.1.7.1'), der.explicit(0, der.octetString(der.sequence(ci))));
+      return der.sequence(der.integer(3), authSafe);
+    };
+
+    it('an encrypted safe with 2^31 PBE iterations or an unknown cipher is refused', () => {
+      const huge = encryptedSafe(der.algorithmIdentifier('1.2.840.113549.1.12.1.3', der.sequence(der.octetString(Buffer.alloc(8)), der.integer(2 ** 31))));
+      const e1 = errorOf(() => readPkcs12(huge, { storePassword: PASS, allowMissingMac: true }));
+      expect([e1.code, e1.message]).toEqual(['LIMIT_EXCEEDED', "PKCS#12 safe 1: encrypted safe: iteration count 2147483648 is more than certkit's limit of 5000000"]);
+      const unknown = encryptedSafe(der.algorithmIdentifier('1.2.3.4', der.nullValue()));
+      const e2 = errorOf(() => readPkcs12(unknown, { storePassword: PASS, allowMissingMac: true }));
+      expect([e2.code, e2.message]).toEqual(['UNSUPPORTED', 'PKCS#12 safe 1: encrypted safe: encryption algorithm 1.2.3.4 is not supported']);
+      // Without allowMissingMac the missing MAC is reported first.
+      expect(errorOf(() => readPkcs12(huge, { storePassword: PASS })).code).toBe('INTEGRITY');
+    });
+
+    it('a PFX version other than 3 is UNSUPPORTED', () => {
+      const [, authSafe, macData] = sequence(parseDer(small, 'pfx'), 'pfx', 3, 3);
+      const e = errorOf(() => readPkcs12(der.sequence(der.integer(2), rawDer(authSafe!), rawDer(macData!)), { storePassword: PASS }));
+      expect([e.code, e.message]).toEqual(['UNSUPPORTED', 'PKCS#12 version 2 is not supported (expected 3)']);
+    });
+  });
+});
+
+// CN=hostile, self-signed P-256 certificate (any fixed certificate works; its key is not used).
+const HOSTILE_CERT =
+  'MIIBejCCAR+gAwIBAgIUV6iqZgoX0UEEmiR9P+PTwf0/6X0wCgYIKoZIzj0EAwIwEjEQMA4GA1UEAwwHaG9zdGlsZTAeFw0yNjExMjMxMDQ5MjRaFw0zNjExMjAxMDQ5MjRaMBIxEDAOBgNVBAMMB2hvc3RpbGUwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQujl6AvnxcxBadM5pqJ46VcvXBggLQzYcACVHBkmTEliI1QfdDov1nlXMKAFf2bBMMLz6Sefq+/8R3x4eilVRio1MwUTAdBgNVHQ4EFgQUeMM9hCU131gAVCkcuwQavlFd38gwHwYDVR0jBBgwFoAUeMM9hCU131gAVCkcuwQavlFd38gwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAsIO3z0fc1KU4TvzzbYhKEZX1J9uz4P0lRla5uXJglzUCIQCJLmEWlrwCH8+C+4SKgIQ5tnRtbq+x1GgbmHiPnWiS/g==';
