@@ -14,7 +14,7 @@
  *   state (key + CSR, 0600, see `STATE_FILE`) is kept so a rerun signs the same CSR, which ACM
  *   PCA's CSR-derived idempotency token turns into the same certificate instead of a second one.
  */
-import { randomBytes as nodeRandomBytes, X509Certificate, createPrivateKey } from 'node:crypto';
+import { randomBytes as nodeRandomBytes, createPrivateKey } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -358,10 +358,4 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
     ...(sql === undefined ? {} : { sql }),
     resumed: resumedState !== undefined,
   };
-}
-
-/** Re-exported for callers that describe a leaf without the record (fingerprint, expiry). */
-export function leafSummary(leaf: Buffer): { sha256: string; notAfter: string; subject: string } {
-  const c = new X509Certificate(leaf);
-  return { sha256: c.fingerprint256.toUpperCase(), notAfter: new Date(c.validTo).toISOString(), subject: c.subject.split('\n').join(', ') };
 }

@@ -3,9 +3,8 @@
  * read (certificate ARN, fingerprints, expiry, S3 URIs, secret ARN). Never holds a password or a
  * private key; the file is public (0644) like the certificates it describes.
  */
-import { X509Certificate } from 'node:crypto';
-
 import { CertkitError, invalid } from './errors.js';
+import { parseCertificate } from './x509/certificate.js';
 
 /** The record's file name inside `--out`. */
 export const RECORD_FILE = 'certkit.json';
@@ -16,7 +15,7 @@ export const RECORD_VERSION = 1;
 export interface RecordCertificate {
   readonly subject: string;
   readonly issuer: string;
-  /** Serial number, upper-case hex, as keytool prints it. */
+  /** Serial number, hex, as keytool prints it (lower case, no leading zeros). */
   readonly serial: string;
   readonly notBefore: string;
   readonly notAfter: string;
@@ -51,21 +50,16 @@ export interface CertkitRecord {
   readonly secretArn?: string;
 }
 
-/** Describes a DER certificate for the record. */
+/** Describes a DER certificate for the record (names and serial as keytool prints them). */
 export function describeCertificate(der: Buffer): RecordCertificate {
-  let c: X509Certificate;
-  try {
-    c = new X509Certificate(der);
-  } catch (e) {
-    throw invalid('not a valid X.509 certificate', { cause: e });
-  }
+  const c = parseCertificate(der);
   return {
-    subject: c.subject.split('\n').join(', '),
-    issuer: c.issuer.split('\n').join(', '),
-    serial: c.serialNumber.toUpperCase(),
-    notBefore: new Date(c.validFrom).toISOString(),
-    notAfter: new Date(c.validTo).toISOString(),
-    sha256: c.fingerprint256.toUpperCase(),
+    subject: c.subjectText,
+    issuer: c.issuerText,
+    serial: c.serial,
+    notBefore: c.notBefore.toISOString(),
+    notAfter: c.notAfter.toISOString(),
+    sha256: c.sha256,
   };
 }
 

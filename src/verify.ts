@@ -9,6 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { CertkitError, invalid } from './errors.js';
 import type { KeyObject } from './keys.js';
 import { readPemOrDerAll } from './pem.js';
+import { parseCertificate } from './x509/certificate.js';
 
 /** id-kp-clientAuth (RFC 5280). */
 export const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
@@ -25,8 +26,13 @@ function x509(der: Buffer, what: string): X509Certificate {
   }
 }
 
+/** The subject as keytool prints it ("CN=client, O=example"). */
 function subjectOf(c: X509Certificate): string {
-  return c.subject.split('\n').join(', ');
+  return parseCertificate(c.raw).subjectText;
+}
+
+function issuerOf(c: X509Certificate): string {
+  return parseCertificate(c.raw).issuerText;
 }
 
 function isSelfSigned(c: X509Certificate): boolean {
@@ -133,7 +139,7 @@ export function verifyCredential(input: VerifyInput): VerifyReport {
     const same = cas.find((c) => c.raw.equals(top.raw));
     const parent = same ?? cas.find((c) => issuedBy(top, c));
     if (parent === undefined) {
-      throw fail(`the chain does not reach the given CA (it ends at ${subjectOf(top)}, issued by ${top.issuer.split('\n').join(', ')})`);
+      throw fail(`the chain does not reach the given CA (it ends at ${subjectOf(top)}, issued by ${issuerOf(top)})`);
     }
     if (same === undefined) path.push(parent);
     anchor = parent;
@@ -169,7 +175,7 @@ export function verifyCredential(input: VerifyInput): VerifyReport {
   const notAfter = new Date(leaf.validTo);
   return {
     subject: subjectOf(leaf),
-    issuer: leaf.issuer.split('\n').join(', '),
+    issuer: issuerOf(leaf),
     notAfter: notAfter.toISOString(),
     daysLeft: Math.floor((notAfter.getTime() - now) / 86_400_000),
     sha256: leaf.fingerprint256.toUpperCase(),

@@ -28,14 +28,14 @@ const caInitCommand = defineCommand({
       cwd: ctx.io.cwd,
       ...(args.dname === undefined ? {} : { subject: args.dname }),
     });
-    const { X509Certificate } = await import('node:crypto');
-    const x = new X509Certificate(ca.cert);
+    const { parseCertificate } = await import('../x509/certificate.js');
+    const x = parseCertificate(ca.cert);
     ctx.out(`created a local CA in ${args.caDir}`);
     ctx.out(`  ${join(args.caDir, CA_CERT_FILE)}      the CA certificate (trust it where clients connect)`);
     ctx.out(`  ${join(args.caDir, CA_KEY_FILE)}  its private key (0600, keep it private)`);
-    ctx.out(`  subject  ${x.subject.split('\n').join(', ')}`);
-    ctx.out(`  expires  ${new Date(x.validTo).toISOString()}`);
-    ctx.out(`  sha256   ${x.fingerprint256.toUpperCase()}`);
+    ctx.out(`  subject  ${x.subjectText}`);
+    ctx.out(`  expires  ${x.notAfter.toISOString()}`);
+    ctx.out(`  sha256   ${x.sha256}`);
   },
 });
 

@@ -29,9 +29,9 @@ export const signCommand = defineCommand({
     const issued = await about(args.csr, () => createLocalCaIssuer(ca).issue({ csrDer, validity }));
     await writeOutput(ctx, args.out, certificateChainPem(issued.leaf, issued.chain), { sensitive: false, force: args.force });
     if (args.out !== '-') {
-      const { X509Certificate } = await import('node:crypto');
-      const x = new X509Certificate(issued.leaf);
-      ctx.out(`wrote ${args.out} (${x.subject.split('\n').join(', ')}, expires ${new Date(x.validTo).toISOString()})`);
+      const { parseCertificate } = await import('../x509/certificate.js');
+      const x = parseCertificate(issued.leaf);
+      ctx.out(`wrote ${args.out} (${x.subjectText}, expires ${x.notAfter.toISOString()})`);
     }
   },
 });

@@ -105,8 +105,8 @@ describe.skipIf(!haveTools('keytool', 'openssl', 'java'))('certkit client with t
     expect(out).toContain('Certificate chain length: 2');
     const owners = [...out.matchAll(/^Owner: (.*)$/gm)].map((m) => m[1]);
     const issuers = [...out.matchAll(/^Issuer: (.*)$/gm)].map((m) => m[1]);
-    expect(owners).toEqual(['O=certkit e2e, CN=e2e local client', 'O=certkit, CN=certkit local development CA']);
-    expect(issuers).toEqual(['O=certkit, CN=certkit local development CA', 'O=certkit, CN=certkit local development CA']);
+    expect(owners).toEqual(['CN=e2e local client, O=certkit e2e', 'CN=certkit local development CA, O=certkit']);
+    expect(issuers).toEqual(['CN=certkit local development CA, O=certkit', 'CN=certkit local development CA, O=certkit']);
     expect(out).toContain(`SHA256: ${summary.certificate.sha256}`);
     expect(out).toMatch(/ExtendedKeyUsages \[\n\s+clientAuth\n/);
   });
@@ -121,7 +121,7 @@ describe.skipIf(!haveTools('keytool', 'openssl', 'java'))('certkit client with t
     expect(keyText).not.toContain('Bag Attributes');
     const csr = readFileSync(certs('csr.pem'), 'utf8');
     expect(csr.startsWith('-----BEGIN CERTIFICATE REQUEST-----\n')).toBe(true);
-    expect(run(openssl, ['req', '-in', certs('csr.pem'), '-noout', '-verify', '-subject'])).toBe('subject=CN = e2e local client, O = certkit e2e\n');
+    expect(run(openssl, ['req', '-in', certs('csr.pem'), '-noout', '-verify', '-subject'])).toBe('subject=O = certkit e2e, CN = e2e local client\n');
     // client_cert.pem: leaf then the CA.
     const chain = pemCerts(readFileSync(certs('client_cert.pem'), 'utf8'));
     expect(chain.length).toBe(2);
@@ -256,7 +256,7 @@ describe.skipIf(!haveTools('keytool', 'openssl', 'java'))('certkit client with t
         '-out', join(cwd, 'other.csr'), '-subj', '/CN=signed by certkit']);
       const r = certkit(['sign', '--csr', 'other.csr', '--validity', '10d', '--out', 'other-chain.pem'], { cwd });
       expect(r.status, r.stderr).toBe(0);
-      expect(run(openssl, ['verify', '-purpose', 'sslclient', '-CAfile', 'certkit-ca/ca.pem', join(cwd, 'other-chain.pem')])).toBe(`${join(cwd, 'other-chain.pem')}: OK\n`);
+      expect(run(openssl, ['verify', '-purpose', 'sslclient', '-CAfile', join(cwd, 'certkit-ca', 'ca.pem'), join(cwd, 'other-chain.pem')])).toBe(`${join(cwd, 'other-chain.pem')}: OK\n`);
       const leaf = new X509Certificate(pemCerts(readFileSync(join(cwd, 'other-chain.pem'), 'utf8'))[0]!);
       expect(leaf.subject).toBe('CN=signed by certkit');
       expect(leaf.keyUsage).toEqual(['1.3.6.1.5.5.7.3.2']);

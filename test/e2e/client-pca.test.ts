@@ -35,6 +35,8 @@ describe.skipIf(!haveTools('moto_server', 'keytool', 'openssl'))('certkit client
   const clientConfig = () => ({ region: TEST_REGION, endpoint: moto().endpoint, credentials: { ...FAKE_CREDENTIALS } });
 
   beforeAll(async () => {
+    // This test's own S3/Secrets Manager clients: no Node-version notice in the test output.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
     ca = await createActivatedCa(moto().endpoint, { commonName: 'moto e2e root' });
     const s3 = await import('@aws-sdk/client-s3');
     const client = new s3.S3Client({ ...clientConfig(), forcePathStyle: true });

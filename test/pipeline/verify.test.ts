@@ -67,18 +67,18 @@ describe.skipIf(!haveTools('openssl'))('credential checks', () => {
     const report = verifyCredential({ cert: pem(leaf) + pem(ca.certDer), key, ca: pem(ca.certDer), now, expiringWithinMs: 30 * 86_400_000 });
     expect(report).toEqual({
       subject: 'CN=verify client',
-      issuer: 'O=certkit tests, CN=verify root',
+      issuer: 'CN=verify root, O=certkit tests',
       notAfter: new Date(x.validTo).toISOString(),
       daysLeft: 299,
       sha256: x.fingerprint256,
-      path: ['CN=verify client', 'O=certkit tests, CN=verify root'],
-      anchor: 'O=certkit tests, CN=verify root',
+      path: ['CN=verify client', 'CN=verify root, O=certkit tests'],
+      anchor: 'CN=verify root, O=certkit tests',
       anchorTrusted: true,
       keyMatches: true,
       clientAuth: true,
     });
     // The leaf alone, with --ca: the CA completes the path.
-    expect(verifyCredential({ cert: pem(leaf), ca: pem(ca.certDer), now }).path).toEqual(['CN=verify client', 'O=certkit tests, CN=verify root']);
+    expect(verifyCredential({ cert: pem(leaf), ca: pem(ca.certDer), now }).path).toEqual(['CN=verify client', 'CN=verify root, O=certkit tests']);
     // No --ca: the chain's own self-signed root is the (untrusted) anchor.
     expect(verifyCredential({ cert: pem(leaf) + pem(ca.certDer), now }).anchorTrusted).toBe(false);
   });
@@ -97,11 +97,11 @@ describe.skipIf(!haveTools('openssl'))('credential checks', () => {
     expect(fails({ cert: pem(leaf), key: other, now })).toEqual(['VERIFY_FAILED', 'the private key does not belong to the certificate (CN=verify client)']);
     expect(fails({ cert: pem(leaf), ca: pem(otherCa.certDer), now })).toEqual([
       'VERIFY_FAILED',
-      'the chain does not reach the given CA (it ends at CN=verify client, issued by O=certkit tests, CN=verify root)',
+      'the chain does not reach the given CA (it ends at CN=verify client, issued by CN=verify root, O=certkit tests)',
     ]);
     expect(fails({ cert: pem(leaf), now })).toEqual(['VERIFY_FAILED', 'the chain ends at CN=verify client, which is not a self-signed root']);
     expect(fails({ cert: pem(leaf) + pem(otherCa.certDer), now })[1]).toBe(
-      'certificate 1 (CN=verify client) is not signed by the next in the file (O=certkit tests, CN=other root)',
+      'certificate 1 (CN=verify client) is not signed by the next in the file (CN=other root, O=certkit tests)',
     );
     expect(fails({ cert: pem(serverOnly), ca: pem(ca.certDer), now })[1]).toBe(
       'the certificate (CN=verify client) is not for TLS client authentication (no clientAuth extended key usage)',
