@@ -201,6 +201,9 @@ const CREDENTIAL_ERRORS = new Set([
   'TokenRefreshRequired',
 ]);
 
+/** Node's errno codes for a connection that failed or broke. */
+const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /** Collapses whitespace (moto answers some errors with an HTML page) and caps the length. */
 function oneLine(s: string, max = 300): string {
   const flat = s.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
@@ -243,6 +246,8 @@ export function awsError(e: unknown, action: string, options: { file?: string } 
     hint = 'AWS credentials are missing or expired: refresh them (aws sso login, new session token) or pass --profile';
   } else if (name === 'AccessDeniedException' || name === 'AccessDenied') {
     hint = 'the credentials in use lack the permission this step needs';
+  } else if (code !== undefined && NETWORK_ERRORS.has(code)) {
+    hint = 'could not reach the AWS endpoint: check the network, the region and --endpoint-url';
   }
   const opts: { cause: unknown; hint?: string; file?: string } = { cause: e };
   if (hint !== undefined) opts.hint = hint;

@@ -206,6 +206,24 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('ACM PCA issuer against mo
     expect(proxy.seen({ target: 'DescribeCertificateAuthority' })).toHaveLength(3);
   });
 
+  it('a connection reset that clears is retried; one that does not fails with exit 5', async () => {
+    proxy.addRule({ match: { target: 'IssueCertificate' }, fault: { kind: 'reset' } });
+    const out = await issuerFor().issue({ csrDer, validity: parseValidity('10d', now) });
+    expect(out.chain).toHaveLength(1);
+    expect(proxy.seen({ target: 'IssueCertificate' }).map((r) => [r.fault ?? 'ok', r.forwarded])).toEqual([
+      ['reset', false],
+      ['ok', true],
+    ]);
+    proxy.reset();
+    proxy.addRule({ match: { target: 'DescribeCertificateAuthority' }, fault: { kind: 'reset' }, times: Infinity });
+    const e = await rejection(issuerFor().issue({ csrDer, validity: parseValidity('11d', now) }));
+    expect([e.code, exitStatusOf(e), e.file, e.hint]).toEqual([
+      'AWS', 5, ca.caArn, 'could not reach the AWS endpoint: check the network, the region and --endpoint-url',
+    ]);
+    expect(e.message).toMatch(/^ACM PCA DescribeCertificateAuthority failed: TimeoutError: socket hang up \[ECONNRESET\]$/);
+    expect(proxy.seen({ target: 'DescribeCertificateAuthority' })).toHaveLength(3);
+  });
+
   it('AccessDenied is tried once and reported with its code and request id', async () => {
     proxy.addRule({
       match: { target: 'IssueCertificate' },
