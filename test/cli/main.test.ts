@@ -1,0 +1,167 @@
+/** The CLI frame: help, version, usage errors, error lines, --debug, lazy loading; in process and as bin/certkit. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { main } from '../../src/cli/main.js';
+import { BIN, builtCliExists, ROOT, runBin, runCli } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
+
+const dir = tempDir('certkit-cli-main-');
+const CHAIN = join(ROOT, 'fixtures/jks/rsa2048-chain2-storepass-ne-keypass.jks');
+const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+const COMMANDS = [
+  ['keystore', 'list'],
+  ['keystore', 'convert'],
+  ['keystore', 'export'],
+  ['keystore', 'create'],
+  ['truststore', 'create'],
+  ['keygen'],
+  ['csr'],
+];
+
+describe('help and version', () => {
+  it('--help lists the commands on stdout and exits 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    for (const c of ['keystore', 'truststore', 'keygen', 'csr']) expect(r.stdout).toMatch(new RegExp(`^  certkit ${c}\\b`, 'm'));
+  });
+
+  it.each(COMMANDS)('%s %s --help has examples, and they take passwords from env: or file:', async (...cmd) => {
+    const r = await runCli([...cmd.filter((c) => c !== undefined), '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    const examples = r.stdout.slice(r.stdout.indexOf('Examples:'));
+    const passwordOptions = [...examples.matchAll(/--(?:\w+pass|passin|passout)\s+(\S+)/g)].map((m) => m[1]!);
+    for (const p of passwordOptions) expect(p).toMatch(/^(env|file):/);
+  });
+
+  it('--version prints the package version', async () => {
+    expect(await runCli(['--version'])).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+  });
+});
+
+describe('usage errors: exit 2, one line, nothing on stdout', () => {
+  it.each([
+    [[], "certkit: no command given (see 'certkit --help')"],
+    [['keygen', '--out', 'x', '--bogus'], "certkit: Unknown argument: bogus (see 'certkit --help')"],
+    [['keystore', 'list', 'a.jks'], "certkit: Missing required argument: storepass (see 'certkit --help')"],
+    [['keystore'], "certkit: 'keystore' needs a subcommand (see 'certkit --help')"],
+    [['keygen', '--out', 'x', '--key-type', 'dsa'], 'certkit: unknown key type "dsa" (expected one of rsa2048, rsa3072, rsa4096, ec256, ec384)'],
+    [['keystore', 'convert', 'a', 'b.p12', '--srcstorepass', 'env:A', '--deststorepass', 'env:B', '--deststoretype', 'jceks'],
+      'certkit: Invalid values: Argument: deststoretype, Given: "jceks", Choices: "jks", "pkcs12" (see \'certkit --help\')'],
+  ] as const)('%j', async (args, line) => {
+    const r = await runCli(args, { cwd: dir });
+    expect(r).toEqual({ status: 2, stdout: '', stderr: line + '\n' });
+  });
+});
+
+describe('errors', () => {
+  it('a bug (a non-certkit error) exits 1 with one line; --debug adds the stack', async () => {
+    const broken = {
+      write: () => {
+        throw new TypeError('stdout exploded');
+      },
+    };
+    const io = (out: typeof broken) => ({ stdout: out, stderr: { write: (s: string) => void errs.push(s) }, stdin: '', env: { SP: 'chain-storepass' }, cwd: dir });
+    let errs: string[] = [];
+    expect(await main(['keystore', 'list', CHAIN, '--storepass', 'env:SP'], io(broken))).toBe(1);
+    expect(errs.join('')).toBe('certkit: internal error: stdout exploded (this is a bug; rerun with --debug and report it)\n');
+    errs = [];
+    expect(await main(['keystore', 'list', CHAIN, '--storepass', 'env:SP', '--debug'], io(broken))).toBe(1);
+    const lines = errs.join('').split('\n');
+    expect(lines[0]).toBe('certkit: internal error: stdout exploded (this is a bug; rerun with --debug and report it)');
+    expect(lines[1]).toBe('TypeError: stdout exploded');
+    expect(lines[2]).toMatch(/^ {4}at /);
+  });
+
+  it('a certkit error prints no stack without --debug, and a stack with its cause chain with --debug', async () => {
+    const args = ['keystore', 'list', 'missing.jks', '--storepass', 'env:SP'];
+    const plain = await runCli(args, { cwd: dir, env: { SP: 'x' } });
+    expect(plain).toEqual({ status: 3, stdout: '', stderr: 'certkit: missing.jks: cannot read: no such file\n' });
+    const debug = await runCli([...args, '--debug'], { cwd: dir, env: { SP: 'x' } });
+    expect(debug.status).toBe(3);
+    const lines = debug.stderr.split('\n');
+    expect(lines[0]).toBe('certkit: missing.jks: cannot read: no such file');
+    expect(lines[1]).toBe('CertkitError: cannot read: no such file');
+    expect(debug.stderr).toMatch(/\nCaused by: Error: ENOENT: no such file or directory/);
+  });
+});
+
+describe.skipIf(!builtCliExists())('bin/certkit as a process', () => {
+  it('runs, and its exit statuses are the documented ones', () => {
+    expect(runBin(['--version'])).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+    expect(runBin(['keystore', 'list', CHAIN, '--storepass', 'env:SP'], { env: { SP: 'wrong' } })).toEqual({
+      status: 4,
+      stdout: '',
+      stderr: `certkit: ${CHAIN}: keystore password was incorrect, or the file is corrupt (integrity digest does not match)\n`,
+    });
+    expect(runBin(['nonsense']).status).toBe(2);
+  });
+
+  it('reads passwords from real stdin, one line per option, in order', () => {
+    const out = join(dir, 'stdin.p12');
+    const r = runBin(['keystore', 'convert', CHAIN, out, '--srcstorepass', 'stdin', '--srckeypass', 'stdin', '--deststorepass', 'stdin'], {
+      stdin: 'chain-storepass\nchain-keypass\nnew-p12-pass\n',
+    });
+    expect(r).toEqual({ status: 0, stdout: '', stderr: `certkit: wrote ${out} (PKCS12, 1 entry from JKS)\n` });
+    const l = runBin(['keystore', 'list', out, '--storepass', 'stdin', '--json'], { stdin: 'new-p12-pass\n' });
+    expect(JSON.parse(l.stdout).entries[0].alias).toBe('client');
+  });
+
+  it('writes keys and keystores 0600 under umask 000', () => {
+    const key = join(dir, 'umask.key');
+    const p12 = join(dir, 'umask.p12');
+    expect(runBin(['keygen', '--key-type', 'ec256', '--out', key], { umask: 0 }).status).toBe(0);
+    expect(runBin(['keystore', 'convert', CHAIN, p12, '--srcstorepass', 'env:SP', '--srckeypass', 'env:KP', '--deststorepass', 'env:SP'], {
+      umask: 0,
+      env: { SP: 'chain-storepass', KP: 'chain-keypass' },
+    }).status).toBe(0);
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(statSync(p12).mode & 0o777).toBe(0o600);
+  });
+
+  it('never shows a password given on the command line, and says once that it is visible', () => {
+    const out = join(dir, 'nopw.p12');
+    const r = runBin(['keystore', 'convert', CHAIN, out, '--srcstorepass', 'pass:chain-storepass', '--srckeypass', 'chain-keypass', '--deststorepass', 'Sup3r-S3cret']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(
+      'certkit: note: a password given on the command line can be seen by other users and is kept in shell history; prefer env:VAR, file:PATH or stdin\n' +
+        `certkit: wrote ${out} (PKCS12, 1 entry from JKS)\n`,
+    );
+    const bad = runBin(['keystore', 'list', out, '--storepass', 'Wrong-S3cret']);
+    expect(bad.status).toBe(4);
+    for (const text of [r.stdout, r.stderr, bad.stdout, bad.stderr]) {
+      for (const pw of ['chain-storepass', 'chain-keypass', 'Sup3r-S3cret', 'Wrong-S3cret']) expect(text).not.toContain(pw);
+    }
+  });
+
+  it('--help loads neither pkijs nor the AWS SDK, and a JKS listing needs neither', () => {
+    // A module hook that refuses to resolve them: any import of either fails the command.
+    const hook =
+      'export async function resolve(s, c, next) { if (/^(pkijs|@aws-sdk\\/)/.test(s)) throw new Error("loaded " + s); return next(s, c); }';
+    const register = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`;
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', SP: 'chain-storepass' },
+      });
+    const help = run(['--help']);
+    expect(help.stderr).toBe('');
+    expect(help.status).toBe(0);
+    const list = run(['keystore', 'list', CHAIN, '--storepass', 'env:SP']);
+    expect(list.stderr).toBe('');
+    expect(list.status).toBe(0);
+    // The hook works: refusing yargs the same way stops the CLI.
+    const control = spawnSync(
+      process.execPath,
+      ['--import', `data:text/javascript,${encodeURIComponent(register.replace('pkijs|@aws-sdk', 'yargs|pkijs|@aws-sdk'))}`, BIN, '--help'],
+      { encoding: 'utf8' },
+    );
+    expect(control.status).not.toBe(0);
+    expect(control.stderr).toContain('loaded yargs');
+  });
+});
