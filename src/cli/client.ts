@@ -171,11 +171,11 @@ export const clientCommand = defineCommand({
       .option('endpoint-url', { type: 'string', describe: 'AWS endpoint for every service (an emulator, a VPC endpoint)' })
       .example('certkit client', 'a local CA in ./certkit-ca signs CN=certkit-client; files in ./certs')
       .example(
-        'certkit client --ca-arn arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/ID --dname "CN=glue-client" --s3 s3://my-bucket/certs/ --storepass env:STOREPASS --keypass env:KEYPASS',
+        'certkit client --ca-arn "$CA_ARN" --dname CN=glue-client --s3 s3://my-bucket/certs/ --storepass env:STOREPASS --keypass env:KEYPASS',
         'AWS Private CA, keystore uploaded for a Glue Kafka connection',
       )
       .example(
-        'certkit client --ca-arn arn:aws:acm-pca:...:certificate-authority/ID --secret-name msk-mtls --msk-uri b-1.example.kafka.us-east-1.amazonaws.com:9094',
+        'certkit client --ca-arn "$CA_ARN" --secret-name msk-mtls --msk-uri "$BOOTSTRAP_TLS"',
         'the Redshift streaming-ingestion secret and its CREATE EXTERNAL SCHEMA statement',
       )
       .example('certkit client --storepass file:storepass.txt --formats jks,properties --out kafka', 'just the JKS and client.properties'),
