@@ -15,6 +15,8 @@ import {
   type AcmPcaIssuerOptions,
 } from '../../src/issuers/acm-pca.js';
 import { parseValidity } from '../../src/issuers/validity.js';
+import { generateKeyPair } from '../../src/keys.js';
+import { buildCsr } from '../../src/x509/csr.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { awsOptionsFor, createActivatedCa, useMoto, type ActivatedCa } from '../support/moto.js';
 import { haveTools, run } from '../support/tools.js';
@@ -86,6 +88,21 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('ACM PCA issuer against mo
     expect(
       run('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'chain.pem'), join(dir, 'leaf.pem')]),
     ).toBe(`${join(dir, 'leaf.pem')}: OK\n`);
+  });
+
+  it("issues for a CSR certkit's own buildCsr made (P-256 key), and openssl verifies the chain", async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ec256');
+    const der = buildCsr({ subject: 'CN=glue-client, OU=data, O=Example', key: privateKey });
+    const out = await issuerFor().issue({ csrDer: der, validity: parseValidity('30d', now), templateArn: 'client-auth' });
+    const leaf = new X509Certificate(out.leaf);
+    expect(leaf.publicKey.export({ type: 'spki', format: 'der' }).equals(publicKey.export({ type: 'spki', format: 'der' }))).toBe(true);
+    // keytool -dname order is RFC 4514 (most specific first); DER, which X509Certificate prints, is the reverse.
+    expect(leaf.subject).toBe('O=Example\nOU=data\nCN=glue-client');
+    writeFileSync(join(dir, 'own-leaf.pem'), toPem(out.leaf));
+    writeFileSync(join(dir, 'own-chain.pem'), out.chain.map(toPem).join(''));
+    expect(
+      run('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'own-chain.pem'), join(dir, 'own-leaf.pem')]),
+    ).toBe(`${join(dir, 'own-leaf.pem')}: OK\n`);
   });
 
   it('asks for the algorithm of the CA key family, the validity, the template and a CSR-derived token', async () => {
