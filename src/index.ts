@@ -114,5 +114,53 @@ export { uploadArtifacts, MAX_S3_ARTIFACT_BYTES } from './sinks/s3.js';
 export type { UploadArtifactsOptions, S3ServerSideEncryption } from './sinks/s3.js';
 export { putRedshiftSecret, checkSecretName } from './sinks/secrets-manager.js';
 export type { PutRedshiftSecretOptions } from './sinks/secrets-manager.js';
+export {
+  writeFileAtomic,
+  writeArtifacts,
+  checkArtifacts,
+  DirectorySink,
+  SECRET_MODE,
+  PUBLIC_MODE,
+  DIRECTORY_MODE,
+} from './sinks/directory.js';
+export type { Artifact, Sink, WriteFileOptions, WriteArtifactsOptions } from './sinks/directory.js';
+export { resolvePassword, createPasswordSources, StdinLines } from './cli/passwords.js';
+export type { PasswordSources, StdinSource } from './cli/passwords.js';
 export { orderChain, verifyChain, certificateMatchesKey, MAX_CHAIN_LENGTH } from './x509/chain.js';
 export type { VerifyChainOptions } from './x509/chain.js';
+// The client pipeline: local CA, artifacts, the run record, Redshift secret, credential checks
+export {
+  initLocalCa,
+  loadLocalCa,
+  localCaExists,
+  createLocalCaIssuer,
+  DEFAULT_CA_DIR,
+  CA_CERT_FILE,
+  CA_KEY_FILE,
+} from './issuers/local-ca.js';
+export type { LocalCa, InitLocalCaOptions, LocalCaIssuerOptions } from './issuers/local-ca.js';
+export { buildArtifacts, parseFormats, clientProperties, ARTIFACT_FILES, ARTIFACT_FORMATS } from './artifacts.js';
+export type { Artifact, ArtifactFormat, Identity, BuildArtifactsOptions } from './artifacts.js';
+export { runClientPipeline, generatePassword, DEFAULT_S3_FORMATS, STATE_FILE } from './pipeline.js';
+export type {
+  ClientPipelineOptions,
+  ClientPipelineDeps,
+  ClientPipelineResult,
+  PipelineStep,
+  IssuerHooks,
+  ResumableIssuer,
+  S3Uploader,
+  SecretWriter,
+} from './pipeline.js';
+export { buildRecord, parseRecord, serializeRecord, describeCertificate, RECORD_FILE } from './record.js';
+export type { CertkitRecord, RecordCertificate } from './record.js';
+export {
+  redshiftSecret,
+  redshiftSecretJson,
+  redshiftSecretFromPem,
+  certificateChainPem,
+  createExternalSchemaSql,
+} from './redshift.js';
+export type { RedshiftSecret } from './redshift.js';
+export { verifyCredential, checkIssuedChain, parseDuration, CLIENT_AUTH_OID } from './verify.js';
+export type { VerifyInput, VerifyReport } from './verify.js';
