@@ -123,7 +123,7 @@ export {
   PUBLIC_MODE,
   DIRECTORY_MODE,
 } from './sinks/directory.js';
-export type { Artifact, Sink, WriteFileOptions, WriteArtifactsOptions } from './sinks/directory.js';
+export type { Sink, WriteFileOptions, WriteArtifactsOptions } from './sinks/directory.js';
 export { resolvePassword, createPasswordSources, StdinLines } from './cli/passwords.js';
 export type { PasswordSources, StdinSource } from './cli/passwords.js';
 export { orderChain, verifyChain, certificateMatchesKey, MAX_CHAIN_LENGTH } from './x509/chain.js';
