@@ -10,6 +10,7 @@ import { CertkitError, invalid } from './errors.js';
 import type { KeyObject } from './keys.js';
 import { readPemOrDerAll } from './pem.js';
 import { parseCertificate } from './x509/certificate.js';
+import { certificateMatchesKey, verifyChain } from './x509/chain.js';
 
 /** id-kp-clientAuth (RFC 5280). */
 export const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
@@ -50,22 +51,19 @@ function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
  * root (DER), the trust anchor written as `ca.pem`. VERIFY_FAILED otherwise.
  */
 export function checkIssuedChain(key: KeyObject, leaf: Buffer, chain: readonly Buffer[]): Buffer {
-  const leafX = x509(leaf, 'the issued certificate');
-  if (!leafX.checkPrivateKey(key)) {
+  x509(leaf, 'the issued certificate');
+  if (!certificateMatchesKey(leaf, key)) {
     throw fail('the issued certificate does not belong to the generated key', 'the CA returned a certificate for another request');
   }
   if (chain.length === 0) {
     throw fail('the issuer returned no certificate chain', 'an ACM PCA CA must be activated (its CA certificate installed) before it returns chains');
   }
-  const all = [leafX, ...chain.map((d, i) => x509(d, `chain certificate ${i + 1}`))];
-  for (let i = 0; i + 1 < all.length; i++) {
-    if (!issuedBy(all[i]!, all[i + 1]!)) {
-      throw fail(`certificate ${i + 1} (${subjectOf(all[i]!)}) is not signed by the next in the chain (${subjectOf(all[i + 1]!)})`);
-    }
-  }
-  const root = all[all.length - 1]!;
+  const rootDer = chain[chain.length - 1]!;
+  // Names, signatures and basicConstraints of every link, up to the root as the anchor.
+  verifyChain([leaf, ...chain], [rootDer]);
+  const root = x509(rootDer, `chain certificate ${chain.length}`);
   if (!isSelfSigned(root)) throw fail(`the chain does not end at a self-signed root (it ends at ${subjectOf(root)})`);
-  return chain[chain.length - 1]!;
+  return rootDer;
 }
 
 /**
@@ -130,6 +128,8 @@ export function verifyCredential(input: VerifyInput): VerifyReport {
       throw fail(`certificate ${i + 1} (${subjectOf(certs[i]!)}) is not signed by the next in the file (${subjectOf(certs[i + 1]!)})`);
     }
   }
+  // Every issuer on the path must be a CA (basicConstraints), as a TLS server checks.
+  verifyChain(certs.map((c) => c.raw));
   const top = certs[certs.length - 1]!;
   let anchor: X509Certificate;
   let anchorTrusted: boolean;
