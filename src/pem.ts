@@ -53,10 +53,11 @@ const B64_LINE_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 const HEADER_RE = /^([A-Za-z0-9-]+):\s*(.*)$/;
 
 function toText(input: string | Uint8Array): string {
-  let text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
-  if (text.length > PEM_LIMITS.maxChars) {
-    throw new CertkitError('LIMIT_EXCEEDED', `PEM input of ${text.length} characters is more than the ${PEM_LIMITS.maxChars}-character limit`);
+  // Checked before any conversion: a huge byte input is refused without being copied.
+  if (input.length > PEM_LIMITS.maxChars) {
+    throw new CertkitError('LIMIT_EXCEEDED', `PEM input of ${input.length} characters is more than the ${PEM_LIMITS.maxChars}-character limit`);
   }
+  let text = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // BOM as a decoded string
   else if (text.startsWith('\u00ef\u00bb\u00bf')) text = text.slice(3); // BOM as latin1 bytes
   return text;

@@ -19,7 +19,7 @@ import {
   KEY_LIMITS,
 } from '../src/keys.js';
 import { CertkitError } from '../src/errors.js';
-import { decodePem, encodePem } from '../src/pem.js';
+import { decodePem, decodePemAll, encodePem, normalizePem } from '../src/pem.js';
 import { haveTools, run, tool } from './support/tools.js';
 import { tempDir } from './support/tmp.js';
 
@@ -202,6 +202,19 @@ describe.skipIf(!haveTools('openssl'))('keys made by openssl', () => {
     expect(errorOf(() => importPrivateKey(readFileSync(f('rsa.trad.enc.pem'))))).toBe(
       'BAD_PASSWORD: private key (RSA PRIVATE KEY) is encrypted and no passphrase was given',
     );
+  });
+  it('reads openssl pkcs12 -nodes output (Bag Attributes, subject=/issuer= lines) as the seed workflow makes it', () => {
+    run(openssl, ['req', '-x509', '-key', f('rsa.p8.pem'), '-subj', '/CN=glue-client', '-days', '1', '-out', f('cert.pem')]);
+    run(openssl, ['pkcs12', '-export', '-inkey', f('rsa.p8.pem'), '-in', f('cert.pem'), '-name', 'client', '-passout', 'pass:storepass', '-out', f('ks.p12')]);
+    const text = run(openssl, ['pkcs12', '-in', f('ks.p12'), '-nodes', '-passin', 'pass:storepass']);
+    expect(text).toContain('Bag Attributes');
+    expect(text).toContain('friendlyName: client');
+    expect(text).toMatch(/^subject=/m);
+    const normalized = normalizePem(text);
+    expect(decodePemAll(normalized).map((b) => b.label)).toEqual(['CERTIFICATE', 'PRIVATE KEY']);
+    expect(normalized).not.toContain('Bag Attributes');
+    expect(decodePem(normalized, { label: 'CERTIFICATE' }).der.equals(decodePem(readFileSync(f('cert.pem'))).der)).toBe(true);
+    expect(spkiDer(importPrivateKey(text)).equals(spki(f('rsa.p8.pem')))).toBe(true);
   });
   it('openssl reads what certkit exports, plain and encrypted', () => {
     const key = importPrivateKey(readFileSync(f('rsa.p8.pem')));
