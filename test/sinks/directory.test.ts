@@ -58,6 +58,23 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(d)).toEqual(['out.jks']);
   });
 
+  it('publishes without ever replacing: of concurrent writers to one path exactly one wins, the rest get EXISTS', async () => {
+    const d = fresh();
+    const target = join(d, 'raced.key');
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => writeFileAtomic(target, Buffer.from(`writer ${i}\n`))),
+    );
+    const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+    expect(won).toHaveLength(1);
+    for (const r of results) {
+      // Every loser was stopped by link(2) itself (all checks ran before any file existed).
+      if (r.status === 'rejected') expect([(r.reason as CertkitError).code, ((r.reason as CertkitError).cause as { code?: string })?.code]).toEqual(['EXISTS', 'EEXIST']);
+    }
+    expect(readFileSync(target, 'utf8')).toBe(`writer ${won[0]}\n`);
+    expect(mode(target)).toBe(0o600);
+    expect(readdirSync(d)).toEqual(['raced.key']);
+  });
+
   it('replaces with force, and the new file gets the requested mode', async () => {
     const d = fresh();
     writeFileSync(join(d, 'out.p12'), 'original', { mode: 0o644 });
