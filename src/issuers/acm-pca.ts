@@ -15,6 +15,7 @@ import type { ACMPCAClient, GetCertificateCommandOutput, SigningAlgorithm } from
 import { parseDer } from '../asn1.js';
 import { callAws, awsError, createAcmPcaClient, type AwsOptions } from '../aws/config.js';
 import { CertkitError } from '../errors.js';
+import { decodePemAll, encodePem } from '../pem.js';
 import type { IssuedCertificate, Issuer, IssueRequest } from './issuer.js';
 
 /** ACM PCA's signing algorithms (`SigningAlgorithm`). */
@@ -153,29 +154,21 @@ function csrPublicKeyDer(csrDer: Uint8Array): Buffer {
   }
 }
 
-function pemToDer(text: string, what: string): Buffer {
-  const b64 = text.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) {
-    throw new CertkitError('INVALID_INPUT', `${what}: bad base64 in a PEM block`);
-  }
-  return Buffer.from(b64, 'base64');
-}
+/** Most certificates accepted in one GetCertificate answer (real chains have 2 to 4). */
+const MAX_CHAIN = 16;
 
-/** The CERTIFICATE blocks of a PEM text, DER, in order; anything else in the text is refused. */
+/** The CERTIFICATE blocks of a PEM text, DER, in order; any other block is refused. */
 function certificatesFromPem(text: string, what: string): Buffer[] {
-  const re = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIFICATE-----/g;
-  const out: Buffer[] = [];
-  let last = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (text.slice(last, m.index).trim() !== '') {
-      throw new CertkitError('INVALID_INPUT', `${what}: unexpected text between PEM blocks`);
-    }
-    out.push(pemToDer(m[1]!, what));
-    last = re.lastIndex;
-    if (out.length > 16) throw new CertkitError('LIMIT_EXCEEDED', `${what}: more than 16 certificates`);
+  let blocks;
+  try {
+    blocks = decodePemAll(text);
+  } catch (e) {
+    throw e instanceof CertkitError ? e.withContext(what) : e;
   }
-  if (text.slice(last).trim() !== '') throw new CertkitError('INVALID_INPUT', `${what}: unexpected text after the PEM blocks`);
-  return out;
+  if (blocks.length > MAX_CHAIN) throw new CertkitError('LIMIT_EXCEEDED', `${what}: more than ${MAX_CHAIN} certificates`);
+  const other = blocks.find((b) => b.label !== 'CERTIFICATE');
+  if (other !== undefined) throw new CertkitError('INVALID_INPUT', `${what}: a "${other.label}" PEM block where a certificate belongs`);
+  return blocks.map((b) => b.der);
 }
 
 function x509(der: Buffer, what: string): X509Certificate {
@@ -366,7 +359,8 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
           c.send(
             new pca.IssueCertificateCommand({
               CertificateAuthorityArn: caArn,
-              Csr: Buffer.from(derToPem('CERTIFICATE REQUEST', req.csrDer), 'ascii'),
+              // PCA reads the CSR as PEM (moto answers DER with an HTTP 500).
+              Csr: Buffer.from(encodePem('CERTIFICATE REQUEST', req.csrDer), 'ascii'),
               // This SDK's enum predates SM3WITHSM2; the service takes the string.
               SigningAlgorithm: signingAlgorithm as SigningAlgorithm,
               Validity: { Type: req.validity.type, Value: req.validity.value },
@@ -398,11 +392,4 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
       }
     },
   };
-}
-
-/** PEM for the CSR PCA wants (it reads PEM, not DER: moto answers DER with an HTTP 500). */
-function derToPem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64');
-  const lines = b64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
