@@ -113,6 +113,57 @@ export type PbeParams =
   | { scheme: 'pkcs12'; oid: string; name: string; salt: Buffer; iterations: number }
   | { scheme: 'pbes2'; prf: Pbkdf2Prf; cipher: Pbes2Cipher; salt: Buffer; iterations: number; iv: Buffer };
 
+/** PBKDF2 parameters (RFC 8018 A.2), as PBES2 and PBMAC1 carry them. */
+export interface Pbkdf2Params {
+  readonly salt: Buffer;
+  readonly iterations: number;
+  readonly keyLength?: number;
+  readonly prf: Pbkdf2Prf;
+}
+
+/**
+ * Parses a key derivation AlgorithmIdentifier that must be PBKDF2, checking the iteration count
+ * before anything else uses it. `user` names the scheme in errors ("PBES2", "PBMAC1").
+ */
+export function parsePbkdf2(kdf: Asn1Node, what: string, user: string): Pbkdf2Params {
+  const [kdfIdNode, kdfParams] = sequence(kdf, `${what} key derivation function`, 1, 2);
+  const kdfId = oid(kdfIdNode!, `${what} key derivation function`);
+  if (kdfId !== PBE_OID.pbkdf2) throw unsupported(`${what}: ${user} key derivation ${kdfId} is not supported (only PBKDF2)`);
+  if (kdfParams === undefined) throw invalid(`${what}: PBKDF2 without parameters`);
+  const fields = sequence(kdfParams, `${what} PBKDF2 parameters`, 2, 4);
+  const saltNode = fields[0]!;
+  if (!hasTag(saltNode, UNIVERSAL_TAG.OCTET_STRING)) {
+    throw unsupported(`${what}: PBKDF2 salt from another source is not supported`);
+  }
+  const iterations = checkIterations(unsignedInteger(fields[1]!, `${what} PBKDF2 iterations`), what);
+  const salt = checkSalt(octets(saltNode, `${what} PBKDF2 salt`), what);
+  let keyLength: number | undefined;
+  let prf: Pbkdf2Prf = 'sha1';
+  let sawPrf = false;
+  for (const f of fields.slice(2)) {
+    if (hasTag(f, UNIVERSAL_TAG.INTEGER) && keyLength === undefined && !sawPrf) {
+      const n = unsignedInteger(f, `${what} PBKDF2 key length`);
+      if (n < 1n || n > 64n) throw invalid(`${what}: PBKDF2 key length ${n} is out of range`);
+      keyLength = Number(n);
+    } else {
+      if (sawPrf) throw invalid(`${what}: PBKDF2 parameters have an extra field`);
+      const [prfIdNode, prfParams] = sequence(f, `${what} PBKDF2 PRF`, 1, 2);
+      const prfId = oid(prfIdNode!, `${what} PBKDF2 PRF`);
+      const found = PRF_BY_OID[prfId];
+      if (found === undefined) throw unsupported(`${what}: PBKDF2 PRF ${prfId} is not supported`);
+      if (prfParams !== undefined && !isNull(prfParams)) throw invalid(`${what}: PBKDF2 PRF has unexpected parameters`);
+      prf = found;
+      sawPrf = true;
+    }
+  }
+  return keyLength === undefined ? { salt, iterations, prf } : { salt, iterations, keyLength, prf };
+}
+
+/** The hash of an HMAC algorithm identifier OID (hmacWithSHA1 ... hmacWithSHA512), if known. */
+export function hmacHashOf(oidValue: string): Pbkdf2Prf | undefined {
+  return PRF_BY_OID[oidValue];
+}
+
 /**
  * Parses a PBE AlgorithmIdentifier (PKCS#12 PBE or PBES2/PBKDF2), checking the iteration
  * count before anything else is done with it. Unknown algorithms are UNSUPPORTED.
@@ -131,37 +182,13 @@ export function parsePbeAlgorithm(algorithm: Asn1Node, what: string): PbeParams 
   if (id === PBE_OID.pbes2) {
     if (params === undefined) throw invalid(`${what}: PBES2 without parameters`);
     const [kdf, enc] = sequence(params, `${what} PBES2 parameters`, 2, 2);
-    const [kdfIdNode, kdfParams] = sequence(kdf!, `${what} key derivation function`, 1, 2);
-    const kdfId = oid(kdfIdNode!, `${what} key derivation function`);
-    if (kdfId !== PBE_OID.pbkdf2) throw unsupported(`${what}: PBES2 key derivation ${kdfId} is not supported (only PBKDF2)`);
-    if (kdfParams === undefined) throw invalid(`${what}: PBKDF2 without parameters`);
-    const fields = sequence(kdfParams, `${what} PBKDF2 parameters`, 2, 4);
-    const saltNode = fields[0]!;
-    if (!hasTag(saltNode, UNIVERSAL_TAG.OCTET_STRING)) {
-      throw unsupported(`${what}: PBKDF2 salt from another source is not supported`);
-    }
-    const iterations = checkIterations(unsignedInteger(fields[1]!, `${what} PBKDF2 iterations`), what);
-    const salt = checkSalt(octets(saltNode, `${what} PBKDF2 salt`), what);
-    let keyLength: bigint | undefined;
-    let prf: Pbkdf2Prf = 'sha1';
-    for (const f of fields.slice(2)) {
-      if (hasTag(f, UNIVERSAL_TAG.INTEGER) && keyLength === undefined && prf === 'sha1') {
-        keyLength = unsignedInteger(f, `${what} PBKDF2 key length`);
-      } else {
-        const [prfIdNode, prfParams] = sequence(f, `${what} PBKDF2 PRF`, 1, 2);
-        const prfId = oid(prfIdNode!, `${what} PBKDF2 PRF`);
-        const found = PRF_BY_OID[prfId];
-        if (found === undefined) throw unsupported(`${what}: PBKDF2 PRF ${prfId} is not supported`);
-        if (prfParams !== undefined && !isNull(prfParams)) throw invalid(`${what}: PBKDF2 PRF has unexpected parameters`);
-        prf = found;
-      }
-    }
+    const { salt, iterations, keyLength, prf } = parsePbkdf2(kdf!, what, 'PBES2');
     const [encIdNode, ivNode] = sequence(enc!, `${what} encryption scheme`, 1, 2);
     const encId = oid(encIdNode!, `${what} encryption scheme`);
     const cipher = CIPHER_BY_OID[encId];
     if (cipher === undefined) throw unsupported(`${what}: PBES2 encryption scheme ${encId} is not supported`);
     const info = CIPHERS[cipher];
-    if (keyLength !== undefined && keyLength !== BigInt(info.keyLength)) {
+    if (keyLength !== undefined && keyLength !== info.keyLength) {
       throw invalid(`${what}: PBKDF2 key length ${keyLength} does not fit ${cipher}`);
     }
     if (ivNode === undefined) throw invalid(`${what}: ${cipher} without an IV`);

@@ -7,7 +7,8 @@
  * SafeContents ::= SEQUENCE OF SafeBag
  * SafeBag ::= SEQUENCE { bagId OID, bagValue [0] EXPLICIT ANY, bagAttributes SET OF Attribute OPTIONAL }
  *
- * - The MAC is always verified (HMAC with the PKCS#12 KDF, ID 3), compared in constant time,
+ * - The MAC is always verified (HMAC with the PKCS#12 KDF, ID 3, or RFC 9579 PBMAC1 with
+ *   PBKDF2), compared in constant time,
  *   before anything inside authSafe is decrypted. A file without a MAC is refused (INTEGRITY)
  *   unless `allowMissingMac` is set. A wrong password is BAD_PASSWORD.
  * - Keys are paired with their certificate by localKeyId, else by public key; the chain is
@@ -23,7 +24,7 @@
  * - A secret bag is reported as a 'secret-key' entry (its algorithm when the key can be decrypted).
  * - `created` is set for key entries whose localKeyId is keytool's "Time <milliseconds>".
  */
-import { X509Certificate, createHmac, createPrivateKey, createPublicKey, timingSafeEqual } from 'node:crypto';
+import { X509Certificate, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { checkDer, parseDer } from '../asn1.js';
 import { CertkitError, invalid, unsupported, withContext } from '../errors.js';
 import type { KeyStore, KeyStoreEntry, ReadKeyStoreOptions } from './model.js';
@@ -40,7 +41,7 @@ import {
   setOf,
   unsignedInteger,
 } from './der-read.js';
-import { checkIterations, decryptPbe, MAX_SALT_BYTES } from './pbe.js';
+import { checkIterations, decryptPbe, hmacHashOf, MAX_SALT_BYTES, parsePbkdf2 } from './pbe.js';
 import { bmpPassword, digestSize, pkcs12Kdf } from './pkcs12-kdf.js';
 import { ATTRIBUTE, BAG, CERT_TYPE, CONTENT_TYPE, DIGEST_BY_OID, PBMAC1 } from './pkcs12-oids.js';
 
@@ -148,8 +149,11 @@ function verifyMac(macData: Asn1Node, data: Buffer, password: string): boolean {
   const [algId, digestNode] = sequence(digestInfo!, 'DigestInfo', 2, 2);
   const [algOid, algParams] = sequence(algId!, 'MAC algorithm', 1, 2);
   const alg = oid(algOid!, 'MAC algorithm');
+  if (alg === PBMAC1) {
+    verifyPbmac1(algParams, digestNode!, data, password);
+    return false;
+  }
   if (algParams !== undefined && !isNull(algParams)) throw invalid('MAC digest algorithm has unexpected parameters');
-  if (alg === PBMAC1) throw unsupported('PBMAC1 (RFC 9579) MACs are not supported yet');
   const hash = DIGEST_BY_OID[alg];
   if (hash === undefined) throw unsupported(`MAC digest algorithm ${alg} is not supported`);
   const iterations = iterNode === undefined ? 1 : checkIterations(unsignedInteger(iterNode, 'iterations'), 'MAC');
@@ -166,6 +170,33 @@ function verifyMac(macData: Asn1Node, data: Buffer, password: string): boolean {
     if (timingSafeEqual(mac, expected)) return emptyAsNone;
   }
   throw new CertkitError('BAD_PASSWORD', 'MAC check failed: wrong store password, or the file was altered');
+}
+
+/**
+ * RFC 9579 PBMAC1: HMAC keyed by PBKDF2 over the UTF-8 password; MacData's own salt and
+ * iteration count are not used (the RFC's examples set them to "NOT USED" and 1).
+ *
+ * PBMAC1-params ::= SEQUENCE { keyDerivationFunc AlgorithmIdentifier {{PBMAC1-KDFs}},
+ *                              messageAuthScheme AlgorithmIdentifier {{PBMAC1-MACs}} }
+ */
+function verifyPbmac1(params: Asn1Node | undefined, digestNode: Asn1Node, data: Buffer, password: string): void {
+  if (params === undefined) throw invalid('PBMAC1 without parameters');
+  const [kdf, macAlg] = sequence(params, 'PBMAC1 parameters', 2, 2);
+  const { salt, iterations, keyLength, prf } = parsePbkdf2(kdf!, 'PBMAC1', 'PBMAC1');
+  if (keyLength === undefined) throw invalid('PBMAC1: PBKDF2 key length is missing (RFC 9579 requires it)');
+  const [macOid, macParams] = sequence(macAlg!, 'PBMAC1 MAC algorithm', 1, 2);
+  const macId = oid(macOid!, 'PBMAC1 MAC algorithm');
+  const hash = hmacHashOf(macId);
+  if (hash === undefined) throw unsupported(`PBMAC1 MAC algorithm ${macId} is not supported`);
+  if (macParams !== undefined && !isNull(macParams)) throw invalid('PBMAC1 MAC algorithm has unexpected parameters');
+  const expected = octets(digestNode, 'MAC value');
+  const size = digestSize(hash);
+  if (expected.length !== size) throw invalid(`MAC value of ${expected.length} bytes, expected ${size} for HMAC-${hash}`);
+  const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, keyLength, prf);
+  const mac = createHmac(hash, key).update(data).digest();
+  if (!timingSafeEqual(mac, expected)) {
+    throw new CertkitError('BAD_PASSWORD', 'MAC check failed: wrong store password, or the file was altered');
+  }
 }
 
 function readSafe(ci: Asn1Node, ctx: Context, found: Collected): void {

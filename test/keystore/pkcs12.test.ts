@@ -428,15 +428,49 @@ describe('PKCS#12 writer and reader without external tools', () => {
         'LIMIT_EXCEEDED', "PKCS#12 MAC: MAC: iteration count 2147483648 is more than certkit's limit of 5000000", 3]);
     });
 
-    it('unknown MAC algorithms and PBMAC1 are UNSUPPORTED', () => {
-      for (const [oid, message] of [
-        ['1.2.840.113549.2.5', 'PKCS#12 MAC: MAC digest algorithm 1.2.840.113549.2.5 is not supported'],
-        ['1.2.840.113549.1.5.14', 'PKCS#12 MAC: PBMAC1 (RFC 9579) MACs are not supported yet'],
-      ] as const) {
-        const bytes = withMac((m) => der.sequence(der.sequence(der.algorithmIdentifier(oid, der.nullValue()), m.digest), m.salt, m.iter));
-        const e = errorOf(() => readPkcs12(bytes, { storePassword: PASS }));
-        expect([e.code, e.message]).toEqual(['UNSUPPORTED', message]);
-      }
+    it('unknown MAC algorithms are UNSUPPORTED; PBMAC1 without its parameters INVALID_INPUT', () => {
+      const mac = (oid: string) => withMac((m) => der.sequence(der.sequence(der.algorithmIdentifier(oid, der.nullValue()), m.digest), m.salt, m.iter));
+      const e1 = errorOf(() => readPkcs12(mac('1.2.840.113549.2.5'), { storePassword: PASS }));
+      expect([e1.code, e1.message]).toEqual(['UNSUPPORTED', 'PKCS#12 MAC: MAC digest algorithm 1.2.840.113549.2.5 is not supported']);
+      const e2 = errorOf(() => readPkcs12(mac('1.2.840.113549.1.5.14'), { storePassword: PASS }));
+      expect([e2.code, e2.message]).toEqual(['INVALID_INPUT', 'PKCS#12 MAC: PBMAC1 parameters: expected SEQUENCE, found NULL']);
+    });
+  });
+
+  describe('PBMAC1 (RFC 9579)', () => {
+    const a1 = Buffer.from(RFC9579_A1, 'base64');
+
+    it('verifies the RFC 9579 A.1 example and reads its key and certificate', () => {
+      const ks = readPkcs12(a1, { storePassword: '1234' });
+      expect(ks.entries.map((e) => [e.kind, e.alias])).toEqual([['private-key', '1']]);
+      const e = ks.entries[0] as PrivateKeyEntry;
+      expect(e.chain.length).toBe(1);
+      expect(keyMatches(e.key!, e.chain[0]!)).toBe(true);
+      expect(new X509Certificate(e.chain[0]!).subject).toBe('C=XX\nST=qq\nL=ww\nO=ee\nOU=rr\nCN=tt');
+      const bad = errorOf(() => readPkcs12(a1, { storePassword: '12345' }));
+      expect([bad.code, bad.message]).toEqual(['BAD_PASSWORD', 'PKCS#12 MAC: MAC check failed: wrong store password, or the file was altered']);
+    });
+
+    /** A.1 with its PBMAC1 PBKDF2 iteration count replaced (A.4 of the RFC uses 2049). */
+    const withPbmac1Iterations = (n: number) => {
+      const i = a1.indexOf(Buffer.from('020208000201200c', 'hex').subarray(0, 7), 2500);
+      expect(i).toBeGreaterThan(0);
+      const copy = Buffer.from(a1);
+      copy.writeUInt16BE(n, i + 2);
+      return copy;
+    };
+
+    it('refuses A.1 with a changed iteration count (RFC 9579 A.4) and limits the count before deriving', () => {
+      expect(errorOf(() => readPkcs12(withPbmac1Iterations(2049), { storePassword: '1234' })).code).toBe('BAD_PASSWORD');
+      const [version, authSafe, macData] = sequence(parseDer(a1, 'a1'), 'a1', 3, 3);
+      const [digestInfo, salt, iter] = sequence(macData!, 'mac', 3, 3);
+      const [, digest] = sequence(digestInfo!, 'digestInfo', 2, 2);
+      const pbkdf2 = der.algorithmIdentifier('1.2.840.113549.1.5.12', der.sequence(
+        der.octetString(Buffer.alloc(8)), der.integer(2 ** 31), der.integer(32), der.algorithmIdentifier('1.2.840.113549.2.9', der.nullValue())));
+      const alg = der.algorithmIdentifier('1.2.840.113549.1.5.14', der.sequence(pbkdf2, der.algorithmIdentifier('1.2.840.113549.2.9', der.nullValue())));
+      const huge = der.sequence(rawDer(version!), rawDer(authSafe!), der.sequence(der.sequence(alg, rawDer(digest!)), rawDer(salt!), rawDer(iter!)));
+      const e = errorOf(() => readPkcs12(huge, { storePassword: '1234' }));
+      expect([e.code, e.message]).toEqual(['LIMIT_EXCEEDED', "PKCS#12 MAC: PBMAC1: iteration count 2147483648 is more than certkit's limit of 5000000"]);
     });
 
     /** A MAC-less PFX whose one safe is encryptedData under `algorithm`. */
@@ -469,3 +503,65 @@ describe('PKCS#12 writer and reader without external tools', () => {
 // CN=hostile, self-signed P-256 certificate (any fixed certificate works; its key is not used).
 const HOSTILE_CERT =
   'MIIBejCCAR+gAwIBAgIUV6iqZgoX0UEEmiR9P+PTwf0/6X0wCgYIKoZIzj0EAwIwEjEQMA4GA1UEAwwHaG9zdGlsZTAeFw0yNjExMjMxMDQ5MjRaFw0zNjExMjAxMDQ5MjRaMBIxEDAOBgNVBAMMB2hvc3RpbGUwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQujl6AvnxcxBadM5pqJ46VcvXBggLQzYcACVHBkmTEliI1QfdDov1nlXMKAFf2bBMMLz6Sefq+/8R3x4eilVRio1MwUTAdBgNVHQ4EFgQUeMM9hCU131gAVCkcuwQavlFd38gwHwYDVR0jBBgwFoAUeMM9hCU131gAVCkcuwQavlFd38gwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAsIO3z0fc1KU4TvzzbYhKEZX1J9uz4P0lRla5uXJglzUCIQCJLmEWlrwCH8+C+4SKgIQ5tnRtbq+x1GgbmHiPnWiS/g==';
+
+// RFC 9579 Appendix A.1: "Valid PKCS #12 File with SHA-256 HMAC and PRF", password "1234"
+// (also in OpenJDK's test/jdk/sun/security/pkcs12/PBMAC1Encoding.java).
+const RFC9579_A1 = [
+  'MIIKigIBAzCCCgUGCSqGSIb3DQEHAaCCCfYEggnyMIIJ7jCCBGIGCSqGSIb3DQEH',
+  'BqCCBFMwggRPAgEAMIIESAYJKoZIhvcNAQcBMFcGCSqGSIb3DQEFDTBKMCkGCSqG',
+  'SIb3DQEFDDAcBAg9pxXxY2yscwICCAAwDAYIKoZIhvcNAgkFADAdBglghkgBZQME',
+  'ASoEEK7yYaFQDi1pYwWzm9F/fs+AggPgFIT2XapyaFgDppdvLkdvaF3HXw+zjzKb',
+  '7xFC76DtVPhVTWVHD+kIss+jsj+XyvMwY0aCuAhAG/Dig+vzWomnsqB5ssw5/kTb',
+  '+TMQ5PXLkNeoBmB6ArKeGc/QmCBQvQG/a6b+nXSWmxNpP+71772dmWmB8gcSJ0kF',
+  'Fj75NrIbmNiDMCb71Q8gOzBMFf6BpXf/3xWAJtxyic+tSNETfOJa8zTZb0+lV0w9',
+  '5eUmDrPUpuxEVbb0KJtIc63gRkcfrPtDd6Ii4Zzbzj2Evr4/S4hnrQBsiryVzJWy',
+  'IEjaD0y6+DmG0JwMgRuGi1wBoGowi37GMrDCOyOZWC4n5wHLtYyhR6JaElxbrhxP',
+  'H46z2USLKmZoF+YgEQgYcSBXMgP0t36+XQocFWYi2N5niy02TnctwF430FYsQlhJ',
+  'Suma4I33E808dJuMv8T/soF66HsD4Zj46hOf4nWmas7IaoSAbGKXgIa7KhGRJvij',
+  'xM3WOX0aqNi/8bhnxSA7fCmIy/7opyx5UYJFWGBSmHP1pBHBVmx7Ad8SAsB9MSsh',
+  'nbGjGiUk4h0QcOi29/M9WwFlo4urePyI8PK2qtVAmpD3rTLlsmgzguZ69L0Q/CFU',
+  'fbtqsMF0bgEuh8cfivd1DYFABEt1gypuwCUtCqQ7AXK2nQqOjsQCxVz9i9K8NDeD',
+  'aau98VAl0To2sk3/VR/QUq0PRwU1jPN5BzUevhE7SOy/ImuJKwpGqqFljYdrQmj5',
+  'jDe+LmYH9QGVRlfN8zuU+48FY8CAoeBeHn5AAPml0PYPVUnt3/jQN1+v+CahNVI+',
+  'La8q1Nen+j1R44aa2I3y/pUgtzXRwK+tPrxTQbG030EU51LYJn8amPWmn3w75ZIA',
+  'MJrXWeKj44de7u4zdUsEBVC2uM44rIHM8MFjyYAwYsey0rcp0emsaxzar+7ZA67r',
+  'lDoXvvS3NqsnTXHcn3T9tkPRoee6L7Dh3x4Od96lcRwgdYT5BwyH7e34ld4VTUmJ',
+  'bDEq7Ijvn4JKrwQJh1RCC+Z/ObfkC42xAm7G010u3g08xB0Qujpdg4a7VcuWrywF',
+  'c7hLNquuaF4qoDaVwYXHH3iuX6YlJ/3siTKbYCVXPEZOAMBP9lF/OU76UMJBQNfU',
+  '0xjDx+3AhUVgnGuCsmYlK6ETDp8qOZKGyV0KrNSGtqLx3uMhd7PETeW+ML3tDQ/0',
+  'X9fMkcZHi4C2fXnoHV/qa2dGhBj4jjQ0Xh1poU6mxGn2Mebe2hDsBZkkBpnn7pK4',
+  'wP/VqXdQTwqEuvzGHLVFsCuADe40ZFBmtBrf70wG7ZkO8SUZ8Zz1IX3+S024g7yj',
+  'QRev/6x6TtkwggWEBgkqhkiG9w0BBwGgggV1BIIFcTCCBW0wggVpBgsqhkiG9w0B',
+  'DAoBAqCCBTEwggUtMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAhTxzw+',
+  'VptrYAICCAAwDAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEK9nSqc1I2t4tMVG',
+  'bWHpdtQEggTQzCwI7j34gCTvfj6nuOSndAjShGv7mN2j7WMV0pslTpq2b9Bn3vn1',
+  'Y0JMvL4E7sLrUzNU02pdOcfCnEpMFccNv2sQrLp1mOCKxu8OjSqHZLoKVL0ROVsZ',
+  '8dMECLLigDlPKRiSyLErl14tErX4/zbkUaWMROO28kFbTbubQ8YoHlRUwsKW1xLg',
+  'vfi0gRkG/zHXRfQHjX/8NStv7hXlehn7/Gy2EKPsRFhadm/iUHAfmCMkMgHTU248',
+  'JER9+nsXltd59H+IeDpj/kbxZ+YvHow9XUZKu828d3MQnUpLZ1BfJGhMBPVwbVUD',
+  'A40CiQBVdCoGtPJyalL28xoS3H0ILFCnwQOr6u0HwleNJPGHq78HUyH6Hwxnh0b0',
+  '5o163r6wTFZn5cMOxpbs/Ttd+3TrxmrYpd2XnuRme3cnaYJ0ILvpc/8eLLR7SKjD',
+  'T4JhZ0h/CfcV2WWvhpQugkY0pWrZ+EIMneB1dZB96mJVLxOi148OeSgi0PsxZMNi',
+  'YM33rTpwQT5WqOsEyDwUQpne5b8Kkt/s7EN0LJNnPyJJRL1LcqOdr6j+6YqRtPa7',
+  'a9oWJqMcuTP+bqzGRJh+3HDlFBw2Yzp9iadv4KmB2MzhStLUoi2MSjvnnkkd5Led',
+  'sshAd6WbKfF7kLAHQHT4Ai6dMEO4EKkEVF9JBtxCR4JEn6C98Lpg+Lk+rfY7gHOf',
+  'ZxtgGURwgXRY3aLUrdT55ZKgk3ExVKPzi5EhdpAau7JKhpOwyKozAp/OKWMNrz6h',
+  'obu2Mbn1B+IA60psYHHxynBgsJHv7WQmbYh8HyGfHgVvaA8pZCYqxxjpLjSJrR8B',
+  'Bu9H9xkTh7KlhxgreXYv19uAYbUd95kcox9izad6VPnovgFSb+Omdy6PJACPj6hF',
+  'W6PJbucP0YPpO0VtWtQdZZ3df1P0hZ7qvKwOPFA+gKZSckgqASfygiP9V3Zc8jIi',
+  'wjNzoDM2QT+UUJKiiGYXJUEOO9hxzFHlGj759DcNRhpgl5AgR57ofISD9yBuCAJY',
+  'PQ/aZHPFuRTrcVG3RaIbCAS73nEznKyFaLOXfzyfyaSmyhsH253tnyL1MejC+2bR',
+  'Eko/yldgFUxvU5JI+Q3KJ6Awj+PnduHXx71E4UwSuu2xXYMpxnQwI6rroQpZBX82',
+  'HhqgcLV83P8lpzQwPdHjH5zkoxmWdC0+jU/tcQfNXYpJdyoaX7tDmVclLhwl9ps/',
+  'O841pIsNLJWXwvxG6B+3LN/kw4QjwN194PopiOD7+oDm5mhttO78CrBrRxHMD/0Q',
+  'qniZjKzSZepxlZq+J792u8vtMnuzzChxu0Bf3PhIXcJNcVhwUtr0yKe/N+NvC0tm',
+  'p8wyik/BlndxN9eKbdTOi2wIi64h2QG8nOk66wQ/PSIJYwZl6eDNEQSzH/1mGCfU',
+  'QnUT17UC/p+Qgenf6Auap2GWlvsJrB7u/pytz65rtjt/ouo6Ih6EwWqwVVpGXZD0',
+  '7gVWH0Ke/Vr6aPGNvkLcmftPuDZsn9jiig3guhdeyRVf10Ox369kKWcG75q77hxE',
+  'IzSzDyUlBNbnom9SIjut3r+qVYmWONatC6q/4D0I42Lnjd3dEyZx7jmH3g/S2ASM',
+  'FzWr9pvXc61dsYOkdZ4PYa9XPUZxXFagZsoS3F1sU799+IJVU0tC0MExJTAjBgkq',
+  'hkiG9w0BCRUxFgQUwWO5DorvVWYF3BWUmAw0rUEajScwfDBtMEkGCSqGSIb3DQEF',
+  'DjA8MCwGCSqGSIb3DQEFDDAfBAhvRzw4sC4xcwICCAACASAwDAYIKoZIhvcNAgkF',
+  'ADAMBggqhkiG9w0CCQUABCB6pW2FOdcCNj87zS64NUXG36K5aXDnFHctIk5Bf4kG',
+  '3QQITk9UIFVTRUQCAQE=',
+].join('');
