@@ -240,7 +240,9 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   const issuerPromise = deps.issuer({ onCertificateArn: (arn) => onArn(arn) });
   issuerPromise.catch(() => undefined);
 
-  const key = await keyPromise;
+  // Both were started above and run together; a failing issuer (bad CA, unreadable local CA)
+  // stops the run here, before the resume state is written.
+  const [key, issuer] = await Promise.all([keyPromise, issuerPromise]);
   progress('csr', `building the CSR for ${options.dname}`);
   const csrDer = resumedState?.csrDer ?? buildCsr({ subject: options.dname, key });
   // Keep what a rerun needs to resume without minting a second certificate (0600: it holds the key).
@@ -259,7 +261,6 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
     await saveState();
   }
 
-  const issuer = await issuerPromise;
   onArn = async (arn) => {
     state = { ...state, issuer: issuer.name, certificateArn: arn };
     await saveState();

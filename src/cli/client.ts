@@ -199,8 +199,9 @@ export const clientCommand = defineCommand({
     // S3 and Secrets Manager default to the CA's region when nothing else names one.
     const env = ctx.io.env;
     const envRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
-    const region =
-      args.region ?? envRegion ?? (args.caArn === undefined ? undefined : (await import('../issuers/acm-pca.js')).parseCaArn(args.caArn).region);
+    // A malformed CA ARN is a usage error before anything is made.
+    const caRegion = args.caArn === undefined ? undefined : (await import('../issuers/acm-pca.js')).parseCaArn(args.caArn).region;
+    const region = args.region ?? envRegion ?? caRegion;
     const aws = {
       ...(region === undefined ? {} : { region }),
       ...(args.profile === undefined ? {} : { profile: args.profile }),
