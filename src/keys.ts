@@ -217,8 +217,8 @@ function checkPkcs8(der: Buffer): void {
 }
 
 /**
- * Checks an EncryptedPrivateKeyInfo's shape and, for PBES2/PBKDF2, that the iteration count is
- * within KEY_LIMITS before any key derivation runs.
+ * Checks an EncryptedPrivateKeyInfo's shape and, for PBES2/PBKDF2, PBES1 and PKCS#12 PBE, that the
+ * iteration count is within KEY_LIMITS before any key derivation runs.
  */
 function checkEncryptedPkcs8(der: Buffer): void {
   const what = 'private key (encrypted PKCS#8)';
@@ -230,8 +230,17 @@ function checkEncryptedPkcs8(der: Buffer): void {
   }
   const oid = alg.valueBlock.value[0];
   if (!(oid instanceof asn1js.ObjectIdentifier)) throw invalid(`${what}: algorithm identifier has no OID`);
-  if (oid.valueBlock.toString() !== OID.pbes2) return; // PBES1 and PKCS#12 PBE: node decides
+  const algOid = oid.valueBlock.toString();
   const params = alg.valueBlock.value[1];
+  const pbes1 = algOid.startsWith('1.2.840.113549.1.5.') || algOid.startsWith('1.2.840.113549.1.12.1.');
+  if (pbes1 && algOid !== OID.pbes2) {
+    // PBES1 and PKCS#12 PBE: PBEParameter ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER }
+    const iter = params instanceof asn1js.Sequence ? params.valueBlock.value[1] : undefined;
+    if (!(iter instanceof asn1js.Integer)) throw invalid(`${what}: PBE parameters have no iteration count`);
+    checkIterations(iter, what);
+    return;
+  }
+  if (algOid !== OID.pbes2) return; // other schemes: node decides
   const kdf = params instanceof asn1js.Sequence ? params.valueBlock.value[0] : undefined;
   const kdfItems = kdf instanceof asn1js.Sequence ? kdf.valueBlock.value : [];
   const kdfOid = kdfItems[0];
@@ -242,10 +251,14 @@ function checkEncryptedPkcs8(der: Buffer): void {
   if (kdfOid.valueBlock.toString() !== OID.pbkdf2) return; // scrypt etc.: node decides
   const iter = kdfParams.valueBlock.value[1];
   if (!(iter instanceof asn1js.Integer)) throw invalid(`${what}: PBKDF2 parameters have no iteration count`);
+  checkIterations(iter, what);
+}
+
+function checkIterations(iter: asn1js.Integer, what: string): void {
   const count = iter.valueBlock.valueHexView.length > 6 ? Infinity : Number(iter.toBigInt());
-  if (!(count >= 1)) throw invalid(`${what}: PBKDF2 iteration count must be positive`);
+  if (!(count >= 1)) throw invalid(`${what}: iteration count must be positive`);
   if (count > KEY_LIMITS.maxPbkdf2Iterations) {
-    throw new CertkitError('LIMIT_EXCEEDED', `${what}: PBKDF2 iteration count ${count} is more than the ${KEY_LIMITS.maxPbkdf2Iterations} limit`);
+    throw new CertkitError('LIMIT_EXCEEDED', `${what}: iteration count ${count} is more than the ${KEY_LIMITS.maxPbkdf2Iterations} limit`);
   }
 }
 

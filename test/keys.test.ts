@@ -101,9 +101,24 @@ describe('PKCS#8 export and import round trip', () => {
     pbkdf2Params.valueBlock.value[1] = new asn1js.Integer({ value: 20_000_000 });
     const hostile = Buffer.from(top.toBER());
     expect(errorOf(() => importPrivateKey(hostile, { passphrase: 'x' }))).toBe(
-      'LIMIT_EXCEEDED: private key (encrypted PKCS#8): PBKDF2 iteration count 20000000 is more than the 10000000 limit',
+      'LIMIT_EXCEEDED: private key (encrypted PKCS#8): iteration count 20000000 is more than the 10000000 limit',
     );
     expect(KEY_LIMITS.maxPbkdf2Iterations).toBe(10_000_000);
+    // The same cap for PKCS#12 PBE (pbeWithSHAAnd3-KeyTripleDES-CBC): PBEParameter { salt, iterations }.
+    const pbe = new asn1js.Sequence({
+      value: [
+        new asn1js.Sequence({
+          value: [
+            new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.12.1.3' }),
+            new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: new Uint8Array(8) }), new asn1js.Integer({ value: 2_000_000_000 })] }),
+          ],
+        }),
+        new asn1js.OctetString({ valueHex: new Uint8Array(16) }),
+      ],
+    });
+    expect(errorOf(() => importPrivateKey(Buffer.from(pbe.toBER()), { passphrase: 'x' }))).toBe(
+      'LIMIT_EXCEEDED: private key (encrypted PKCS#8): iteration count 2000000000 is more than the 10000000 limit',
+    );
   });
 });
 
@@ -180,6 +195,7 @@ describe.skipIf(!haveTools('openssl'))('keys made by openssl', () => {
     run(openssl, ['rsa', '-in', f('rsa.p8.pem'), '-traditional', '-outform', 'DER', '-out', f('rsa.trad.der')]);
     run(openssl, ['rsa', '-in', f('rsa.p8.pem'), '-traditional', '-aes256', '-passout', 'pass:legacy', '-out', f('rsa.trad.enc.pem')]);
     run(openssl, ['pkcs8', '-topk8', '-in', f('rsa.p8.pem'), '-v2', 'aes-256-cbc', '-passout', 'pass:p8pass', '-out', f('rsa.p8.enc.pem')]);
+    run(openssl, ['pkcs8', '-topk8', '-in', f('rsa.p8.pem'), '-v1', 'PBE-SHA1-3DES', '-passout', 'pass:v1pass', '-out', f('rsa.p8.pbe1.pem')]);
     run(openssl, ['ecparam', '-name', 'secp384r1', '-genkey', '-out', f('ec.params+sec1.pem')]);
     run(openssl, ['ec', '-in', f('ec.params+sec1.pem'), '-out', f('ec.sec1.pem')]);
     run(openssl, ['pkcs8', '-topk8', '-nocrypt', '-in', f('ec.sec1.pem'), '-outform', 'DER', '-out', f('ec.p8.der')]);
@@ -193,6 +209,7 @@ describe.skipIf(!haveTools('openssl'))('keys made by openssl', () => {
     expect(read('rsa.trad.der').equals(rsaSpki)).toBe(true);
     expect(read('rsa.trad.enc.pem', 'legacy').equals(rsaSpki)).toBe(true);
     expect(read('rsa.p8.enc.pem', 'p8pass').equals(rsaSpki)).toBe(true);
+    expect(read('rsa.p8.pbe1.pem', 'v1pass').equals(rsaSpki)).toBe(true);
     expect(read('ec.params+sec1.pem').equals(ecSpki)).toBe(true);
     expect(read('ec.p8.der').equals(ecSpki)).toBe(true);
     expect(describeKey(importPrivateKey(readFileSync(f('ec.sec1.pem'))))).toBe('EC P-384');
