@@ -176,13 +176,13 @@ describe.skipIf(!haveAll)('PKCS#12 interop with keytool and openssl', () => {
     });
 
     it('keys: false lists entries without decrypting keys', () => {
-      const bytes = readFileSync(f('ossl-default.p12'));
+      const bytes = exportP12('ossl-default-2.p12', '-name', 'client');
       const ks = readPkcs12(bytes, { storePassword: PASS, keyPassword: 'not the key password', keys: false });
       expect(ks.entries).toEqual([{ kind: 'private-key', alias: 'client', chain: [leafDer, interDer, rootDer] }]);
     });
 
     it('a wrong password is BAD_PASSWORD (exit 4)', () => {
-      const e = errorOf(() => readPkcs12(readFileSync(f('ossl-default.p12')), { storePassword: 'wrong' }));
+      const e = errorOf(() => readPkcs12(exportP12('ossl-default-3.p12', '-name', 'client'), { storePassword: 'wrong' }));
       expect([e.code, e.message, exitStatusOf(e)]).toEqual([
         'BAD_PASSWORD', 'PKCS#12 MAC: MAC check failed: wrong store password, or the file was altered', 4]);
     });
@@ -277,7 +277,11 @@ describe.skipIf(!haveAll)('PKCS#12 interop with keytool and openssl', () => {
     });
 
     it('modern profile parameters are JDK 17 keytool\'s; legacy uses 3DES and a SHA-1 MAC', () => {
-      const info = (profile: 'modern' | 'legacy') => opensslInfo(f(`certkit-${profile}.p12`), profile === 'legacy');
+      const info = (profile: 'modern' | 'legacy') => {
+        const file = f(`certkit-params-${profile}.p12`);
+        writeFileSync(file, writePkcs12([client(), root()], { storePassword: PASS, profile }));
+        return opensslInfo(file, profile === 'legacy');
+      };
       expect(info('modern')).toEqual([
         'MAC: sha256, Iteration 10000',
         'MAC length: 32, salt length: 20',
@@ -309,6 +313,21 @@ describe.skipIf(!haveAll)('PKCS#12 interop with keytool and openssl', () => {
         { alias: 'root', type: 'trustedCertEntry', sha256: [fp.root] },
       ]);
       expect(readPkcs12(bytes, { storePassword: PASS }).entries).toEqual(entries);
+    });
+
+    it.each([
+      ['empty', ''],
+      ['non-ASCII', 'pässwörd'],
+      ['outside the BMP', 'p😀ss'],
+    ])('openssl reads both profiles with an %s password (BMPString MAC, UTF-8 PBKDF2)', (_, password) => {
+      for (const profile of ['modern', 'legacy'] as const) {
+        const file = f(`certkit-pw-${profile}.p12`);
+        writeFileSync(file, writePkcs12([client()], { storePassword: password, profile, iterations: 2048, macIterations: 2048 }));
+        const out = run(openssl, ['pkcs12', ...(profile === 'legacy' ? ['-legacy'] : []), '-in', file, '-nodes', '-passin', `pass:${password}`]);
+        expect(pemBody(out, 'PRIVATE KEY').equals(leafKey)).toBe(true);
+        expect((out.match(/BEGIN CERTIFICATE/g) ?? []).length).toBe(3);
+        expect(readPkcs12(readFileSync(file), { storePassword: password }).entries).toEqual([client()]);
+      }
     });
 
     it('a key password other than the store password (as the JDK API can make)', () => {
