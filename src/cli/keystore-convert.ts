@@ -21,6 +21,11 @@ export const keystoreConvertCommand = defineCommand({
         describe: 'Destination type (default from the name: .jks → jks, .p12/.pfx → pkcs12)',
       })
       .option('profile', { type: 'string', nargs: 1, choices: PKCS12_PROFILES, default: 'modern', describe: 'PKCS#12 protection (legacy: 3DES + SHA-1 MAC for Java 8)' })
+      .option('allow-missing-mac', {
+        type: 'boolean',
+        default: false,
+        describe: 'Accept a PKCS#12 file without an integrity MAC (openssl -nomac); stores with a MAC are still checked',
+      })
       .option('force', { type: 'boolean', default: false, describe: 'Replace an existing output file' })
       .example('certkit keystore convert kafka.client.keystore.jks keystore.p12 --srcstorepass env:STOREPASS --deststorepass env:STOREPASS', 'JKS to PKCS#12')
       .example('certkit keystore convert keystore.p12 client.jks --srcstorepass file:p12.pass --deststorepass file:jks.pass --destkeypass env:KEYPASS', 'PKCS#12 to JKS with a separate key password'),
@@ -33,7 +38,7 @@ export const keystoreConvertCommand = defineCommand({
     const bytes = await readInput(ctx, args.in);
     const { readKeyStore, writeKeyStore } = await import('../keystore/keystore.js');
     const store = await about(args.in, () =>
-      readKeyStore(bytes, { storePassword: srcStorePassword, ...(srcKeyPassword === undefined ? {} : { keyPassword: srcKeyPassword }) }),
+      readKeyStore(bytes, { storePassword: srcStorePassword, allowMissingMac: args.allowMissingMac, ...(srcKeyPassword === undefined ? {} : { keyPassword: srcKeyPassword }) }),
     );
     const entries = store.entries.filter((e) => {
       if (e.kind !== 'secret-key') return true;

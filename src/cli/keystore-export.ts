@@ -19,6 +19,11 @@ export const keystoreExportCommand = defineCommand({
       .option('alias', { type: 'string', nargs: 1, describe: 'Entry to export (default: the only private key entry)' })
       .option('cert-out', { type: 'string', nargs: 1, describe: "Certificate chain PEM to write ('-' for stdout)" })
       .option('key-out', { type: 'string', nargs: 1, describe: "Private key PEM to write, mode 0600 ('-' for stdout)" })
+      .option('allow-missing-mac', {
+        type: 'boolean',
+        default: false,
+        describe: 'Accept a PKCS#12 file without an integrity MAC (openssl -nomac); stores with a MAC are still checked',
+      })
       .option('force', { type: 'boolean', default: false, describe: 'Replace existing output files' })
       .example(
         'certkit keystore export keystore.p12 --storepass env:STOREPASS --cert-out client_cert.pem --key-out private_key.pem',
@@ -40,7 +45,7 @@ export const keystoreExportCommand = defineCommand({
     const wantKey = keyOut !== undefined;
     // Keys are decrypted only when one is exported (then with --keypass, default the store password).
     const store = await about(args.file, () =>
-      readKeyStore(bytes, { storePassword, keys: wantKey, ...(keyPassword === undefined ? {} : { keyPassword }) }),
+      readKeyStore(bytes, { storePassword, keys: wantKey, allowMissingMac: args.allowMissingMac, ...(keyPassword === undefined ? {} : { keyPassword }) }),
     );
     const entry = chooseEntry(store.entries, args.alias, args.file);
     if (wantKey && entry.kind !== 'private-key') {

@@ -11,6 +11,11 @@ export const keystoreListCommand = defineCommand({
       .positional('file', { type: 'string', demandOption: true, describe: 'Keystore file' })
       .option('storepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Store password source' })
       .option('keypass', { type: 'string', nargs: 1, describe: 'Key password source (not needed to list)' })
+      .option('allow-missing-mac', {
+        type: 'boolean',
+        default: false,
+        describe: 'Accept a PKCS#12 file without an integrity MAC (openssl -nomac); stores with a MAC are still checked',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of text' })
       .example('certkit keystore list kafka.client.keystore.jks --storepass env:STOREPASS', 'as keytool -list -v')
       .example('certkit keystore list keystore.p12 --storepass file:storepass.txt --json', 'JSON for scripts'),
@@ -20,7 +25,7 @@ export const keystoreListCommand = defineCommand({
     const bytes = await readInput(ctx, args.file);
     const { readKeyStore } = await import('../keystore/keystore.js');
     const { certView } = await import('./cert-view.js');
-    const store = await about(args.file, () => readKeyStore(bytes, { storePassword, keys: false }));
+    const store = await about(args.file, () => readKeyStore(bytes, { storePassword, keys: false, allowMissingMac: args.allowMissingMac }));
     const entries = await about(args.file, () =>
       store.entries.map((e): EntryView => {
         if (e.kind === 'secret-key') {

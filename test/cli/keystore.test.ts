@@ -82,6 +82,23 @@ describe('keystore list', () => {
     },
   );
 
+  it('a PKCS#12 without a MAC is refused (exit 4) unless --allow-missing-mac says so', async () => {
+    const f = fixture('pkcs12/openssl-nomac.p12');
+    const args = ['keystore', 'list', 'fixtures/pkcs12/openssl-nomac.p12', '--storepass', 'env:SP', '--json'];
+    const r = await runCli(args, { env: { SP: f.storePassword }, cwd: ROOT });
+    expect(r.status).toBe(4);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'certkit: fixtures/pkcs12/openssl-nomac.p12: PKCS#12 file has no integrity MAC (it cannot be checked against tampering; pass the option that allows a missing MAC only if you trust its source)\n',
+    );
+    const ok = await runCli([...args, '--allow-missing-mac'], { env: { SP: f.storePassword }, cwd: ROOT });
+    expect(ok.status).toBe(0);
+    const doc = JSON.parse(ok.stdout) as { entries: { alias: string; kind: string; chain: { sha256: string }[] }[] };
+    expect(doc.entries.map((e) => [e.alias, e.kind, e.chain.map((c) => c.sha256)])).toEqual(
+      f.entries.map((e) => [e.alias, e.kind, e.chain!.map((c) => c.sha256)]),
+    );
+  });
+
   describe.skipIf(!haveTools('keytool'))('against keytool -list -v', () => {
     it('prints the same alias, entry type, owner, issuer, serial, validity, fingerprints and key lines as keytool', async () => {
       const path = fx('jks/two-keys-and-trusted.jks');
