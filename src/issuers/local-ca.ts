@@ -135,10 +135,9 @@ export async function loadLocalCa(dir: string, options: { cwd?: string } = {}): 
   const abs = absolute(dir, options.cwd);
   const keyShown = join(dir, CA_KEY_FILE);
   const certShown = join(dir, CA_CERT_FILE);
-  const [keyBytes, certBytes] = await Promise.all([
-    readCaFile(join(abs, CA_KEY_FILE), keyShown),
-    readCaFile(join(abs, CA_CERT_FILE), certShown),
-  ]);
+  // One after the other, so a missing CA always names the same file.
+  const keyBytes = await readCaFile(join(abs, CA_KEY_FILE), keyShown);
+  const certBytes = await readCaFile(join(abs, CA_CERT_FILE), certShown);
   let key: KeyObject;
   try {
     key = importPrivateKey(keyBytes);

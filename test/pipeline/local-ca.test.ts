@@ -1,0 +1,91 @@
+/**
+ * The local CA: files and modes, the root's and the leaves' extensions (decoded, and as openssl
+ * reads them), CSR signature checking, validity bounds, and loading errors.
+ */
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { CA_CERT_FILE, CA_KEY_FILE, createLocalCaIssuer, initLocalCa, loadLocalCa, type LocalCa } from '../../src/issuers/local-ca.js';
+import { parseValidity } from '../../src/issuers/validity.js';
+import { exportPkcs8Pem } from '../../src/keys.js';
+import { parseCertificate } from '../../src/x509/certificate.js';
+import { buildCsr } from '../../src/x509/csr.js';
+import { tempDir } from '../support/tmp.js';
+import { haveTools, run, tool } from '../support/tools.js';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+const rnd = (seed: string) => {
+  let i = 0;
+  return (n: number) => createHash('sha512').update(`${seed}${i++}`).digest().subarray(0, n);
+};
+
+describe('local CA', () => {
+  const dir = tempDir('certkit-local-ca-');
+  let ca: LocalCa;
+
+  beforeAll(async () => {
+    ca = await initLocalCa('ca', { cwd: dir, keyType: 'ec256', subject: 'CN=unit CA,O=certkit tests', now: () => NOW, randomBytes: rnd('ca') });
+  });
+
+  it('writes ca-key.pem (0600, PKCS#8) and ca.pem (0644): a self-signed CA, keyCertSign/cRLSign, SKI', () => {
+    expect(statSync(join(dir, 'ca', CA_KEY_FILE)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'ca', CA_CERT_FILE)).mode & 0o777).toBe(0o644);
+    expect(readFileSync(join(dir, 'ca', CA_KEY_FILE), 'utf8')).toBe(exportPkcs8Pem(ca.key));
+    const c = parseCertificate(ca.cert);
+    expect([c.subjectText, c.issuerText, c.isCA, c.pathLen]).toEqual(['CN=unit CA, O=certkit tests', 'CN=unit CA, O=certkit tests', true, 0]);
+    expect(c.keyUsage).toEqual(['digitalSignature', 'keyCertSign', 'cRLSign']);
+    expect(c.subjectKeyId?.length).toBe(20);
+    expect(c.notBefore.toISOString()).toBe('2026-11-23T09:59:00.000Z');
+    expect(c.notAfter.toISOString()).toBe('2036-11-23T10:00:00.000Z');
+    expect(c.signatureAlgorithm).toBe('SHA256withECDSA');
+  });
+
+  it('signs a clientAuth leaf from a CSR: subject kept, AKI = CA SKI, chain = [CA]', async () => {
+    const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const csrDer = buildCsr({ subject: 'CN=leaf,OU=unit', key });
+    const issued = await createLocalCaIssuer(ca, { now: () => NOW, randomBytes: rnd('leaf') }).issue({ csrDer, validity: parseValidity('300d', NOW) });
+    expect(issued.chain).toEqual([ca.cert]);
+    expect(issued.certificateArn).toBeUndefined();
+    const c = parseCertificate(issued.leaf);
+    const caInfo = parseCertificate(ca.cert);
+    expect(c.subjectText).toBe('CN=leaf, OU=unit');
+    expect(c.issuerDer.equals(caInfo.subjectDer)).toBe(true);
+    expect(c.isCA).toBe(false);
+    expect(c.keyUsage).toEqual(['digitalSignature', 'keyEncipherment']);
+    expect(c.extKeyUsage).toEqual(['clientAuth']);
+    expect(c.authorityKeyId!.equals(caInfo.subjectKeyId!)).toBe(true);
+    expect(c.notAfter.toISOString()).toBe('2027-09-19T10:00:00.000Z');
+    expect(c.serial).toMatch(/^[0-9a-f]{31,32}$/);
+    if (haveTools('openssl')) {
+      writeFileSync(join(dir, 'leaf.der'), issued.leaf);
+      const text = run(tool('openssl')!, ['x509', '-inform', 'DER', '-in', join(dir, 'leaf.der'), '-noout', '-ext', 'keyUsage,extendedKeyUsage,basicConstraints']);
+      expect(text).toBe('X509v3 Key Usage: critical\n    Digital Signature, Key Encipherment\nX509v3 Extended Key Usage: \n    TLS Web Client Authentication\n');
+    }
+  });
+
+  it('refuses a CSR whose signature does not verify, and a validity past the CA', async () => {
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const csrDer = Buffer.from(buildCsr({ subject: 'CN=tampered', key }));
+    csrDer[csrDer.length - 5] ^= 0x01; // inside the signature
+    const issuer = createLocalCaIssuer(ca, { now: () => NOW });
+    await expect(issuer.issue({ csrDer, validity: parseValidity('1d', NOW) })).rejects.toMatchObject({ code: 'VERIFY_FAILED' });
+    const good = buildCsr({ subject: 'CN=long', key });
+    await expect(issuer.issue({ csrDer: good, validity: parseValidity('11y', NOW) })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: 'the requested validity ends after the local CA expires (2036-11-23T10:00:00.000Z)',
+    });
+  });
+
+  it('loads what it wrote; refuses a missing or mismatched CA; init refuses to overwrite', async () => {
+    const loaded = await loadLocalCa('ca', { cwd: dir });
+    expect(loaded.cert.equals(ca.cert)).toBe(true);
+    expect(loaded.dir).toBe(join(dir, 'ca'));
+    await expect(loadLocalCa('nope', { cwd: dir })).rejects.toMatchObject({ code: 'READ_FAILED', file: 'nope/ca-key.pem' });
+    await initLocalCa('other', { cwd: dir, keyType: 'ec256' });
+    writeFileSync(join(dir, 'other', CA_KEY_FILE), exportPkcs8Pem(ca.key));
+    await expect(loadLocalCa('other', { cwd: dir })).rejects.toMatchObject({ code: 'VERIFY_FAILED', message: 'ca-key.pem does not belong to ca.pem' });
+    await expect(initLocalCa('ca', { cwd: dir, keyType: 'ec256' })).rejects.toMatchObject({ code: 'EXISTS', file: 'ca/ca-key.pem' });
+  });
+});
