@@ -113,6 +113,8 @@ describe.skipIf(!haveTools('openssl', 'keytool'))('CSRs vs openssl and keytool',
     const csr = parseCsr(keytoolCsr);
     expect([csr.subjectText, csr.signatureAlgorithm, csr.signatureValid]).toEqual(['CN=glue-client, OU=x, O=y, C=US', 'SHA256withRSA', true]);
     expect(csr.spki.equals(keytoolCertSpki)).toBe(true);
+    // keytool requests its SubjectKeyIdentifier in an extensionRequest; no SANs.
+    expect([csr.attributes, csr.subjectAltNames]).toEqual([['1.2.840.113549.1.9.14'], []]);
     const fixed = fixCsrPem(keytoolCsr);
     expect(fixed.startsWith('-----BEGIN CERTIFICATE REQUEST-----\n')).toBe(true);
     expect(fixed).not.toContain('\r');
