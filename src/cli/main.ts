@@ -60,6 +60,15 @@ function version(): string {
 }
 
 function processIo(): CliIo {
+  // A reader that stops early (`certkit keystore list x | head -1`) closes the pipe: that is not
+  // an error of ours, so EPIPE on stdout/stderr is ignored instead of crashing with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') === 0) {
+      stream.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE') throw e;
+      });
+    }
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -102,6 +102,14 @@ describe.skipIf(!builtCliExists())('bin/certkit as a process', () => {
     expect(runBin(['nonsense']).status).toBe(2);
   });
 
+  it('exits quietly (0, nothing on stderr) when the reader of stdout goes away early', () => {
+    // head exits before node has started, so certkit's write meets a closed pipe (EPIPE).
+    const r = spawnSync('bash', ['-c', '"$0" "$1" --help 2>"$2" | head -c 0; echo "${PIPESTATUS[0]}"; cat "$2"', process.execPath, BIN, join(dir, 'epipe.err')], {
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toBe('0\n');
+  });
+
   it('reads passwords from real stdin, one line per option, in order', () => {
     const out = join(dir, 'stdin.p12');
     const r = runBin(['keystore', 'convert', CHAIN, out, '--srcstorepass', 'stdin', '--srckeypass', 'stdin', '--deststorepass', 'stdin'], {
