@@ -511,6 +511,43 @@ describe('PKCS#12 writer and reader without external tools', () => {
       expect(errorOf(() => readPkcs12(huge, { storePassword: PASS })).code).toBe('INTEGRITY');
     });
 
+    /** A MAC-less PFX with one unencrypted safe holding `bags`. */
+    const plainSafe = (...bags: Buffer[]) => {
+      const safe = der.sequence(der.objectIdentifier('1.2.840.113549.1.7.1'), der.explicit(0, der.octetString(der.sequence(...bags))));
+      const authSafe = der.sequence(der.objectIdentifier('1.2.840.113549.1.7.1'), der.explicit(0, der.octetString(der.sequence(safe))));
+      return der.sequence(der.integer(3), authSafe);
+    };
+    const cert = () => Buffer.from(HOSTILE_CERT, 'base64');
+    const bag = (oid: string, value: Buffer, ...attrs: Buffer[]) =>
+      der.sequence(der.objectIdentifier(oid), der.explicit(0, value), ...(attrs.length > 0 ? [der.setOf(...attrs)] : []));
+    const certBag = (type = '1.2.840.113549.1.9.22.1') =>
+      bag('1.2.840.113549.1.12.10.1.3', der.sequence(der.objectIdentifier(type), der.explicit(0, der.octetString(cert()))));
+    const nested = (depth: number): Buffer =>
+      depth === 0 ? certBag() : bag('1.2.840.113549.1.12.10.1.6', der.sequence(nested(depth - 1)));
+    const read = (bytes: Buffer) => readPkcs12(bytes, { storePassword: PASS, allowMissingMac: true });
+
+    it('reads nested SafeContents up to two levels, refuses deeper nesting', () => {
+      expect(read(plainSafe(nested(2))).entries).toEqual([{ kind: 'trusted-cert', alias: '1', cert: cert() }]);
+      const e = errorOf(() => read(plainSafe(nested(3))));
+      expect([e.code, e.message]).toEqual(['LIMIT_EXCEEDED', 'PKCS#12 safe 1: bag 1: bag 1: bag 1: SafeContents nested more than 2 deep']);
+    });
+
+    it('names unsupported bag types, certificate types and content types', () => {
+      const e1 = errorOf(() => read(plainSafe(bag('1.2.3.4', der.nullValue()))));
+      expect([e1.code, e1.message]).toEqual(['UNSUPPORTED', 'PKCS#12 safe 1: bag 1: bag type 1.2.3.4 is not supported']);
+      const e2 = errorOf(() => read(plainSafe(certBag('1.2.840.113549.1.9.22.2'))));
+      expect([e2.code, e2.message]).toEqual(['UNSUPPORTED', 'PKCS#12 safe 1: bag 1: certificate type 1.2.840.113549.1.9.22.2 is not supported (only X.509)']);
+      const signed = der.sequence(der.integer(3), der.sequence(der.objectIdentifier('1.2.840.113549.1.7.2'), der.explicit(0, der.sequence())));
+      const e3 = errorOf(() => read(signed));
+      expect([e3.code, e3.message]).toEqual(['UNSUPPORTED', 'PKCS#12 authSafe: public-key integrity mode (signedData) is not supported; only password integrity']);
+    });
+
+    it('a certificate bag that is not a certificate is INVALID_INPUT', () => {
+      const notCert = bag('1.2.840.113549.1.12.10.1.3', der.sequence(der.objectIdentifier('1.2.840.113549.1.9.22.1'), der.explicit(0, der.octetString(der.sequence(der.integer(1))))));
+      const e = errorOf(() => read(plainSafe(notCert)));
+      expect([e.code, e.message]).toEqual(['INVALID_INPUT', 'PKCS#12 safe 1: bag 1: not a valid X.509 certificate']);
+    });
+
     it('a PFX version other than 3 is UNSUPPORTED', () => {
       const [, authSafe, macData] = sequence(parseDer(small, 'pfx'), 'pfx', 3, 3);
       const e = errorOf(() => readPkcs12(der.sequence(der.integer(2), rawDer(authSafe!), rawDer(macData!)), { storePassword: PASS }));
