@@ -330,6 +330,37 @@ describe.skipIf(!haveAll)('PKCS#12 interop with keytool and openssl', () => {
       }
     });
 
+    it.skipIf(!haveTools('java'))('the JDK KeyStore API loads both profiles and recovers the key with a separate key password', () => {
+      // One JVM for all stores: prints "alias algorithm base64(key.getEncoded()) chainLength".
+      writeFileSync(f('P12Check.java'), [
+        'import java.io.FileInputStream; import java.security.*; import java.util.*;',
+        'public class P12Check { public static void main(String[] a) throws Exception {',
+        '  for (int i = 0; i < a.length; i += 3) {',
+        '    KeyStore ks = KeyStore.getInstance("PKCS12");',
+        '    try (FileInputStream in = new FileInputStream(a[i])) { ks.load(in, a[i + 1].toCharArray()); }',
+        '    for (String alias : Collections.list(ks.aliases())) {',
+        '      if (!ks.isKeyEntry(alias)) { System.out.println(alias + " trusted"); continue; }',
+        '      Key k = ks.getKey(alias, a[i + 2].toCharArray());',
+        '      System.out.println(alias + " " + k.getAlgorithm() + " " + Base64.getEncoder().encodeToString(k.getEncoded()) + " " + ks.getCertificateChain(alias).length);',
+        '    }',
+        '  }',
+        '}}',
+      ].join('\n'));
+      // An RSA key: Java's PKCS#8 encoding of RSA keys is the same as OpenSSL's, so bytes compare.
+      run(openssl, ['pkcs8', '-topk8', '-nocrypt', '-in', f('root.key'), '-outform', 'DER', '-out', f('root.p8.der')]);
+      const rsaKey = readFileSync(f('root.p8.der'));
+      const entry: PrivateKeyEntry = { kind: 'private-key', alias: 'rsa', key: rsaKey, chain: [rootDer] };
+      const args: string[] = [];
+      for (const profile of ['modern', 'legacy'] as const) {
+        const file = f(`certkit-java-${profile}.p12`);
+        writeFileSync(file, writePkcs12([entry], { storePassword: PASS, keyPassword: 'keypass1', profile }));
+        args.push(file, PASS, 'keypass1');
+      }
+      const out = run(tool('java')!, [f('P12Check.java'), ...args]).trim().split('\n');
+      const expected = `rsa RSA ${rsaKey.toString('base64')} 1`;
+      expect(out).toEqual([expected, expected]);
+    });
+
     it('a key password other than the store password (as the JDK API can make)', () => {
       const bytes = writePkcs12([client()], { storePassword: PASS, keyPassword: 'keypass1', randomBytes: counting });
       expect(readPkcs12(bytes, { storePassword: PASS, keyPassword: 'keypass1' }).entries).toEqual([client()]);
