@@ -2,7 +2,7 @@
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { about, readInput, writeOutput } from './files.js';
-import { chooseStoreType, PKCS12_PROFILES, WRITABLE_STORE_TYPES } from './store-options.js';
+import { chooseStoreType, PKCS12_PROFILES, pkcs12KeyPasswordWarning, WRITABLE_STORE_TYPES } from './store-options.js';
 
 export const keystoreConvertCommand = defineCommand({
   command: 'convert <in> <out>',
@@ -55,6 +55,8 @@ export const keystoreConvertCommand = defineCommand({
         profile: args.profile as 'modern' | 'legacy',
       }),
     );
+    const keyPasswordWarning = pkcs12KeyPasswordWarning(destType, destStorePassword, destKeyPassword, '--destkeypass');
+    if (keyPasswordWarning !== undefined) ctx.warn(keyPasswordWarning);
     await writeOutput(ctx, args.out, out, { sensitive: true, force: args.force });
     ctx.warn(`certkit: wrote ${args.out} (${destType === 'jks' ? 'JKS' : 'PKCS12'}, ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} from ${store.type === 'pkcs12' ? 'PKCS12' : store.type.toUpperCase()})`);
   },

@@ -2,7 +2,7 @@
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { about, readInput, writeOutput } from './files.js';
-import { chooseStoreType, PKCS12_PROFILES, WRITABLE_STORE_TYPES } from './store-options.js';
+import { chooseStoreType, PKCS12_PROFILES, pkcs12KeyPasswordWarning, WRITABLE_STORE_TYPES } from './store-options.js';
 
 export const keystoreCreateCommand = defineCommand({
   command: 'create',
@@ -70,6 +70,8 @@ export const keystoreCreateCommand = defineCommand({
         profile: args.profile as 'modern' | 'legacy',
       },
     );
+    const keyPasswordWarning = pkcs12KeyPasswordWarning(storeType, storePassword, keyPassword, '--keypass');
+    if (keyPasswordWarning !== undefined) ctx.warn(keyPasswordWarning);
     await writeOutput(ctx, args.out, out, { sensitive: true, force: args.force });
     ctx.warn(`certkit: wrote ${args.out} (${storeType === 'jks' ? 'JKS' : 'PKCS12'}, alias '${storeType === 'jks' ? args.alias.toLowerCase() : args.alias}', chain of ${chain.length})`);
   },

@@ -36,3 +36,20 @@ export function chooseStoreType(
   }
   return implied;
 }
+
+/**
+ * The warning to print when a PKCS#12 key gets its own password: keytool and openssl use the
+ * store password for keys, so only the Java KeyStore API (Kafka's ssl.key.password) reads it.
+ */
+export function pkcs12KeyPasswordWarning(
+  type: WritableStoreType,
+  storePassword: string,
+  keyPassword: string | undefined,
+  option: string,
+): string | undefined {
+  if (type !== 'pkcs12' || keyPassword === undefined || keyPassword === storePassword) return undefined;
+  return (
+    `certkit: warning: ${option} differs from the store password; in PKCS#12 only the Java KeyStore API reads such a key ` +
+    '(keytool and openssl use the store password)'
+  );
+}

@@ -66,6 +66,28 @@ describe('keystore create', () => {
     }
   });
 
+  it('warns that a separate PKCS#12 key password is for the Java API only, and honours it', async () => {
+    const [leaf, ca] = await opensslChain();
+    writeFileSync(join(dir, 'chain-kp.pem'), leaf! + ca!);
+    const env = { SP: 'p12-store', KP: 'p12-key' };
+    const r = await runCli(
+      ['keystore', 'create', '--key', fx('keys/rsa-pkcs8.pem'), '--cert', 'chain-kp.pem', '--out', 'kp.p12', '--storepass', 'env:SP', '--keypass', 'env:KP'],
+      { env, cwd: dir },
+    );
+    expect(r).toEqual({
+      status: 0,
+      stdout: '',
+      stderr:
+        'certkit: warning: --keypass differs from the store password; in PKCS#12 only the Java KeyStore API reads such a key (keytool and openssl use the store password)\n' +
+        "certkit: wrote kp.p12 (PKCS12, alias 'client', chain of 2)\n",
+    });
+    const k = await runCli(['keystore', 'export', 'kp.p12', '--storepass', 'env:SP', '--keypass', 'env:KP', '--key-out', '-'], { env, cwd: dir });
+    expect(k).toEqual({ status: 0, stdout: readFileSync(fx('keys/rsa-pkcs8.pem'), 'utf8'), stderr: '' });
+    const wrong = await runCli(['keystore', 'export', 'kp.p12', '--storepass', 'env:SP', '--key-out', '-'], { env, cwd: dir });
+    expect(wrong.status).toBe(4);
+    expect(wrong.stdout).toBe('');
+  });
+
   it('refuses a key that does not match the leaf (exit 3) and writes nothing', async () => {
     const [leaf, ca] = await opensslChain();
     writeFileSync(join(dir, 'chain-for-rsa.pem'), leaf! + ca!);
