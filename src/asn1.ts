@@ -89,10 +89,16 @@ export function checkDer(bytes: Uint8Array, what: string, maxDepth: number = DER
 /** Decodes one DER structure after `checkDer`; `what` names it in errors ("certificate 2"). */
 export function parseDer(bytes: Uint8Array, what: string): asn1js.AsnType {
   checkDer(bytes, what);
-  const res = asn1js.fromBER(bytes, {
-    maxDepth: DER_LIMITS.maxDepth + 1,
-    maxNodes: DER_LIMITS.maxNodes,
-  });
+  let res: ReturnType<typeof asn1js.fromBER>;
+  try {
+    res = asn1js.fromBER(bytes, {
+      maxDepth: DER_LIMITS.maxDepth + 1,
+      maxNodes: DER_LIMITS.maxNodes,
+    });
+  } catch (e) {
+    // asn1js throws plain Errors on some malformed primitives (a GeneralizedTime of non-digits).
+    throw new CertkitError('INVALID_INPUT', `${what}: not valid DER (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
   if (res.offset === -1 || res.result.error) {
     throw err(what, `not valid DER (${res.result.error || 'decoding failed'})`);
   }
