@@ -78,6 +78,22 @@ function processIo(): CliIo {
   };
 }
 
+/**
+ * A yargs check: an option not declared as an array was given once. (yargs turns `--storepass a
+ * --storepass b` into an array, which a command expecting one value would misread.)
+ */
+function singleValued(b: Argv<any>): (argv: Record<string, unknown>) => true { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const declared = (b as unknown as { getOptions(): { array: string[] } }).getOptions().array;
+  const arrays = new Set(declared);
+  return (argv) => {
+    for (const [key, value] of Object.entries(argv)) {
+      if (key === '_' || key === '$0' || arrays.has(key) || !Array.isArray(value) || /[A-Z]/.test(key)) continue;
+      throw new UsageError(`--${key} was given more than once`);
+    }
+    return true;
+  };
+}
+
 /** Registers `cmd` (and its subcommands) on `y`, its handler closing over the run's context. */
 function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext): Argv<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   return y.command({
@@ -85,6 +101,7 @@ function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext): Argv<any>
     describe: cmd.describe,
     builder: (sub: Argv<any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
       let b = cmd.builder(sub);
+      if (cmd.run !== undefined) b = b.check(singleValued(b));
       if (cmd.subcommands !== undefined) {
         for (const s of cmd.subcommands) b = register(b, s, ctx);
         b = b.demandCommand(1, `'${cmd.command.split(' ')[0]}' needs a subcommand`);
