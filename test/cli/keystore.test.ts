@@ -2,6 +2,7 @@
  * `certkit keystore list|convert|export` and `truststore create` end to end (in process), judged by
  * keytool and by the fixtures' manifest (values the real tools printed).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -162,6 +163,29 @@ describe('keystore convert and export', () => {
     });
   });
 
+  it.skipIf(!haveTools('openssl'))('--profile picks the PKCS#12 protection openssl reports (modern by default, legacy 3DES + SHA-1)', async () => {
+    const info = async (profile: string[]) => {
+      const out = join(dir, `profile-${profile.join('') || 'default'}.p12`);
+      const r = await runCli(['keystore', 'convert', fx(CHAIN), out, '--srcstorepass', 'env:SP', '--srckeypass', 'env:KP', '--deststorepass', 'env:SP', ...profile], { env: CHAIN_ENV });
+      expect(r.status).toBe(0);
+      const o = spawnSync(tool('openssl')!, ['pkcs12', '-info', '-noout', '-in', out, '-passin', 'pass:chain-storepass'], { encoding: 'utf8' });
+      expect(o.status).toBe(0);
+      return o.stderr.split('\n').filter((l) => /^(MAC:|Shrouded Keybag|PKCS7 Encrypted data)/.test(l));
+    };
+    const modern = [
+      'MAC: sha256, Iteration 10000',
+      'Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256',
+      'PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 10000, PRF hmacWithSHA256',
+    ];
+    expect(await info([])).toEqual(modern);
+    expect(await info(['--profile', 'modern'])).toEqual(modern);
+    expect(await info(['--profile', 'legacy'])).toEqual([
+      'MAC: sha1, Iteration 100000',
+      'Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 50000',
+      'PKCS7 Encrypted data: pbeWithSHA1And3-KeyTripleDES-CBC, Iteration 50000',
+    ]);
+  });
+
   it('export of an openssl-made PKCS#12 gives the key byte for byte as openssl pkcs8 wrote it, 0600', async () => {
     const f = fixture('pkcs12/openssl-default.p12');
     const certOut = join(dir, 'os-chain.pem');
@@ -265,6 +289,12 @@ describe('errors: one line, the right exit status', () => {
     const t = await runCli(['keystore', 'list', 'trunc.jks', '--storepass', 'env:SP'], { env, cwd: dir });
     expect(t.status).toBe(3);
     expect(t.stderr).toMatch(/^certkit: trunc\.jks: entry 1 'client'.*\n$/);
+    writeFileSync(join(dir, 'empty.jks'), '');
+    expect(await runCli(['keystore', 'list', 'empty.jks', '--storepass', 'env:SP'], { env, cwd: dir })).toEqual({
+      status: 3,
+      stdout: '',
+      stderr: 'certkit: empty.jks: not a JKS, JCEKS or PKCS#12 keystore\n',
+    });
     writeFileSync(join(dir, 'random.bin'), Buffer.from('this is not a keystore at all'));
     const x = await runCli(['keystore', 'list', 'random.bin', '--storepass', 'env:SP'], { env, cwd: dir });
     expect(x).toEqual({ status: 3, stdout: '', stderr: 'certkit: random.bin: not a JKS, JCEKS or PKCS#12 keystore\n' });
