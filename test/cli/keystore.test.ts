@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -324,6 +324,14 @@ describe('errors: one line, the right exit status', () => {
     });
     expect(r).toEqual({ status: 7, stdout: '', stderr: 'certkit: not-a-dir/out.p12: cannot write: a component of the path is not a directory\n' });
     expect(readdirSync(dir).sort()).toEqual(before);
+  });
+
+  it.skipIf(process.platform !== 'linux' || !existsSync('/sys/fs'))('a directory nobody may write (sysfs, even for root) → 7 "permission denied"', async () => {
+    const r = await runCli(['keystore', 'convert', fx(CHAIN), '/sys/fs/certkit-out.p12', '--srcstorepass', 'env:SP', '--srckeypass', 'env:KP', '--deststorepass', 'env:SP'], {
+      env: CHAIN_ENV,
+    });
+    expect(r).toEqual({ status: 7, stdout: '', stderr: 'certkit: /sys/fs/certkit-out.p12: cannot write: permission denied\n' });
+    expect(readdirSync('/sys/fs').filter((n) => n.includes('certkit-out'))).toEqual([]);
   });
 
   it('convert to a name that does not tell the type → 2 asking for --deststoretype', async () => {
