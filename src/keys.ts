@@ -9,8 +9,8 @@
 import * as crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
-import { parseDer as parseDerUnsafe, toDer } from './asn1.js';
-import { CertkitError, invalid, isCertkitError, unsupported } from './errors.js';
+import { parseDer, toDer } from './asn1.js';
+import { CertkitError, invalid, unsupported } from './errors.js';
 import { encodePem, looksLikePem, decodePemLenient, type PemBlock } from './pem.js';
 
 export type KeyObject = crypto.KeyObject;
@@ -88,19 +88,6 @@ export async function generateKeyPair(spec: KeySpec): Promise<{ privateKey: KeyO
 
 // ---------------------------------------------------------------------------------------------
 // Import
-
-/**
- * `parseDer`, with any exception asn1js throws on content it cannot convert (it throws, for
- * example, on a GeneralizedTime with non-digit content) turned into INVALID_INPUT.
- */
-function parseDer(der: Uint8Array, what: string): asn1js.AsnType {
-  try {
-    return parseDerUnsafe(der, what);
-  } catch (e) {
-    if (isCertkitError(e)) throw e;
-    throw invalid(`${what}: not valid DER`, { cause: e });
-  }
-}
 
 const PRIVATE_KEY_LABELS = ['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY'] as const;
 

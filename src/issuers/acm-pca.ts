@@ -9,13 +9,12 @@
  * from the saved certificate ARN with {@link AcmPcaIssuer.fetchIssued} (`onCertificateArn`
  * hands the ARN to the caller before the wait begins, so it can be saved first).
  */
-import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
-import * as pkijs from 'pkijs';
+import { createHash, X509Certificate } from 'node:crypto';
 import type { ACMPCAClient, GetCertificateCommandOutput, SigningAlgorithm } from '@aws-sdk/client-acm-pca';
-import { parseDer } from '../asn1.js';
 import { callAws, awsError, createAcmPcaClient, type AwsOptions } from '../aws/config.js';
 import { CertkitError } from '../errors.js';
 import { decodePemAll, encodePem } from '../pem.js';
+import { parseCsr } from '../x509/csr-parse.js';
 import type { IssuedCertificate, Issuer, IssueRequest } from './issuer.js';
 
 /** ACM PCA's signing algorithms (`SigningAlgorithm`). */
@@ -139,19 +138,7 @@ export function idempotencyToken(
 
 /** The CSR's SubjectPublicKeyInfo, DER, normalised through node:crypto. */
 function csrPublicKeyDer(csrDer: Uint8Array): Buffer {
-  let spki: ArrayBuffer;
-  try {
-    const req = new pkijs.CertificationRequest({ schema: parseDer(csrDer, 'CSR') });
-    spki = req.subjectPublicKeyInfo.toSchema().toBER(false);
-  } catch (e) {
-    if (e instanceof CertkitError) throw e;
-    throw new CertkitError('INVALID_INPUT', 'CSR: not a PKCS#10 certification request', { cause: e });
-  }
-  try {
-    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' });
-  } catch (e) {
-    throw new CertkitError('UNSUPPORTED', 'CSR: its public key is not one node:crypto can read', { cause: e });
-  }
+  return parseCsr(csrDer).publicKey.export({ type: 'spki', format: 'der' });
 }
 
 /** Most certificates accepted in one GetCertificate answer (real chains have 2 to 4). */
