@@ -94,6 +94,16 @@ function singleValued(b: Argv<any>): (argv: Record<string, unknown>) => true { /
   };
 }
 
+const PASSWORD_EPILOG =
+  'Passwords: pass:TEXT, env:VAR, file:PATH (first line), stdin (one line per option, in order), or the bare password; ' +
+  'pass: and bare passwords are visible to other users.';
+
+/** True when the command has a password option (`--storepass`, `--passin`, ...). */
+function takesPasswords(b: Argv<any>): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const options = (b as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+  return Object.keys(options.key).some((k) => /pass(in|out)?$/.test(k));
+}
+
 /** Registers `cmd` (and its subcommands) on `y`, its handler closing over the run's context. */
 function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext): Argv<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   return y.command({
@@ -102,6 +112,7 @@ function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext): Argv<any>
     builder: (sub: Argv<any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
       let b = cmd.builder(sub);
       if (cmd.run !== undefined) b = b.check(singleValued(b));
+      if (cmd.run !== undefined && takesPasswords(b)) b = b.epilog(PASSWORD_EPILOG);
       if (cmd.subcommands !== undefined) {
         for (const s of cmd.subcommands) b = register(b, s, ctx);
         b = b.demandCommand(1, `'${cmd.command.split(' ')[0]}' needs a subcommand`);
@@ -153,7 +164,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       .recommendCommands()
       // Wrapped to the terminal; unwrapped when piped, so each example stays on one line for grep.
       .wrap(io.stdout.isTTY === true ? Math.min(100, process.stdout.columns || 100) : null)
-      .epilog('Passwords: pass:TEXT, env:VAR, file:PATH, stdin, or the bare password (pass:/bare are visible to other users).')
+      .epilog(PASSWORD_EPILOG)
       .exitProcess(false)
       .fail((msg: string | null, err: Error | undefined) => {
         // A handler's own error (msg is null): let it through to the handler below as it is.
