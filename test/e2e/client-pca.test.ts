@@ -10,10 +10,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { FAKE_CREDENTIALS, TEST_REGION, createActivatedCa, useMoto, type ActivatedCa } from '../support/moto.js';
 import { tempDir } from '../support/tmp.js';
 import { haveTools, run, tool } from '../support/tools.js';
-import { certkit, type CliRun } from './cli.js';
+import { certkit, certkitAsync, type CliRun } from './cli.js';
 
 const BUCKET = 'certkit-e2e';
 const STOREPASS = 'e2e-Store-Pass';
@@ -159,6 +160,31 @@ describe.skipIf(!haveTools('moto_server', 'keytool', 'openssl'))('certkit client
     expect(String(rec.secretArn)).toMatch(/^arn:aws:secretsmanager:us-east-1:[0-9]{12}:secret:msk-mtls-e2e-/);
     expect(text).not.toContain(STOREPASS);
     expect(text).not.toContain('PRIVATE KEY');
+  });
+
+  it('a run interrupted after IssueCertificate resumes from its 0600 state: same key, same certificate, one issuance', async () => {
+    const proxy = await startFaultProxy(moto().endpoint);
+    try {
+      // GetCertificate fails (not retryable) once: the certificate exists in the CA, the run stops.
+      proxy.addRule({ match: { target: 'GetCertificate' }, fault: { kind: 'error', status: 400, type: 'AccessDeniedException', message: 'injected' } });
+      const args = ['client', '--ca-arn', ca.caArn, '--out', 'resume', '--formats', 'cert,key', '--json', '--endpoint-url', proxy.endpoint];
+      const failed = await certkitAsync(args, { cwd, env });
+      expect(failed.status).toBe(5);
+      expect(failed.stderr).toMatch(/^certkit: .*AccessDeniedException: injected/);
+      expect(readdirSync(join(cwd, 'resume'))).toEqual(['.certkit-state.json']);
+      const state = JSON.parse(readFileSync(join(cwd, 'resume', '.certkit-state.json'), 'utf8')) as Record<string, string>;
+      expect(state.certificateArn!.startsWith(`${ca.caArn}/certificate/`)).toBe(true);
+
+      const again = await certkitAsync(args, { cwd, env });
+      expect(again.status, again.stderr).toBe(0);
+      const summary = JSON.parse(again.stdout) as { certificateArn: string; resumed: boolean };
+      expect([summary.certificateArn, summary.resumed]).toEqual([state.certificateArn, true]);
+      expect(proxy.forwarded({ target: 'IssueCertificate' }).length).toBe(1);
+      expect(readdirSync(join(cwd, 'resume')).sort()).toEqual(['certkit.json', 'client_cert.pem', 'private_key.pem']);
+      expect(readFileSync(join(cwd, 'resume', 'private_key.pem'), 'utf8')).toBe(state.key);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('a run that would overwrite the S3 objects stops with exit 6 before issuing, writing nothing', () => {
