@@ -88,6 +88,23 @@ describe('keystore create', () => {
     expect(wrong.stdout).toBe('');
   });
 
+  it("takes the seed's openssl pkcs12 -nodes output (Bag Attributes and all) as both key and chain, and exports it clean", async () => {
+    const pem = fx('pem/openssl-nodes-bag-attributes.pem');
+    const env = { SP: 'bag-pass' };
+    const r = await runCli(['keystore', 'create', '--key', pem, '--cert', pem, '--out', 'bag.jks', '--storepass', 'env:SP'], { env, cwd: dir });
+    expect(r).toEqual({ status: 0, stdout: '', stderr: "certkit: wrote bag.jks (JKS, alias 'client', chain of 3)\n" });
+    const back = await runCli(['keystore', 'export', 'bag.jks', '--storepass', 'env:SP', '--cert-out', '-', '--key-out', '-'], { env, cwd: dir });
+    expect(back.status).toBe(0);
+    expect(back.stdout).not.toMatch(/Bag Attributes|friendlyName|localKeyID|subject=|issuer=/);
+    const original = decodePemAll(readFileSync(pem));
+    const exported = decodePemAll(back.stdout);
+    // Same key and certificates; the chain comes out leaf to root, the key last.
+    expect(exported.find((b) => b.label === 'PRIVATE KEY')!.der).toEqual(original.find((b) => b.label === 'PRIVATE KEY')!.der);
+    expect(exported.filter((b) => b.label === 'CERTIFICATE').map((b) => sha256(b.der)).sort()).toEqual(
+      original.filter((b) => b.label === 'CERTIFICATE').map((b) => sha256(b.der)).sort(),
+    );
+  });
+
   it('refuses a key that does not match the leaf (exit 3) and writes nothing', async () => {
     const [leaf, ca] = await opensslChain();
     writeFileSync(join(dir, 'chain-for-rsa.pem'), leaf! + ca!);
