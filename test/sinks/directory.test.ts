@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -82,6 +82,17 @@ describe('writeFileAtomic', () => {
     expect(readFileSync(join(d, 'out.p12'), 'utf8')).toBe('replaced');
     expect(mode(join(d, 'out.p12'))).toBe(0o600);
     expect(readdirSync(d)).toEqual(['out.p12']);
+  });
+
+  it('never writes through a symlink: EXISTS without force; with force the link itself is replaced', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'elsewhere'), 'victim');
+    symlinkSync(join(d, 'elsewhere'), join(d, 'link.key'));
+    expect((await failure(writeFileAtomic(join(d, 'link.key'), Buffer.from('key')))).code).toBe('EXISTS');
+    await writeFileAtomic(join(d, 'link.key'), Buffer.from('key'), { force: true });
+    expect(lstatSync(join(d, 'link.key')).isSymbolicLink()).toBe(false);
+    expect(readFileSync(join(d, 'link.key'), 'utf8')).toBe('key');
+    expect(readFileSync(join(d, 'elsewhere'), 'utf8')).toBe('victim');
   });
 
   it('reports a missing directory as WRITE_FAILED naming the path as given', async () => {
