@@ -50,9 +50,9 @@ export interface CertkitCommand {
   readonly command: string;
   readonly describe: string;
   /** Declares options, positionals and examples (and subcommands for a group). */
-  readonly builder: (y: Argv) => Argv<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly builder: (y: Argv) => Argv<any>;
   /** Runs the command; a returned number is the exit status (default 0). Absent for a group. */
-  readonly run?: (args: ArgumentsCamelCase<any>, ctx: CliContext) => Promise<number | void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly run?: (args: ArgumentsCamelCase<any>, ctx: CliContext) => Promise<number | void>;
   /** Subcommands of a group (`keystore list`, `keystore convert`, ...). */
   readonly subcommands?: readonly CertkitCommand[];
 }

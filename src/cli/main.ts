@@ -82,7 +82,7 @@ function processIo(): CliIo {
  * A yargs check: an option not declared as an array was given once. (yargs turns `--storepass a
  * --storepass b` into an array, which a command expecting one value would misread.)
  */
-function singleValued(b: Argv<any>): (argv: Record<string, unknown>) => true { // eslint-disable-line @typescript-eslint/no-explicit-any
+function singleValued(b: Argv<any>): (argv: Record<string, unknown>) => true {
   const declared = (b as unknown as { getOptions(): { array: string[] } }).getOptions().array;
   const arrays = new Set(declared);
   return (argv) => {
@@ -99,17 +99,17 @@ const PASSWORD_EPILOG =
   'pass: and bare passwords are visible to other users.';
 
 /** True when the command has a password option (`--storepass`, `--passin`, ...). */
-function takesPasswords(b: Argv<any>): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any
+function takesPasswords(b: Argv<any>): boolean {
   const options = (b as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
   return Object.keys(options.key).some((k) => /pass(in|out)?$/.test(k));
 }
 
 /** Registers `cmd` (and its subcommands) on `y`, its handler closing over the run's context. */
-function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext): Argv<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext): Argv<any> {
   return y.command({
     command: cmd.command,
     describe: cmd.describe,
-    builder: (sub: Argv<any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    builder: (sub: Argv<any>) => {
       let b = cmd.builder(sub);
       if (cmd.run !== undefined) b = b.check(singleValued(b));
       if (cmd.run !== undefined && takesPasswords(b)) b = b.epilog(PASSWORD_EPILOG);
@@ -152,7 +152,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   let output = '';
   try {
-    let y: Argv<any> = yargs() // eslint-disable-line @typescript-eslint/no-explicit-any
+    let y: Argv<any> = yargs()
       .scriptName('certkit')
       .usage('certkit <command> [options]\n\nMutual-TLS client credentials for Amazon MSK: keys, CSRs, JKS and PKCS#12 keystores.')
       .option('debug', { type: 'boolean', describe: 'Print stack traces on errors', global: true })
