@@ -9,16 +9,10 @@
  */
 import * as asn1js from 'asn1js';
 import { CertkitError } from './errors.js';
+import { DER_LIMITS } from './limits.js';
 
-/** Limits for untrusted DER, documented in the README ("Security and reliability"). */
-export const DER_LIMITS = {
-  /** Largest DER structure certkit will decode (a keystore of thousands of entries fits). */
-  maxBytes: 16 * 1024 * 1024,
-  /** Deepest nesting of constructed values. Real PKI structures stay below 20. */
-  maxDepth: 32,
-  /** Most TLVs in one structure. */
-  maxNodes: 200_000,
-} as const;
+/** Limits for untrusted DER (src/limits.ts), documented in the README ("Security and reliability"). */
+export { DER_LIMITS };
 
 const err = (what: string, message: string) => new CertkitError('INVALID_INPUT', `${what}: ${message}`);
 

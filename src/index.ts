@@ -4,6 +4,8 @@
  */
 export { CertkitError, EXIT, exitStatusOf, formatError, isCertkitError } from './errors.js';
 export type { ErrorCode, CertkitErrorOptions } from './errors.js';
+// Every limit on untrusted input (src/limits.ts); the parsers re-export their own as well.
+export { DER_LIMITS, KDF_LIMITS, JAVA_KEYSTORE_LIMITS, PKCS12_LIMITS, SERIALIZATION_LIMITS, MAX_S3_KEY_BYTES } from './limits.js';
 export type {
   KeyStore,
   KeyStoreEntry,

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
 import { parseDer, toDer } from './asn1.js';
 import { CertkitError, invalid, unsupported } from './errors.js';
+import { KDF_LIMITS } from './limits.js';
 import { encodePem, looksLikePem, decodePemLenient, type PemBlock } from './pem.js';
 
 export type KeyObject = crypto.KeyObject;
@@ -32,8 +33,8 @@ export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
 
 /** Limits for hostile encrypted keys. */
 export const KEY_LIMITS = {
-  /** Most PBKDF2 iterations certkit runs for one key (a hostile file could ask for 2^31). */
-  maxPbkdf2Iterations: 10_000_000,
+  /** Most PBKDF2 iterations certkit runs for one key (a hostile file could ask for 2^31): the JDK's cap. */
+  maxPbkdf2Iterations: KDF_LIMITS.maxIterations,
 } as const;
 
 const SPEC_ALIASES: Readonly<Record<string, KeySpec>> = {

@@ -8,6 +8,7 @@
  * a missing final newline. `readPemOrDer` takes what a user points a command at: PEM or raw DER.
  */
 import { CertkitError, invalid } from './errors.js';
+import { PEM_LIMITS } from './limits.js';
 
 /** Labels certkit reads and writes. */
 export const PEM_LABELS = [
@@ -31,13 +32,8 @@ const LABEL_ALIASES: Readonly<Record<string, PemLabel>> = {
   'X.509 CERTIFICATE': 'CERTIFICATE',
 };
 
-/** Bounds on PEM input, documented in the README ("Security and reliability"). */
-export const PEM_LIMITS = {
-  /** Largest PEM text accepted, in characters. */
-  maxChars: 24 * 1024 * 1024,
-  /** Most blocks in one text (a CA bundle has a few hundred). */
-  maxBlocks: 1000,
-} as const;
+/** Bounds on PEM input (src/limits.ts), documented in the README ("Security and reliability"). */
+export { PEM_LIMITS };
 
 export interface PemBlock {
   readonly label: string;

@@ -4,6 +4,7 @@
  * `{Type, Value}` form and the concrete `notAfter` a local CA needs.
  */
 import { CertkitError } from '../errors.js';
+import { MAX_VALIDITY_YEARS } from '../limits.js';
 
 export type ValidityType = 'DAYS' | 'MONTHS' | 'YEARS' | 'END_DATE';
 
@@ -19,8 +20,8 @@ export interface Validity {
   readonly notAfter: Date;
 }
 
-/** The longest validity accepted (100 years); beyond that it is almost surely a typo. */
-export const MAX_VALIDITY_YEARS = 100;
+/** The longest validity accepted (100 years, src/limits.ts); beyond that it is almost surely a typo. */
+export { MAX_VALIDITY_YEARS };
 
 const PERIOD = /^([1-9][0-9]{0,5})([dmy])$/;
 const DATE_ONLY = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;

@@ -18,17 +18,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { CertkitError, invalid, isCertkitError, unsupported } from '../errors.js';
 import { JavaDataReader, JavaDataWriter } from './java-data.js';
 import { javaPasswordBytes } from './jks-key-protector.js';
+import { JAVA_KEYSTORE_LIMITS } from '../limits.js';
 
 export const JKS_MAGIC = 0xfeedfeed;
 export const JCEKS_MAGIC = 0xcececece;
 
-/** Limits on hostile input, beyond "fits in the bytes left". */
-export const JAVA_KEYSTORE_LIMITS = {
-  /** Longest certificate chain in one private-key entry (real chains have 2-4). */
-  maxChain: 64,
-  /** Most entries in one store. */
-  maxEntries: 100_000,
-} as const;
+/** Limits on hostile input, beyond "fits in the bytes left" (src/limits.ts). */
+export { JAVA_KEYSTORE_LIMITS };
 
 const DIGEST_LEN = 20;
 /** The smallest possible entry: tag 4 + alias length 2 + date 8 + 4 more bytes of any entry kind. */
@@ -141,6 +137,9 @@ function readCert(r: JavaDataReader, version: number): Buffer {
  * (with context such as "entry 3 'client' → certificate 2"); digest mismatch → BAD_PASSWORD.
  */
 export function readJavaKeyStoreFrame<S = never>(bytes: Uint8Array, opts: FrameReadOptions<S>): { version: number; entries: RawEntry<S>[] } {
+  if (bytes.length > JAVA_KEYSTORE_LIMITS.maxBytes) {
+    throw new CertkitError('LIMIT_EXCEEDED', `${opts.format} keystore of ${bytes.length} bytes is more than the ${JAVA_KEYSTORE_LIMITS.maxBytes}-byte limit`);
+  }
   const r = new JavaDataReader(bytes);
   if (bytes.length < 12 + DIGEST_LEN) {
     throw invalid(`not a ${opts.format} keystore: ${bytes.length} bytes is too short`);

@@ -10,6 +10,7 @@
  * forms (externalizable data without block mode, exceptions, resets) is refused.
  */
 import { CertkitError, invalid, unsupported } from '../errors.js';
+import { SERIALIZATION_LIMITS } from '../limits.js';
 import { JavaDataReader, decodeModifiedUtf8 } from './java-data.js';
 
 const STREAM_MAGIC = 0xaced;
@@ -35,8 +36,8 @@ const SC_SERIALIZABLE = 0x02;
 const SC_EXTERNALIZABLE = 0x04;
 const SC_BLOCK_DATA = 0x08;
 
-/** Limits for hostile streams. */
-export const SERIALIZATION_LIMITS = { maxDepth: 24, maxHandles: 10_000 } as const;
+/** Limits for hostile streams (src/limits.ts). */
+export { SERIALIZATION_LIMITS };
 
 export interface JavaClassDesc {
   readonly kind: 'classdesc';

@@ -18,12 +18,13 @@ import { createDecipheriv, createHash, hash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { checkDer, parseDer } from '../asn1.js';
 import { CertkitError, invalid, unsupported } from '../errors.js';
+import { KDF_LIMITS } from '../limits.js';
 import { parseEncryptedPrivateKeyInfo } from './jks-key-protector.js';
 
 export const JCEKS_KEY_PROTECTOR_OID = '1.3.6.1.4.1.42.2.19.1';
 
 /** JDK's own ceiling on PBE iteration counts in JCEKS (jdk.jceks.iterationCount is capped at 5,000,000). */
-export const JCEKS_MAX_ITERATIONS = 5_000_000;
+export const JCEKS_MAX_ITERATIONS = KDF_LIMITS.maxIterations;
 
 /** PBEParameter: salt and iteration count. */
 export interface PbeParameters {

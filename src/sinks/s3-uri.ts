@@ -4,6 +4,7 @@
  * segments or empty segments. Anything else is a USAGE error naming the URI.
  */
 import { CertkitError } from '../errors.js';
+import { MAX_S3_KEY_BYTES } from '../limits.js';
 
 export interface S3Location {
   readonly bucket: string;
@@ -12,7 +13,7 @@ export interface S3Location {
 }
 
 /** S3 limits object keys to 1024 bytes (UTF-8). */
-export const MAX_S3_KEY_BYTES = 1024;
+export { MAX_S3_KEY_BYTES };
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const IPV4 = /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/;

@@ -10,10 +10,11 @@
 import * as crypto from 'node:crypto';
 import { CertkitError, invalid } from '../errors.js';
 import { spkiDer } from '../keys.js';
+import { MAX_CHAIN_LENGTH } from '../limits.js';
 import { parseCertificate, type CertificateInfo } from './certificate.js';
 
-/** The longest chain certkit orders or verifies. */
-export const MAX_CHAIN_LENGTH = 16;
+/** The longest chain certkit orders or verifies (src/limits.ts). */
+export { MAX_CHAIN_LENGTH };
 
 interface Node {
   readonly info: CertificateInfo;

@@ -21,6 +21,7 @@
  */
 import { checkDer } from '../asn1.js';
 import { CertkitError, invalid } from '../errors.js';
+import { DN_LIMITS } from '../limits.js';
 import { children, decodeOid, encodeOid, readTlv, tlv } from './tlv.js';
 
 /** ASN.1 universal tags of the string types a Name value may use. */
@@ -53,8 +54,8 @@ export type Rdn = readonly Ava[];
 /** A distinguished name, RDNs in keytool's string order (most specific first). */
 export type DistinguishedName = readonly Rdn[];
 
-/** Bounds on hostile names. */
-export const DN_LIMITS = { maxChars: 64 * 1024, maxRdns: 64, maxAvasPerRdn: 16 } as const;
+/** Bounds on hostile names (src/limits.ts). */
+export { DN_LIMITS };
 
 const KEYWORDS: Readonly<Record<string, string>> = {
   CN: '2.5.4.3',

@@ -1,0 +1,77 @@
+/**
+ * Every limit certkit enforces on untrusted input, in one place. The README's "Security and
+ * reliability" section cites this file; the parsers import their limits from here. Each limit is
+ * checked before the work it bounds (allocation, recursion, key derivation), and crossing one is a
+ * `LIMIT_EXCEEDED` CertkitError (exit 3). Each is tested at N and N+1 in test/hostile/limits.test.ts.
+ */
+
+/** DER (certificates, CSRs, keys, PKCS#12), enforced by `checkDer` in src/asn1.ts. */
+export const DER_LIMITS = {
+  /** Largest DER structure certkit will decode (a keystore of thousands of entries fits). */
+  maxBytes: 16 * 1024 * 1024,
+  /** Deepest nesting of constructed values. Real PKI structures stay below 20. */
+  maxDepth: 32,
+  /** Most TLVs in one structure. */
+  maxNodes: 200_000,
+} as const;
+
+/** PEM text, enforced in src/pem.ts. */
+export const PEM_LIMITS = {
+  /** Largest PEM text accepted, in characters. */
+  maxChars: 24 * 1024 * 1024,
+  /** Most blocks in one text (a CA bundle has a few hundred). */
+  maxBlocks: 1000,
+} as const;
+
+/**
+ * Password-based key derivation read from files (PBKDF2, the PKCS#12 KDF, JCEKS's PBE), checked
+ * before any derivation runs, so a small file claiming 2^31 iterations is refused at once.
+ */
+export const KDF_LIMITS = {
+  /** Most iterations of any KDF or PBE certkit runs: the JDK's own cap (jdk.*.iterationCount). */
+  maxIterations: 5_000_000,
+  /** Largest salt accepted when reading (real files use 8 to 20 bytes). */
+  maxSaltBytes: 1024,
+} as const;
+
+/** JKS and JCEKS containers, enforced in src/keystore/java-keystore-format.ts. */
+export const JAVA_KEYSTORE_LIMITS = {
+  /** Largest JKS/JCEKS file read (the CLI's input limit). */
+  maxBytes: 64 * 1024 * 1024,
+  /** Most entries in one store. */
+  maxEntries: 100_000,
+  /** Longest certificate chain in one private-key entry (real chains have 2-4). */
+  maxChain: 64,
+} as const;
+
+/** Java serialization streams inside JCEKS secret-key entries (src/keystore/java-serialization.ts). */
+export const SERIALIZATION_LIMITS = {
+  /** Deepest nesting of objects. */
+  maxDepth: 24,
+  /** Most back-reference handles in one stream. */
+  maxHandles: 10_000,
+} as const;
+
+/** PKCS#12 structure, beyond DER_LIMITS (src/keystore/pkcs12-read.ts). */
+export const PKCS12_LIMITS = {
+  /** Most ContentInfos in an AuthenticatedSafe. */
+  maxSafes: 1000,
+  /** Most SafeBags in one SafeContents. */
+  maxBags: 10_000,
+  /** Most attributes on one bag, and values of one attribute. */
+  maxAttributes: 64,
+  /** Deepest safeContentsBag nesting. */
+  maxNestedSafeContents: 2,
+} as const;
+
+/** Longest certificate chain certkit orders or verifies (src/x509/chain.ts). */
+export const MAX_CHAIN_LENGTH = 16;
+
+/** Distinguished names in keytool -dname syntax (src/x509/dn.ts). */
+export const DN_LIMITS = { maxChars: 64 * 1024, maxRdns: 64, maxAvasPerRdn: 16 } as const;
+
+/** Longest S3 object key (S3's own limit; src/sinks/s3-uri.ts). */
+export const MAX_S3_KEY_BYTES = 1024;
+
+/** Longest `--validity` accepted, in years (src/issuers/validity.ts). */
+export const MAX_VALIDITY_YEARS = 100;
