@@ -6,7 +6,8 @@
  *   does first), for what only a process shows: exit codes, umask, real stdin.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { main } from '../../src/cli/main.js';
@@ -54,9 +55,26 @@ export function builtCliExists(): boolean {
   return existsSync(new URL('../../dist/cli/main.js', import.meta.url));
 }
 
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+let freshness: string | undefined;
+/** Throws when dist/ is missing or older than src/ (a child process would run stale code). */
+function checkBuilt(): void {
+  if (!builtCliExists()) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  freshness ??= newestMtime(join(ROOT, 'src')) > statSync(join(ROOT, 'dist/cli/main.js')).mtimeMs ? 'stale' : 'fresh';
+  if (freshness === 'stale') throw new Error('dist/ is older than src/: run `npm run build` first (npm test does)');
+}
+
 /** Runs `bin/certkit` as a child process. `umask` (octal number) runs it under that umask. */
 export function runBin(args: readonly string[], options: CliOptions & { umask?: number } = {}): CliResult {
-  if (!builtCliExists()) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  checkBuilt();
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...options.env };
   const r =
     options.umask === undefined
