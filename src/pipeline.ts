@@ -269,17 +269,30 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   // 4. Issue (or fetch what an interrupted run was already issued).
   let issued: IssuedCertificate;
   const savedArn = state.issuer === issuer.name ? state.certificateArn : undefined;
-  if (savedArn !== undefined && issuer.fetchIssued !== undefined) {
-    progress('issue', `fetching ${savedArn}, issued to an earlier run`);
-    issued = await issuer.fetchIssued(savedArn, csrDer);
-  } else {
-    progress('issue', `requesting the certificate from ${issuer.name}`);
-    issued = await issuer.issue({
-      csrDer,
-      validity,
-      ...(options.signingAlgorithm === undefined ? {} : { signingAlgorithm: options.signingAlgorithm }),
-      ...(options.templateArn === undefined ? {} : { templateArn: options.templateArn }),
-    });
+  try {
+    if (savedArn !== undefined && issuer.fetchIssued !== undefined) {
+      progress('issue', `fetching ${savedArn}, issued to an earlier run`);
+      issued = await issuer.fetchIssued(savedArn, csrDer);
+    } else {
+      progress('issue', `requesting the certificate from ${issuer.name}`);
+      issued = await issuer.issue({
+        csrDer,
+        validity,
+        ...(options.signingAlgorithm === undefined ? {} : { signingAlgorithm: options.signingAlgorithm }),
+        ...(options.templateArn === undefined ? {} : { templateArn: options.templateArn }),
+      });
+    }
+  } catch (e) {
+    // A transient failure: say how to resume without a second certificate.
+    if (isCertkitError(e) && e.code === 'AWS') {
+      const resume = `rerun the same command to resume with the same key; delete ${join(options.outDir, STATE_FILE)} to start over`;
+      throw new CertkitError(e.code, e.message, {
+        cause: e.cause,
+        ...(e.file === undefined ? {} : { file: e.file }),
+        hint: e.hint === undefined ? resume : `${e.hint}; then ${resume}`,
+      });
+    }
+    throw e;
   }
 
   // 5. What came back must be ours and must chain.

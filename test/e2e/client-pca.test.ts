@@ -170,7 +170,9 @@ describe.skipIf(!haveTools('moto_server', 'keytool', 'openssl'))('certkit client
       const args = ['client', '--ca-arn', ca.caArn, '--out', 'resume', '--formats', 'cert,key', '--json', '--endpoint-url', proxy.endpoint];
       const failed = await certkitAsync(args, { cwd, env });
       expect(failed.status).toBe(5);
-      expect(failed.stderr).toMatch(/^certkit: .*AccessDeniedException: injected/);
+      expect(failed.stderr).toMatch(
+        /^certkit: .*AccessDeniedException: injected .*\(the credentials in use lack the permission this step needs; then rerun the same command to resume with the same key; delete resume\/\.certkit-state\.json to start over\)\n$/,
+      );
       expect(readdirSync(join(cwd, 'resume'))).toEqual(['.certkit-state.json']);
       const state = JSON.parse(readFileSync(join(cwd, 'resume', '.certkit-state.json'), 'utf8')) as Record<string, string>;
       expect(state.certificateArn!.startsWith(`${ca.caArn}/certificate/`)).toBe(true);
