@@ -49,13 +49,14 @@ function summaryText(r: ClientPipelineResult, given: { storepass: string | undef
     for (const u of r.s3Uris) lines.push(`  ${u}`);
   }
   if (r.keystoreS3Uri !== undefined) {
-    const show = (generated: string, given: string | undefined, option: string) =>
-      r.passwordsGenerated ? generated : given === undefined ? `(same as --storepass)` : `(the ${option} you gave)`;
+    // Passwords are printed once only (above, when generated); here they are referred to.
+    const show = (generatedName: string, given: string | undefined, option: string) =>
+      r.passwordsGenerated ? `(the ${generatedName} above)` : given === undefined ? '(same as --storepass)' : `(the ${option} you gave)`;
     lines.push('');
     lines.push('AWS Glue Kafka connection, authentication "TLS client authentication":');
     lines.push(`  Kafka client keystore location  ${r.keystoreS3Uri}`);
-    lines.push(`  Kafka client keystore password  ${show(r.storePassword, given.storepass, '--storepass')}`);
-    lines.push(`  Kafka client key password       ${show(r.keyPassword, given.keypass, '--keypass')}`);
+    lines.push(`  Kafka client keystore password  ${show('keystore password', given.storepass, '--storepass')}`);
+    lines.push(`  Kafka client key password       ${show('key password', given.keypass, '--keypass')}`);
   }
   if (r.secretArn !== undefined) {
     lines.push('');
