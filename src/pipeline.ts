@@ -14,7 +14,7 @@
  *   state (key + CSR, 0600, see `STATE_FILE`) is kept so a rerun signs the same CSR, which ACM
  *   PCA's CSR-derived idempotency token turns into the same certificate instead of a second one.
  */
-import { randomBytes as nodeRandomBytes, createPrivateKey } from 'node:crypto';
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -28,7 +28,7 @@ import {
 import { CertkitError, isCertkitError } from './errors.js';
 import type { IssuedCertificate, Issuer } from './issuers/issuer.js';
 import { parseValidity, type Validity } from './issuers/validity.js';
-import { exportPkcs8Pem, generateKeyPair, type KeyObject, type KeySpec, type SignatureAlgorithm } from './keys.js';
+import { exportPkcs8Pem, generateKeyPair, importPrivateKey, type KeyObject, type KeySpec, type SignatureAlgorithm } from './keys.js';
 import { decodePem, encodePem } from './pem.js';
 import { buildRecord, RECORD_FILE, serializeRecord, type CertkitRecord } from './record.js';
 import { createExternalSchemaSql, redshiftSecret, redshiftSecretJson } from './redshift.js';
@@ -189,7 +189,7 @@ async function readState(path: string, options: ClientPipelineOptions): Promise<
   try {
     const s = JSON.parse(text) as ResumeState;
     if (s.version !== 1 || s.dname !== options.dname || s.keyType !== options.keyType) return undefined;
-    const key = createPrivateKey({ key: s.key, format: 'pem' });
+    const key = importPrivateKey(s.key);
     const csrDer = decodePem(s.csr, { label: 'CERTIFICATE REQUEST' }).der;
     return { key, csrDer, state: s };
   } catch {
@@ -355,9 +355,18 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   });
   const recordPath = join(options.outDir, RECORD_FILE);
   await writeFileAtomic(recordPath, serializeRecord(record), { mode: 0o644, force, cwd });
-  await unlink(statePath).catch((e: unknown) => {
-    if (!(isCertkitError(e) || (e as { code?: string }).code === 'ENOENT')) throw e;
-  });
+  try {
+    await unlink(statePath);
+  } catch (e) {
+    // A state left behind would make the next run resume this finished one: say so.
+    if ((e as { code?: unknown }).code !== 'ENOENT') {
+      throw new CertkitError('WRITE_FAILED', 'cannot remove the resume state of the finished run', {
+        file: join(options.outDir, STATE_FILE),
+        hint: 'delete it by hand; every artifact was written',
+        cause: e,
+      });
+    }
+  }
 
   return {
     outDir: outAbs,
