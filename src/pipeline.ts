@@ -166,6 +166,8 @@ interface ResumeState {
   readonly version: 1;
   readonly dname: string;
   readonly keyType: string;
+  /** The CA asked (its ARN, or the local CA directory): a state made for another CA is not resumed. */
+  readonly ca?: string;
   readonly key: string;
   readonly csr: string;
   /** The issuer that was asked and the certificate ARN it answered with, once known. */
@@ -179,7 +181,7 @@ interface LoadedState {
   readonly state: ResumeState;
 }
 
-async function readState(path: string, options: ClientPipelineOptions): Promise<LoadedState | undefined> {
+async function readState(path: string, options: ClientPipelineOptions, ca: string | undefined): Promise<LoadedState | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -188,7 +190,7 @@ async function readState(path: string, options: ClientPipelineOptions): Promise<
   }
   try {
     const s = JSON.parse(text) as ResumeState;
-    if (s.version !== 1 || s.dname !== options.dname || s.keyType !== options.keyType) return undefined;
+    if (s.version !== 1 || s.dname !== options.dname || s.keyType !== options.keyType || s.ca !== ca) return undefined;
     const key = importPrivateKey(s.key);
     const csrDer = decodePem(s.csr, { label: 'CERTIFICATE REQUEST' }).der;
     return { key, csrDer, state: s };
@@ -212,7 +214,8 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   const force = options.force ?? false;
 
   // 1. Key generation starts before anything heavy loads (it runs on the thread pool).
-  const resumedState = await readState(statePath, options);
+  const caId = deps.caArn ?? deps.caDir;
+  const resumedState = await readState(statePath, options, caId);
   progress('key', resumedState === undefined ? `generating a ${options.keyType} key` : 'resuming with the key of an unfinished run');
   const keyPromise: Promise<KeyObject> =
     resumedState !== undefined
@@ -250,6 +253,7 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
     version: 1,
     dname: options.dname,
     keyType: options.keyType,
+    ...(caId === undefined ? {} : { ca: caId }),
     key: exportPkcs8Pem(key),
     csr: encodePem('CERTIFICATE REQUEST', csrDer),
   };

@@ -195,6 +195,29 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     expect(readdirSync(join(t.cwd, 'certs')).includes(STATE_FILE)).toBe(false);
   });
 
+  it('a state made for another CA is not resumed: a fresh key and CSR', async () => {
+    const good = opensslIssuer(openssl, ca);
+    const csrs: Buffer[] = [];
+    let fail = true;
+    const flaky: Issuer = {
+      name: 'flaky',
+      async issue(req) {
+        csrs.push(req.csrDer);
+        if (fail) throw new CertkitError('AWS', 'IssueCertificate failed: ServiceUnavailable');
+        return good.issue(req);
+      },
+    };
+    const t = setup(flaky, { caArn: 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/a', generateKey: undefined });
+    await expect(runClientPipeline(base, t.deps)).rejects.toMatchObject({
+      code: 'AWS',
+      hint: 'rerun the same command to resume with the same key; delete certs/.certkit-state.json to start over',
+    });
+    fail = false;
+    const r = await runClientPipeline(base, { ...t.deps, caArn: 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/b' });
+    expect(r.resumed).toBe(false);
+    expect(csrs[1]!.equals(csrs[0]!)).toBe(false);
+  });
+
   it('a certificate ARN saved before the wait is fetched on the rerun instead of issuing again', async () => {
     const good = opensslIssuer(openssl, ca);
     let issued: IssuedCertificate | undefined;
