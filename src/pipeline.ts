@@ -321,13 +321,33 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   progress('write', `writing ${local.length} files to ${options.outDir}`);
   const files = await writeArtifacts(options.outDir, local, { force, cwd });
 
+  // After the files are written, a failed upload is finished by a rerun with --force, which
+  // resumes from the state (same key; with ACM PCA the same certificate).
+  const finishHint = `the files in ${options.outDir} are written; rerun with --force to finish with the same key`;
+  const finishing = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isCertkitError(e) && (e.code === 'AWS' || e.code === 'INTEGRITY')) {
+        throw new CertkitError(e.code, e.message, {
+          cause: e.cause,
+          ...(e.file === undefined ? {} : { file: e.file }),
+          hint: e.hint === undefined ? finishHint : `${e.hint}; then ${finishHint}`,
+        });
+      }
+      throw e;
+    }
+  };
+
   // 7. S3.
   let s3Uris: string[] = [];
   let keystoreS3Uri: string | undefined;
-  if (options.s3 !== undefined && deps.uploadS3 !== undefined) {
+  const s3 = options.s3;
+  const uploadS3 = deps.uploadS3;
+  if (s3 !== undefined && uploadS3 !== undefined) {
     const upload = artifacts.filter((a) => s3Formats.some((f) => ARTIFACT_FILES[f] === a.name));
-    progress('s3', `uploading ${upload.length} files to ${options.s3.uri}`);
-    s3Uris = await deps.uploadS3(upload, options.s3.uri);
+    progress('s3', `uploading ${upload.length} files to ${s3.uri}`);
+    s3Uris = await finishing(() => uploadS3(upload, s3.uri));
     const i = upload.findIndex((a) => a.name === ARTIFACT_FILES.jks);
     if (i >= 0) keystoreS3Uri = s3Uris[i];
   }
@@ -335,10 +355,13 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   // 8. The Redshift secret.
   let secretArn: string | undefined;
   let sql: string | undefined;
-  if (options.secretName !== undefined && deps.putSecret !== undefined) {
-    progress('secret', `writing the secret ${options.secretName}`);
-    secretArn = await deps.putSecret(options.secretName, redshiftSecretJson(redshiftSecret(key, issued.leaf, issued.chain)));
-    sql = createExternalSchemaSql({ secretArn, ...(options.mskUri === undefined ? {} : { mskUri: options.mskUri }) });
+  const secretName = options.secretName;
+  const putSecret = deps.putSecret;
+  if (secretName !== undefined && putSecret !== undefined) {
+    progress('secret', `writing the secret ${secretName}`);
+    const arn = await finishing(() => putSecret(secretName, redshiftSecretJson(redshiftSecret(key, issued.leaf, issued.chain))));
+    secretArn = arn;
+    sql = createExternalSchemaSql({ secretArn: arn, ...(options.mskUri === undefined ? {} : { mskUri: options.mskUri }) });
   }
 
   // 9. The record; then the resume state is no longer needed.

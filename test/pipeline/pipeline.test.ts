@@ -268,6 +268,32 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     expect(readdirSync(join(t.cwd, 'certs'))).toEqual([STATE_FILE]);
   });
 
+  it('an S3 failure after the files are written: a rerun with --force finishes with the same key', async () => {
+    const issuer = opensslIssuer(openssl, ca);
+    let failS3 = true;
+    const t = setup(issuer, { generateKey: undefined });
+    const deps: ClientPipelineDeps = {
+      ...t.deps,
+      uploadS3: async (artifacts, uri) => {
+        if (failS3) throw new CertkitError('AWS', 'S3 PutObject failed: SlowDown');
+        return artifacts.map((a) => `${uri}${a.name}`);
+      },
+    };
+    const opts = { ...base, s3: { uri: 's3://b/p/' } };
+    await expect(runClientPipeline(opts, deps)).rejects.toMatchObject({
+      code: 'AWS',
+      hint: 'the files in certs are written; rerun with --force to finish with the same key',
+    });
+    const firstKey = readFileSync(join(t.cwd, 'certs', 'private_key.pem'), 'utf8');
+    expect(readdirSync(join(t.cwd, 'certs')).includes('certkit.json')).toBe(false);
+    await expect(runClientPipeline(opts, deps)).rejects.toMatchObject({ code: 'EXISTS' });
+    failS3 = false;
+    const r = await runClientPipeline({ ...opts, force: true }, deps);
+    expect(r.resumed).toBe(true);
+    expect(readFileSync(join(t.cwd, 'certs', 'private_key.pem'), 'utf8')).toBe(firstKey);
+    expect(readdirSync(join(t.cwd, 'certs')).includes(STATE_FILE)).toBe(false);
+  });
+
   it('--formats limits local files; the S3 set is built even when not written locally', async () => {
     const t = setup(opensslIssuer(openssl, ca));
     const r = await runClientPipeline({ ...base, formats: ['cert', 'ca'], s3: { uri: 's3://b/p/', include: ['jks', 'key'] } }, t.deps);
