@@ -4,7 +4,6 @@
  * `runClientPipeline`. Progress goes to stderr (only on a terminal), the summary to stdout.
  */
 import type { ClientPipelineResult, IssuerHooks, PipelineStep, ResumableIssuer } from '../pipeline.js';
-import type { CliContext } from './command.js';
 import { defineCommand } from './command.js';
 
 /** The subject used when `--dname` is not given. */
@@ -228,8 +227,7 @@ export const clientCommand = defineCommand({
 
     const issuerFactory = async (hooks: IssuerHooks): Promise<ResumableIssuer> => {
       if (args.caArn !== undefined) {
-        const { createAcmPcaIssuer, resolveTemplateArn } = await import('../issuers/acm-pca.js');
-        void resolveTemplateArn;
+        const { createAcmPcaIssuer } = await import('../issuers/acm-pca.js');
         return createAcmPcaIssuer({ caArn: args.caArn, aws, onCertificateArn: hooks.onCertificateArn });
       }
       const lc = await import('../issuers/local-ca.js');
@@ -302,4 +300,3 @@ export const clientCommand = defineCommand({
   },
 });
 
-export type { CliContext };
