@@ -162,10 +162,10 @@ function importBlock(block: PemBlock, options: ImportPrivateKeyOptions): KeyObje
       checkPkcs8(block.der);
       return nodeImport(what, false, () => crypto.createPrivateKey({ key: block.der, format: 'der', type: 'pkcs8' }));
     case 'RSA PRIVATE KEY':
-      parseDer(block.der, what);
+      checkVersion(parseDer(block.der, what), 0n, what);
       return nodeImport(what, false, () => crypto.createPrivateKey({ key: block.der, format: 'der', type: 'pkcs1' }));
     case 'EC PRIVATE KEY':
-      parseDer(block.der, what);
+      checkVersion(parseDer(block.der, what), 1n, what);
       return nodeImport(what, false, () => crypto.createPrivateKey({ key: block.der, format: 'der', type: 'sec1' }));
     case 'ENCRYPTED PRIVATE KEY': {
       checkEncryptedPkcs8(block.der);
@@ -187,7 +187,8 @@ function nodeImport(what: string, encrypted: boolean, fn: () => KeyObject): KeyO
   } catch (e) {
     const code = typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : '';
     if (code.includes('UNSUPPORTED') || code.includes('UNKNOWN_CIPHER') || code.includes('UNKNOWN_ALGORITHM')) {
-      throw unsupported(`${what}: uses an algorithm this Node/OpenSSL does not support`, { cause: e });
+      // OpenSSL 3's decoders say "unsupported" for any DER they cannot decode, not only for unknown algorithms.
+      throw unsupported(`${what}: not a valid key, or one using an algorithm this Node/OpenSSL does not support`, { cause: e });
     }
     if (encrypted) {
       throw new CertkitError('BAD_PASSWORD', `${what}: wrong passphrase (or the encrypted key is corrupt)`, { cause: e });
@@ -201,6 +202,18 @@ function checkPkcs8(der: Buffer): void {
   const items = top instanceof asn1js.Sequence ? top.valueBlock.value : [];
   if (items.length < 3 || !(items[0] instanceof asn1js.Integer) || !(items[1] instanceof asn1js.Sequence) || !(items[2] instanceof asn1js.OctetString)) {
     throw invalid('private key (PKCS#8): not a PrivateKeyInfo (version, algorithm, key)');
+  }
+  // v1 (0), or v2 (1) of RFC 5958's OneAsymmetricKey; OpenSSL ignores the version.
+  if (items[0].valueBlock.valueHexView.length !== 1 || items[0].valueBlock.valueHexView[0]! > 1) {
+    throw invalid('private key (PKCS#8): version is not 0 or 1');
+  }
+}
+
+/** PKCS#1 (two-prime: 0) and SEC1 (1) keys start with a version OpenSSL does not check. */
+function checkVersion(top: asn1js.AsnType, want: bigint, what: string): void {
+  const v = top instanceof asn1js.Sequence ? top.valueBlock.value[0] : undefined;
+  if (!(v instanceof asn1js.Integer) || v.valueBlock.valueHexView.length !== 1 || BigInt(v.valueBlock.valueHexView[0]!) !== want) {
+    throw invalid(`${what}: version is not ${want}`);
   }
 }
 
@@ -243,21 +256,70 @@ function checkEncryptedPkcs8(der: Buffer): void {
 }
 
 function checkIterations(iter: asn1js.Integer, what: string): void {
-  const count = iter.valueBlock.valueHexView.length > 6 ? Infinity : Number(iter.toBigInt());
+  const bytes = iter.valueBlock.valueHexView.length;
+  const count = bytes > 6 ? Infinity : Number(iter.toBigInt());
   if (!(count >= 1)) throw invalid(`${what}: iteration count must be positive`);
   if (count > KEY_LIMITS.maxPbkdf2Iterations) {
-    throw new CertkitError('LIMIT_EXCEEDED', `${what}: iteration count ${count} is more than the ${KEY_LIMITS.maxPbkdf2Iterations} limit`);
+    const shown = bytes > 8 ? `of ${bytes} bytes` : String(iter.toBigInt());
+    throw new CertkitError('LIMIT_EXCEEDED', `${what}: iteration count ${shown} is more than the ${KEY_LIMITS.maxPbkdf2Iterations} limit`);
   }
 }
 
 function checkKeyType(key: KeyObject): void {
   const t = key.asymmetricKeyType;
-  if (t === 'rsa') return;
+  if (t === 'rsa') {
+    checkRsaPrivateKey(key);
+    return;
+  }
   if (t === 'ec') {
-    curveName(key);
+    checkEcPrivateKey(key);
     return;
   }
   throw unsupported(`${t ?? 'unknown'} keys are not supported (certkit handles RSA and EC P-256/P-384/P-521 keys)`);
+}
+
+/**
+ * OpenSSL loads an RSAPrivateKey whatever its numbers are (a zero modulus, p = 1): a signature
+ * made with the key must verify with its public half, or the key is refused here rather than
+ * when it signs a CSR.
+ */
+function checkRsaPrivateKey(key: KeyObject): void {
+  const probe = Buffer.from('certkit key check');
+  let ok = false;
+  try {
+    ok = crypto.verify('sha256', probe, crypto.createPublicKey(key), crypto.sign('sha256', probe, key));
+  } catch (e) {
+    throw invalid('private key: not a valid RSA private key (its numbers do not fit together)', { cause: e });
+  }
+  if (!ok) throw invalid('private key: not a valid RSA private key (its numbers do not fit together)');
+}
+
+const ECDH_CURVE: Readonly<Record<string, string>> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
+
+/**
+ * Checks an imported EC private key before anything reads its details. OpenSSL 3 accepts a SEC1 or
+ * PKCS#8 private value longer than the curve, and Node then aborts the whole process on
+ * `asymmetricKeyDetails` (an assertion in crypto_ec.cc); such a key fails to re-encode, which is
+ * checked first. Then the private value must be in range (1 .. n-1) and give the public key the
+ * file carries, as keytool's and OpenSSL's key checks require.
+ */
+function checkEcPrivateKey(key: KeyObject): void {
+  const bad = (cause: unknown) => invalid('private key: not a valid EC private key (the private value does not fit its curve)', { cause });
+  try {
+    key.export({ format: 'der', type: 'pkcs8' });
+  } catch (e) {
+    throw bad(e);
+  }
+  const curve = curveName(key);
+  const jwk = key.export({ format: 'jwk' });
+  const ecdh = crypto.createECDH(ECDH_CURVE[curve]!);
+  try {
+    ecdh.setPrivateKey(Buffer.from(jwk.d ?? '', 'base64url'));
+  } catch (e) {
+    throw bad(e);
+  }
+  const pub = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x ?? '', 'base64url'), Buffer.from(jwk.y ?? '', 'base64url')]);
+  if (!ecdh.getPublicKey().equals(pub)) throw invalid('private key: the EC public key in the file does not belong to the private value');
 }
 
 // ---------------------------------------------------------------------------------------------
