@@ -15,7 +15,7 @@
  *   PCA's CSR-derived idempotency token turns into the same certificate instead of a second one.
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { readFile, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import {
@@ -32,7 +32,7 @@ import { exportPkcs8Pem, generateKeyPair, importPrivateKey, type KeyObject, type
 import { decodePem, encodePem } from './pem.js';
 import { buildRecord, RECORD_FILE, serializeRecord, type CertkitRecord } from './record.js';
 import { createExternalSchemaSql, redshiftSecret, redshiftSecretJson } from './redshift.js';
-import { checkArtifacts, writeArtifacts, writeFileAtomic } from './sinks/directory.js';
+import { checkArtifacts, nodeFsOps, writeArtifacts, writeFileAtomic, type FsOps } from './sinks/directory.js';
 import { buildCsr } from './x509/csr.js';
 import { checkIssuedChain } from './verify.js';
 
@@ -122,6 +122,8 @@ export interface ClientPipelineDeps {
   readonly progress?: (step: PipelineStep, text: string) => void;
   /** Directory relative paths resolve against (default process.cwd()). */
   readonly cwd?: string;
+  /** The file system the outputs and the resume state are written through (default node:fs/promises). */
+  readonly fs?: FsOps;
 }
 
 export interface ClientPipelineResult {
@@ -212,6 +214,7 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   const outAbs = isAbsolute(options.outDir) ? options.outDir : resolve(cwd, options.outDir);
   const statePath = join(outAbs, STATE_FILE);
   const force = options.force ?? false;
+  const fs = deps.fs ?? nodeFsOps;
 
   // 1. Key generation starts before anything heavy loads (it runs on the thread pool).
   const caId = deps.caArn ?? deps.caDir;
@@ -231,7 +234,7 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
 
   // 2. Refuse early: every local target is checked before a certificate is requested.
   const localNames = [...formats.map((f) => ARTIFACT_FILES[f]), RECORD_FILE];
-  await checkArtifacts(options.outDir, localNames.map((name) => ({ name, data: Buffer.alloc(0), sensitive: true })), { force, cwd });
+  await checkArtifacts(options.outDir, localNames.map((name) => ({ name, data: Buffer.alloc(0), sensitive: true })), { force, cwd, fs });
   if (deps.preflight !== undefined) await deps.preflight({ s3Names: s3Formats.map((f) => ARTIFACT_FILES[f]) });
 
   // 3. Passwords: given, or generated (reported once by the caller).
@@ -258,10 +261,10 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
     csr: encodePem('CERTIFICATE REQUEST', csrDer),
   };
   const saveState = async (): Promise<void> => {
-    await writeFileAtomic(statePath, Buffer.from(JSON.stringify(state) + '\n'), { mode: 0o600, force: true });
+    await writeFileAtomic(statePath, Buffer.from(JSON.stringify(state) + '\n'), { mode: 0o600, force: true, fs });
   };
   if (resumedState === undefined) {
-    await writeArtifacts(options.outDir, [], { cwd }); // creates the directory (0700) if missing
+    await writeArtifacts(options.outDir, [], { cwd, fs }); // creates the directory (0700) if missing
     await saveState();
   }
 
@@ -319,7 +322,7 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   );
   const local = artifacts.filter((a) => formats.some((f) => ARTIFACT_FILES[f] === a.name));
   progress('write', `writing ${local.length} files to ${options.outDir}`);
-  const files = await writeArtifacts(options.outDir, local, { force, cwd });
+  const files = await writeArtifacts(options.outDir, local, { force, cwd, fs });
 
   // After the files are written, a failed upload is finished by a rerun with --force, which
   // resumes from the state (same key; with ACM PCA the same certificate).
@@ -381,9 +384,9 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
     ...(secretArn === undefined ? {} : { secretArn }),
   });
   const recordPath = join(options.outDir, RECORD_FILE);
-  await writeFileAtomic(recordPath, serializeRecord(record), { mode: 0o644, force, cwd });
+  await writeFileAtomic(recordPath, serializeRecord(record), { mode: 0o644, force, cwd, fs });
   try {
-    await unlink(statePath);
+    await fs.unlink(statePath);
   } catch (e) {
     // A state left behind would make the next run resume this finished one: say so.
     if ((e as { code?: unknown }).code !== 'ENOENT') {

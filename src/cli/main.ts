@@ -9,6 +9,7 @@ import yargs from 'yargs';
 import type { Argv } from 'yargs';
 
 import { CertkitError, EXIT, exitStatusOf, formatError, isCertkitError } from '../errors.js';
+import { removeInFlightTempFiles, setBeforePublishHookForTests } from '../sinks/directory.js';
 import { resolveIn, type CertkitCommand, type CliContext, type CliIo } from './command.js';
 import { createPasswordSources, resolvePassword } from './passwords.js';
 
@@ -59,7 +60,46 @@ function version(): string {
   }
 }
 
+/** Exit statuses after a signal, as shells report them: 128 + the signal's number. */
+export const SIGNAL_EXIT_STATUS: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP', number>> = {
+  SIGINT: 130,
+  SIGTERM: 143,
+  SIGHUP: 129,
+};
+
+/**
+ * On SIGINT/SIGTERM/SIGHUP: remove the temporary files of writes in flight (so an interrupted run
+ * leaves no `.name.tmp-*` behind), then exit 128 + signal. Only for a real process run.
+ */
+function installSignalHandlers(): void {
+  for (const [signal, status] of Object.entries(SIGNAL_EXIT_STATUS)) {
+    if (process.listenerCount(signal) > 0) continue;
+    process.once(signal, () => {
+      removeInFlightTempFiles();
+      process.exit(status);
+    });
+  }
+}
+
+/**
+ * TEST ONLY: with exactly `CERTKIT_TEST_PAUSE_BEFORE_PUBLISH=1` in the environment of a real process
+ * run, every output write pauses (up to 60 s) after its temporary file is written and before it
+ * is published, announcing the pause on stderr, so a test can send a signal while a write is in
+ * flight. In-process runs (`main(argv, io)`) never honour it; no other value enables it.
+ */
+export const TEST_PAUSE_ENV = 'CERTKIT_TEST_PAUSE_BEFORE_PUBLISH';
+
+function installTestPause(): void {
+  if (process.env[TEST_PAUSE_ENV] !== '1') return;
+  setBeforePublishHookForTests(async (tmp) => {
+    process.stderr.write(`certkit: TEST ONLY ${TEST_PAUSE_ENV}=1: paused before publishing ${tmp}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 60_000));
+  });
+}
+
 function processIo(): CliIo {
+  installSignalHandlers();
+  installTestPause();
   // A reader that stops early (`certkit keystore list x | head -1`) closes the pipe: that is not
   // an error of ours, so EPIPE on stdout/stderr is ignored instead of crashing with a stack trace.
   for (const stream of [process.stdout, process.stderr]) {

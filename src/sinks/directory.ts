@@ -10,10 +10,17 @@
  *    appeared at `path` since any earlier check, so nothing is ever overwritten) and then the
  *    temporary name is removed; with `force` by `rename(tmp, path)`, which replaces atomically;
  * 4. the directory is `fsync`ed (best effort) so the new name survives a crash.
- * The temporary file is removed on any failure, so a failed write leaves nothing behind.
+ * The temporary file is removed on any failure, so a failed write leaves nothing behind. It is
+ * named `.<name>.tmp-<hex>` (hidden, never an output name) and listed in a registry while it
+ * exists, so the CLI's SIGINT/SIGTERM handler can remove it (`removeInFlightTempFiles`). Only a
+ * SIGKILL or a power cut can leave one behind; it is never mistaken for an output and never
+ * blocks a rerun.
+ *
+ * Every file-system call goes through `FsOps` (default: node:fs/promises), so tests can fail any
+ * single step without patching globals.
  */
 import { randomBytes } from 'node:crypto';
-import { constants as fsc } from 'node:fs';
+import { constants as fsc, unlinkSync } from 'node:fs';
 import { chmod, link, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 
@@ -47,6 +54,82 @@ export const PUBLIC_MODE = 0o644;
 /** Mode of a directory this sink creates. */
 export const DIRECTORY_MODE = 0o700;
 
+/** An open file as `FsOps.open` returns it: the part of node's `FileHandle` the sink uses. */
+export interface FsFile {
+  /** fchmod(2). */
+  chmod(mode: number): Promise<void>;
+  writeFile(data: Uint8Array): Promise<void>;
+  /** fsync(2). */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What `lstat`/`stat` must answer. */
+export interface FsStats {
+  isDirectory(): boolean;
+}
+
+/**
+ * The file-system calls the directory sink makes. The default (`nodeFsOps`) is node:fs/promises;
+ * tests pass a wrapper that fails chosen calls (disk full at the third write, EROFS at a link...).
+ */
+export interface FsOps {
+  open(path: string, flags: number, mode?: number): Promise<FsFile>;
+  link(existingPath: string, newPath: string): Promise<void>;
+  rename(oldPath: string, newPath: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  lstat(path: string): Promise<FsStats>;
+  stat(path: string): Promise<FsStats>;
+  mkdir(path: string, options: { recursive: true; mode: number }): Promise<string | undefined>;
+  chmod(path: string, mode: number): Promise<void>;
+}
+
+/** The real file system (node:fs/promises). */
+export const nodeFsOps: FsOps = { open, link, rename, unlink, lstat, stat, mkdir, chmod };
+
+/** Absolute paths of temporary files this process is writing right now. */
+const inFlight = new Set<string>();
+
+/** The temporary files being written right now (absolute paths), oldest first. */
+export function inFlightTempFiles(): string[] {
+  return [...inFlight];
+}
+
+/**
+ * Removes every temporary file still being written, synchronously (for a signal handler, which
+ * then exits). Returns how many were removed; errors are ignored (the process is going away).
+ */
+export function removeInFlightTempFiles(): number {
+  let removed = 0;
+  for (const tmp of inFlight) {
+    try {
+      unlinkSync(tmp);
+      removed++;
+    } catch {
+      // already gone, or not removable: nothing more can be done while exiting
+    }
+  }
+  inFlight.clear();
+  return removed;
+}
+
+/**
+ * TEST ONLY. Called with the temporary path after it is written and synced and before it is
+ * published. The CLI sets it only when CERTKIT_TEST_PAUSE_BEFORE_PUBLISH=1, so a signal test can
+ * catch a write in flight. Never set by the library.
+ */
+let beforePublishHook: ((tmp: string) => Promise<void>) | undefined;
+
+/** TEST ONLY: sets (or clears, with undefined) the hook run between writing a temp file and publishing it. */
+export function setBeforePublishHookForTests(hook: ((tmp: string) => Promise<void>) | undefined): void {
+  beforePublishHook = hook;
+}
+
+/** The name of the temporary file for `target`: hidden, in the same directory, never an output name. */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tmp-${randomBytes(6).toString('hex')}`);
+}
+
 export interface WriteFileOptions {
   /** Final file mode; default 0600 (the safe default: callers opt in to 0644 for public files). */
   readonly mode?: number;
@@ -54,6 +137,8 @@ export interface WriteFileOptions {
   readonly force?: boolean;
   /** Directory relative paths are resolved against; default `process.cwd()`. Errors name the path as given. */
   readonly cwd?: string;
+  /** The file system (default node:fs/promises); tests inject failures. */
+  readonly fs?: FsOps;
 }
 
 const WRITE_ERRNO_TEXT: Record<string, string> = {
@@ -105,13 +190,16 @@ export async function writeFileAtomic(path: string, data: Uint8Array, options: W
   const force = options.force ?? false;
   const target = absolute(path, options.cwd);
   const dir = dirname(target);
-  const tmp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempPathFor(target);
+  const fs = options.fs ?? nodeFsOps;
 
-  if (!force) await refuseExisting(target, path);
+  if (!force) await refuseExisting(fs, target, path);
 
   let created = false;
+  inFlight.add(tmp);
   try {
-    const fh = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode);
+    // O_EXCL with the final mode: the file is never more open than `mode`, from its first byte.
+    const fh = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode);
     created = true;
     try {
       await fh.chmod(mode); // the umask applied to open(); fchmod sets exactly `mode`
@@ -120,42 +208,60 @@ export async function writeFileAtomic(path: string, data: Uint8Array, options: W
     } finally {
       await fh.close();
     }
+    if (beforePublishHook !== undefined) await beforePublishHook(tmp);
     if (force) {
-      await rename(tmp, target);
+      await fs.rename(tmp, target);
       created = false;
     } else {
-      await publishExclusive(tmp, target, path);
+      await publishExclusive(fs, tmp, target, path);
       created = false;
     }
   } catch (e) {
-    if (created) await unlink(tmp).catch(() => undefined);
+    if (created) await removeTemp(fs, tmp);
     if (e instanceof CertkitError) throw e;
     throw writeFailed(e, path);
+  } finally {
+    inFlight.delete(tmp);
   }
-  await syncDirectory(dir);
+  await syncDirectory(fs, dir);
+}
+
+/** Removes a temporary file, trying twice; failing that it stays (hidden, never an output name). */
+async function removeTemp(fs: FsOps, tmp: string): Promise<void> {
+  await fs.unlink(tmp).catch(() => fs.unlink(tmp)).catch(() => undefined);
 }
 
 /** Publishes tmp at target without ever replacing a file there; removes tmp on success. */
-async function publishExclusive(tmp: string, target: string, shown: string): Promise<void> {
+async function publishExclusive(fs: FsOps, tmp: string, target: string, shown: string): Promise<void> {
   try {
-    await link(tmp, target);
+    await fs.link(tmp, target);
   } catch (e) {
     const code = errnoOf(e);
     if (code === 'EEXIST') throw exists(shown, e);
     if (code === undefined || !LINK_UNSUPPORTED.has(code)) throw e;
     // No hard links here: check, then rename. A file appearing in between is the only (tiny) race.
-    await refuseExisting(target, shown);
-    await rename(tmp, target);
+    await refuseExisting(fs, target, shown);
+    await fs.rename(tmp, target);
     return;
   }
-  await unlink(tmp);
+  // Published. The temporary name is a second link to the same, complete file: remove it (twice
+  // if need be); only if that fails is it an error, naming the leftover.
+  try {
+    await fs.unlink(tmp).catch(() => fs.unlink(tmp));
+  } catch (e) {
+    throw new CertkitError('WRITE_FAILED', `written, but cannot remove the temporary file ${basename(tmp)}`, {
+      file: shown,
+      hint: 'the file is complete; delete the temporary file by hand',
+      cause: e,
+    });
+  }
 }
 
 /** EXISTS if something is at `target` (WRITE_FAILED if it is a directory); other lstat errors are ignored here. */
-async function refuseExisting(target: string, shown: string): Promise<void> {
+async function refuseExisting(fs: FsOps, target: string, shown: string): Promise<void> {
   let st;
   try {
-    st = await lstat(target);
+    st = await fs.lstat(target);
   } catch (e) {
     if (errnoOf(e) === 'ENOENT') return;
     if (errnoOf(e) === 'ENOTDIR') throw writeFailed(e, shown);
@@ -165,9 +271,9 @@ async function refuseExisting(target: string, shown: string): Promise<void> {
   throw exists(shown);
 }
 
-async function syncDirectory(dir: string): Promise<void> {
+async function syncDirectory(fs: FsOps, dir: string): Promise<void> {
   try {
-    const fh = await open(dir, fsc.O_RDONLY);
+    const fh = await fs.open(dir, fsc.O_RDONLY);
     try {
       await fh.sync();
     } finally {
@@ -182,6 +288,8 @@ export interface WriteArtifactsOptions {
   readonly force?: boolean;
   /** Directory relative paths are resolved against; default `process.cwd()`. */
   readonly cwd?: string;
+  /** The file system (default node:fs/promises); tests inject failures. */
+  readonly fs?: FsOps;
 }
 
 /**
@@ -205,11 +313,17 @@ export async function writeArtifacts(
     names.add(a.name);
   }
   await checkArtifacts(dir, artifacts, options);
-  await makeDirectory(absDir, dir);
+  const fs = options.fs ?? nodeFsOps;
+  await makeDirectory(fs, absDir, dir);
   const written: string[] = [];
   for (const a of artifacts) {
     const shown = join(dir, a.name);
-    await writeFileAtomic(shown, a.data, { mode: a.sensitive ? SECRET_MODE : PUBLIC_MODE, force, cwd: options.cwd });
+    await writeFileAtomic(shown, a.data, {
+      mode: a.sensitive ? SECRET_MODE : PUBLIC_MODE,
+      force,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      fs,
+    });
     written.push(shown);
   }
   return written;
@@ -225,19 +339,20 @@ export async function checkArtifacts(
   options: WriteArtifactsOptions = {},
 ): Promise<void> {
   const absDir = absolute(dir, options.cwd);
-  await checkDirectory(absDir, dir);
+  const fs = options.fs ?? nodeFsOps;
+  await checkDirectory(fs, absDir, dir);
   for (const a of artifacts) {
     const target = join(absDir, a.name);
-    if (options.force) await refuseDirectoryAt(target, join(dir, a.name));
-    else await refuseExisting(target, join(dir, a.name));
+    if (options.force) await refuseDirectoryAt(fs, target, join(dir, a.name));
+    else await refuseExisting(fs, target, join(dir, a.name));
   }
 }
 
 /** Fails early when `dir` exists but is not a directory. */
-async function checkDirectory(absDir: string, shown: string): Promise<void> {
+async function checkDirectory(fs: FsOps, absDir: string, shown: string): Promise<void> {
   try {
-    const st = await lstat(absDir);
-    if (!st.isDirectory() && !(await isDirectoryLink(absDir))) {
+    const st = await fs.lstat(absDir);
+    if (!st.isDirectory() && !(await isDirectoryLink(fs, absDir))) {
       throw writeFailed(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }), shown);
     }
   } catch (e) {
@@ -246,17 +361,17 @@ async function checkDirectory(absDir: string, shown: string): Promise<void> {
   }
 }
 
-async function isDirectoryLink(p: string): Promise<boolean> {
+async function isDirectoryLink(fs: FsOps, p: string): Promise<boolean> {
   try {
-    return (await stat(p)).isDirectory();
+    return (await fs.stat(p)).isDirectory();
   } catch {
     return false;
   }
 }
 
-async function refuseDirectoryAt(target: string, shown: string): Promise<void> {
+async function refuseDirectoryAt(fs: FsOps, target: string, shown: string): Promise<void> {
   try {
-    if ((await lstat(target)).isDirectory()) {
+    if ((await fs.lstat(target)).isDirectory()) {
       throw writeFailed(Object.assign(new Error('is a directory'), { code: 'EISDIR' }), shown);
     }
   } catch (e) {
@@ -265,10 +380,10 @@ async function refuseDirectoryAt(target: string, shown: string): Promise<void> {
 }
 
 /** Creates `absDir` (and parents) if missing; the directory itself gets 0700 regardless of umask. */
-async function makeDirectory(absDir: string, shown: string): Promise<void> {
+async function makeDirectory(fs: FsOps, absDir: string, shown: string): Promise<void> {
   try {
-    const first = await mkdir(absDir, { recursive: true, mode: DIRECTORY_MODE });
-    if (first !== undefined) await chmod(absDir, DIRECTORY_MODE);
+    const first = await fs.mkdir(absDir, { recursive: true, mode: DIRECTORY_MODE });
+    if (first !== undefined) await fs.chmod(absDir, DIRECTORY_MODE);
   } catch (e) {
     throw writeFailed(e, shown);
   }
