@@ -13,6 +13,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { ACMPCAClient, GetCertificateCommandOutput, SigningAlgorithm } from '@aws-sdk/client-acm-pca';
 import { callAws, awsError, createAcmPcaClient, type AwsOptions } from '../aws/config.js';
 import { CertkitError } from '../errors.js';
+import { quoteInput } from '../quote.js';
 import { decodePemAll, encodePem } from '../pem.js';
 import { parseCsr } from '../x509/csr-parse.js';
 import type { IssuedCertificate, Issuer, IssueRequest } from './issuer.js';
@@ -41,7 +42,7 @@ const TOKEN_LENGTH = 36;
 export function parseCaArn(arn: string): { partition: string; region: string; account: string; id: string } {
   const m = CA_ARN.exec(arn);
   if (m === null) {
-    throw new CertkitError('USAGE', `--ca-arn '${arn}' is not an ACM PCA certificate authority ARN`, {
+    throw new CertkitError('USAGE', `--ca-arn '${quoteInput(arn)}' is not an ACM PCA certificate authority ARN`, {
       hint: 'expected arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID',
     });
   }
@@ -52,7 +53,7 @@ export function parseCaArn(arn: string): { partition: string; region: string; ac
 export function resolveTemplateArn(text: string): string {
   if (text === 'client-auth') return CLIENT_AUTH_TEMPLATE_ARN;
   if (!TEMPLATE_ARN.test(text)) {
-    throw new CertkitError('USAGE', `--template-arn '${text}' is not an ACM PCA template ARN`, {
+    throw new CertkitError('USAGE', `--template-arn '${quoteInput(text)}' is not an ACM PCA template ARN`, {
       hint: 'use client-auth or arn:aws:acm-pca:::template/NAME/V1',
     });
   }
@@ -64,7 +65,7 @@ export function parseSigningAlgorithm(text: string): PcaSigningAlgorithm {
   const up = text.toUpperCase();
   const found = PCA_SIGNING_ALGORITHMS.find((a) => a === up);
   if (found === undefined) {
-    throw new CertkitError('USAGE', `--signing-algorithm '${text}' is not one ACM PCA knows`, {
+    throw new CertkitError('USAGE', `--signing-algorithm '${quoteInput(text)}' is not one ACM PCA knows`, {
       hint: `use one of ${PCA_SIGNING_ALGORITHMS.join(', ')}`,
     });
   }

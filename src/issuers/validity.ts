@@ -5,6 +5,7 @@
  */
 import { CertkitError } from '../errors.js';
 import { MAX_VALIDITY_YEARS } from '../limits.js';
+import { quoteInput } from '../quote.js';
 
 export type ValidityType = 'DAYS' | 'MONTHS' | 'YEARS' | 'END_DATE';
 
@@ -29,7 +30,7 @@ const DATE_TIME =
   /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})$/;
 
 function usage(text: string, message: string): CertkitError {
-  return new CertkitError('USAGE', `--validity '${text}': ${message}`, {
+  return new CertkitError('USAGE', `--validity '${quoteInput(text)}': ${message}`, {
     hint: 'use a period such as 300d, 12m or 1y, or an end date such as 2027-01-31',
   });
 }

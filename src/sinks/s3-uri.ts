@@ -5,6 +5,7 @@
  */
 import { CertkitError } from '../errors.js';
 import { MAX_S3_KEY_BYTES } from '../limits.js';
+import { quoteInput } from '../quote.js';
 
 export interface S3Location {
   readonly bucket: string;
@@ -21,7 +22,7 @@ const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
 
 function bad(uri: string, why: string): CertkitError {
-  return new CertkitError('USAGE', `--s3 '${uri}': ${why}`, { hint: 'expected s3://bucket/prefix/' });
+  return new CertkitError('USAGE', `--s3 '${quoteInput(uri)}': ${why}`, { hint: 'expected s3://bucket/prefix/' });
 }
 
 /** Why `name` is not a valid bucket name, or undefined when it is. */

@@ -22,6 +22,7 @@
 import { checkDer } from '../asn1.js';
 import { CertkitError, invalid } from '../errors.js';
 import { DN_LIMITS } from '../limits.js';
+import { quoteInput } from '../quote.js';
 import { children, decodeOid, encodeOid, readTlv, tlv } from './tlv.js';
 
 /** ASN.1 universal tags of the string types a Name value may use. */
@@ -142,7 +143,7 @@ export function parseDname(text: string): DistinguishedName {
   }
   const s = text;
   let i = 0;
-  const at = (pos: number, msg: string) => invalid(`distinguished name "${s}": position ${pos + 1}: ${msg}`);
+  const at = (pos: number, msg: string) => invalid(`distinguished name "${quoteInput(s)}": position ${pos + 1}: ${msg}`);
   const skipSpaces = () => {
     while (isSpace(s[i])) i++;
   };
@@ -203,7 +204,7 @@ export function parseDname(text: string): DistinguishedName {
       }
       if (!closed) throw at(vStart, 'quoted value has no closing quote');
       const value = utf8(trimEnd(bytes, keepTo), vStart, at);
-      ava = { oid, value, tag: chooseTag(oid, value, `distinguished name "${s}": position ${vStart + 1}`) };
+      ava = { oid, value, tag: chooseTag(oid, value, `distinguished name "${quoteInput(s)}": position ${vStart + 1}`) };
       skipSpaces();
     } else {
       const bytes: number[] = [];
@@ -221,7 +222,7 @@ export function parseDname(text: string): DistinguishedName {
         i++;
       }
       const value = utf8(trimEnd(bytes, keepTo), vStart, at);
-      ava = { oid, value, tag: chooseTag(oid, value, `distinguished name "${s}": position ${vStart + 1}`) };
+      ava = { oid, value, tag: chooseTag(oid, value, `distinguished name "${quoteInput(s)}": position ${vStart + 1}`) };
     }
     rdn.push(ava);
     if (rdn.length > DN_LIMITS.maxAvasPerRdn) {

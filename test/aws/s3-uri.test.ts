@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CertkitError } from '../../src/errors.js';
+import { quoteInput } from '../../src/quote.js';
 import { parseS3Uri } from '../../src/sinks/s3-uri.js';
 
 describe('parseS3Uri', () => {
@@ -47,7 +48,7 @@ describe('parseS3Uri', () => {
     }
     expect(e).toBeInstanceOf(CertkitError);
     expect([(e as CertkitError).code, (e as CertkitError).message, (e as CertkitError).hint]).toEqual([
-      'USAGE', `--s3 '${uri}': ${why}`, 'expected s3://bucket/prefix/',
+      'USAGE', `--s3 '${quoteInput(uri)}': ${why}`, 'expected s3://bucket/prefix/',
     ]);
   });
 });

@@ -35,6 +35,22 @@ export function outcome(fn: () => unknown): Outcome {
   }
 }
 
+/** `outcome` for functions that may return a promise. */
+export async function settle(fn: () => unknown): Promise<Outcome> {
+  let value: unknown;
+  const o = outcome(() => {
+    value = fn();
+  });
+  if (!o.ok || !(value instanceof Promise)) return o;
+  return value.then(
+    (): Outcome => ({ ok: true }),
+    (e: unknown) =>
+      outcome(() => {
+        throw e;
+      }),
+  );
+}
+
 /**
  * Undefined when `o` meets the oracle for input parsers: success, or a CertkitError with exit 3 or
  * 4 (or those in `exits`), a message of one line, never empty. Otherwise a description of the failure.
@@ -101,8 +117,8 @@ export function runCorpus<T>(
     expect(new Set(names).size).toBe(names.length);
     if (!record) expect([...names].sort()).toEqual(Object.keys(expected).sort());
   });
-  it.each(cases.map(([n, input]) => [n, input] as const))(`${suite}: %s`, (name, input) => {
-    const o = outcome(() => parse(input()));
+  it.each(cases.map(([n, input]) => [n, input] as const))(`${suite}: %s`, async (name, input) => {
+    const o = await settle(() => parse(input()));
     if (record) {
       got[name] = o.ok ? ['OK', ''] : [o.code, o.message];
       writeFileSync(join(tmpdir(), `certkit-record-${suite.replace(/[^A-Za-z0-9]+/g, '-')}.json`), JSON.stringify(got, null, 1));
