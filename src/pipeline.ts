@@ -261,7 +261,7 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
     csr: encodePem('CERTIFICATE REQUEST', csrDer),
   };
   const saveState = async (): Promise<void> => {
-    await writeFileAtomic(statePath, Buffer.from(JSON.stringify(state) + '\n'), { mode: 0o600, force: true, fs });
+    await writeFileAtomic(join(options.outDir, STATE_FILE), Buffer.from(JSON.stringify(state) + '\n'), { mode: 0o600, force: true, cwd, fs });
   };
   if (resumedState === undefined) {
     await writeArtifacts(options.outDir, [], { cwd, fs }); // creates the directory (0700) if missing
