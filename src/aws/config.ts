@@ -12,7 +12,7 @@
  *
  * The SDK modules are imported on first use, so commands that need no AWS never load them.
  */
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, DeserializeMiddleware } from '@aws-sdk/types';
 import type { ACMPCAClient } from '@aws-sdk/client-acm-pca';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -31,7 +31,7 @@ export interface AwsOptions {
   readonly endpointUrl?: string;
   /** Explicit credentials; when absent the SDK's default chain (or the profile) is used. */
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Total attempts per call including the first (1..10; default 5). */
+  /** Total attempts per call including the first (1..10; default AWS_MAX_ATTEMPTS, else 5). */
   readonly maxAttempts?: number;
   /** The environment to read AWS_* variables from; defaults to `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -123,9 +123,13 @@ export async function resolveRegion(opts: AwsOptions = {}): Promise<string> {
 
 /** Resolves the client settings for one service. Reads the shared config file only if needed. */
 export async function clientConfig(service: AwsService, opts: AwsOptions = {}): Promise<ServiceClientConfig> {
-  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  // AWS_MAX_ATTEMPTS is the SDK's and the aws CLI's own setting: honoured as they do.
+  const envAttempts = (opts.env ?? process.env).AWS_MAX_ATTEMPTS;
+  const fromEnv = opts.maxAttempts === undefined && envAttempts !== undefined && envAttempts !== '';
+  const maxAttempts = opts.maxAttempts ?? (fromEnv ? (/^[0-9]{1,2}$/.test(envAttempts!) ? Number(envAttempts) : NaN) : DEFAULT_MAX_ATTEMPTS);
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > MAX_MAX_ATTEMPTS) {
-    throw new CertkitError('USAGE', `max attempts must be an integer from 1 to ${MAX_MAX_ATTEMPTS}, not ${maxAttempts}`);
+    const shown = fromEnv ? `AWS_MAX_ATTEMPTS '${envAttempts}'` : String(maxAttempts);
+    throw new CertkitError('USAGE', `max attempts must be an integer from 1 to ${MAX_MAX_ATTEMPTS}, not ${shown}`);
   }
   const region = await resolveRegion(opts);
   const endpoint = endpointFor(service, opts);
@@ -168,25 +172,55 @@ function quietly<T>(construct: () => T): T {
   }
 }
 
+/**
+ * The SDK retries a 500/502/503/504 only when it could read the answer: an error page in HTML
+ * (moto, a load balancer, a corporate proxy) fails deserialization with a SyntaxError that
+ * carries no HTTP status, which the retry strategy takes for a client error and does not retry.
+ * This middleware, just outside the deserializer, puts the status of such an answer on the error
+ * so a 5xx page is retried like any 5xx, and `awsError` can name the status.
+ */
+function statusOnUnreadableAnswers<I extends object, O extends object>(): DeserializeMiddleware<I, O> {
+  return (next) => async (args) => {
+    try {
+      return await next(args);
+    } catch (e) {
+      const err = e as { $response?: { statusCode?: unknown }; $metadata?: { httpStatusCode?: unknown } } | null;
+      const status = err?.$response?.statusCode;
+      if (err !== null && typeof err === 'object' && typeof status === 'number' && err.$metadata?.httpStatusCode === undefined) {
+        err.$metadata = { ...err.$metadata, httpStatusCode: status };
+      }
+      throw e;
+    }
+  };
+}
+
+const STATUS_ON_UNREADABLE = { step: 'deserialize', priority: 'high', name: 'certkitStatusOnUnreadableAnswers' } as const;
+
 /** An ACM PCA client (the SDK is imported on first call). */
 export async function createAcmPcaClient(opts: AwsOptions = {}): Promise<ACMPCAClient> {
   const config = await clientConfig('ACM_PCA', opts);
   const { ACMPCAClient } = await import('@aws-sdk/client-acm-pca');
-  return quietly(() => new ACMPCAClient(config));
+  const client = quietly(() => new ACMPCAClient(config));
+  client.middlewareStack.add(statusOnUnreadableAnswers(), STATUS_ON_UNREADABLE);
+  return client;
 }
 
 /** An S3 client, path-style when an endpoint is set. */
 export async function createS3Client(opts: AwsOptions = {}): Promise<S3Client> {
   const config = await clientConfig('S3', opts);
   const { S3Client } = await import('@aws-sdk/client-s3');
-  return quietly(() => new S3Client(config));
+  const client = quietly(() => new S3Client(config));
+  client.middlewareStack.add(statusOnUnreadableAnswers(), STATUS_ON_UNREADABLE);
+  return client;
 }
 
 /** A Secrets Manager client. */
 export async function createSecretsManagerClient(opts: AwsOptions = {}): Promise<SecretsManagerClient> {
   const config = await clientConfig('SECRETS_MANAGER', opts);
   const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  return quietly(() => new SecretsManagerClient(config));
+  const client = quietly(() => new SecretsManagerClient(config));
+  client.middlewareStack.add(statusOnUnreadableAnswers(), STATUS_ON_UNREADABLE);
+  return client;
 }
 
 /** Error names (the service's error code) that mean the credentials are missing or stale. */
@@ -223,15 +257,19 @@ export function awsError(e: unknown, action: string, options: { file?: string } 
     message?: unknown;
     $metadata?: { requestId?: unknown; extendedRequestId?: unknown; httpStatusCode?: unknown };
     $response?: { statusCode?: unknown };
+    $fault?: unknown;
   };
   const errName = typeof err.name === 'string' && err.name !== '' && err.name !== 'Error' ? err.name : undefined;
   const code = typeof err.code === 'string' ? err.code : undefined;
-  let name = errName ?? code ?? 'Error';
+  // A broken connection is named by its errno: the SDK calls a reset a "TimeoutError".
+  const network = code !== undefined && NETWORK_ERRORS.has(code);
+  let name = network ? code : (errName ?? code ?? 'Error');
   const status = err.$metadata?.httpStatusCode ?? err.$response?.statusCode;
   const rawMessage = typeof err.message === 'string' ? err.message : String(e);
   let message = oneLine(rawMessage);
-  if (name === 'SyntaxError' && err.$response !== undefined) {
-    // The SDK could not parse the answer (moto sends some errors as an HTML page).
+  if (err.$response !== undefined && err.$fault === undefined && !network) {
+    // The SDK could not parse the answer (an HTML error page from moto or a proxy): a SyntaxError
+    // from the JSON services, a plain "XML parse error" from S3. Service errors carry $fault.
     name = 'UnreadableResponse';
     message = `the service's answer was not AWS's format (HTTP ${typeof status === 'number' ? status : '?'})`;
   }

@@ -5,7 +5,9 @@
  * what really went over the wire (headers, body, how many IssueCertificate calls reached moto).
  *
  * It also emulates what moto does not: ACM PCA's IdempotencyToken (the same token for the same
- * CA returns the first certificate ARN without issuing again).
+ * CA returns the first certificate ARN without issuing again), and PCA's refusal of a signing
+ * algorithm that does not fit the CA's key (learned from the DescribeCertificateAuthority
+ * answers moto gives through the proxy).
  *
  * Deterministic: rules fire on the first `times` matching requests, in the order added.
  */
@@ -29,7 +31,11 @@ export type Fault =
   /** One byte of the response body is flipped before it is returned. */
   | { kind: 'corruptResponse' }
   /** Any JSON-protocol error, e.g. AccessDeniedException 400. */
-  | { kind: 'error'; status: number; type: string; message: string };
+  | { kind: 'error'; status: number; type: string; message: string }
+  /** An HTML error page, as moto (a Flask app) sends for an unhandled exception. */
+  | { kind: 'html'; status: number }
+  /** The request is forwarded and moto's JSON answer is rewritten before it is returned. */
+  | { kind: 'rewriteJson'; edit: (answer: Record<string, unknown>) => Record<string, unknown> };
 
 export interface RequestMatch {
   /** The X-Amz-Target operation, e.g. `IssueCertificate` (matches `ACMPrivateCA.IssueCertificate`). */
@@ -54,7 +60,7 @@ export interface SeenRequest {
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
   /** The fault injected, if any. */
-  readonly fault: Fault['kind'] | 'idempotent-replay' | undefined;
+  readonly fault: Fault['kind'] | 'idempotent-replay' | 'signing-algorithm-refused' | undefined;
   /** True when the request reached moto. */
   readonly forwarded: boolean;
 }
@@ -133,6 +139,14 @@ function send(res: ServerResponse, status: number, headers: IncomingHttpHeaders,
   res.end(body);
 }
 
+/** Whether PCA signs with `signingAlgorithm` for a CA whose key is `keyAlgorithm`. */
+function signingFits(keyAlgorithm: string, signingAlgorithm: string): boolean {
+  if (keyAlgorithm.startsWith('RSA_')) return signingAlgorithm.endsWith('WITHRSA');
+  if (keyAlgorithm.startsWith('EC_')) return signingAlgorithm.endsWith('WITHECDSA');
+  if (keyAlgorithm === 'SM2') return signingAlgorithm === 'SM3WITHSM2';
+  return true;
+}
+
 function flipOneByte(b: Buffer): Buffer {
   const out = Buffer.from(b);
   const i = Math.floor(out.length / 2);
@@ -147,6 +161,8 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
   let seen: SeenRequest[] = [];
   /** ACM PCA idempotency: "caArn\0token" → the first certificate ARN. */
   const issuedByToken = new Map<string, string>();
+  /** CA ARN → its KeyAlgorithm, from moto's DescribeCertificateAuthority answers. */
+  const caKeyAlgorithms = new Map<string, string>();
   const sockets = new Set<Socket>();
   let counter = 0;
 
@@ -201,6 +217,18 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
       case 'error':
         record('error', false);
         return injected(res, fault.status, isJson, fault.type, fault.message);
+      case 'html':
+        record('html', false);
+        return send(
+          res,
+          fault.status,
+          { 'content-type': 'text/html; charset=utf-8' },
+          Buffer.from(
+            '<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>\n' +
+              '<p>The server encountered an internal error and was unable to complete your request. ' +
+              'Either the server is overloaded or there is an error in the application.</p>\n',
+          ),
+        );
       default:
         break;
     }
@@ -209,15 +237,33 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
     // ACM PCA idempotency, which moto ignores.
     let idemKey: string | undefined;
     if (target === 'IssueCertificate') {
+      let j: { CertificateAuthorityArn?: string; IdempotencyToken?: string; SigningAlgorithm?: string } = {};
       try {
-        const j = JSON.parse(body.toString('utf8')) as { CertificateAuthorityArn?: string; IdempotencyToken?: string };
+        j = JSON.parse(body.toString('utf8')) as typeof j;
         if (j.IdempotencyToken !== undefined) idemKey = `${j.CertificateAuthorityArn}\0${j.IdempotencyToken}`;
       } catch {
         // Not JSON: let moto answer it.
       }
+      // PCA refuses a signing algorithm of the other key family (moto signs with anything).
+      const keyAlgorithm = j.CertificateAuthorityArn === undefined ? undefined : caKeyAlgorithms.get(j.CertificateAuthorityArn);
+      if (keyAlgorithm !== undefined && j.SigningAlgorithm !== undefined && !signingFits(keyAlgorithm, j.SigningAlgorithm)) {
+        record('signing-algorithm-refused', false);
+        return injected(
+          res,
+          400,
+          true,
+          'InvalidArgsException',
+          `The signing algorithm ${j.SigningAlgorithm} is not compatible with the key algorithm ${keyAlgorithm} of the CA.`,
+        );
+      }
       const first = idemKey === undefined ? undefined : issuedByToken.get(idemKey);
       if (first !== undefined) {
         seen.push({ method, path, target, headers: req.headers, body, fault: 'idempotent-replay', forwarded: false });
+        // A lost response is lost whether PCA issued or replayed.
+        if (fault?.kind === 'dropResponse') {
+          req.socket.destroy();
+          return;
+        }
         return send(
           res,
           200,
@@ -244,9 +290,24 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
         // moto answered something else; nothing to remember.
       }
     }
+    if (target === 'DescribeCertificateAuthority' && up.status === 200) {
+      try {
+        const ca = (JSON.parse(up.body.toString('utf8')) as {
+          CertificateAuthority?: { Arn?: string; CertificateAuthorityConfiguration?: { KeyAlgorithm?: string } };
+        }).CertificateAuthority;
+        const keyAlgorithm = ca?.CertificateAuthorityConfiguration?.KeyAlgorithm;
+        if (ca?.Arn !== undefined && keyAlgorithm !== undefined) caKeyAlgorithms.set(ca.Arn, keyAlgorithm);
+      } catch {
+        // Not JSON: nothing to learn.
+      }
+    }
     if (fault?.kind === 'dropResponse') {
       req.socket.destroy();
       return;
+    }
+    if (fault?.kind === 'rewriteJson' && up.status === 200) {
+      const edited = fault.edit(JSON.parse(up.body.toString('utf8')) as Record<string, unknown>);
+      return send(res, up.status, up.headers, Buffer.from(JSON.stringify(edited)));
     }
     send(res, up.status, up.headers, fault?.kind === 'corruptResponse' ? flipOneByte(up.body) : up.body);
   };

@@ -1,0 +1,170 @@
+/**
+ * Cloud faults, S3 (the Glue upload): `uploadArtifacts` through the real SDK against
+ * moto_server behind the fault proxy. Every upload is read back and compared, so a body
+ * corrupted on the way in or out is caught (exit 4); retryable faults that clear succeed, the
+ * ones that do not stop after the bounded attempts (exit 5) with the S3 error code and request id.
+ *
+ * | id  | scenario                                                                |
+ * |-----|-------------------------------------------------------------------------|
+ * | S01 | object already present, no force: exit 6, the object untouched           |
+ * | S02 | object already present, force: replaced, read back equal                 |
+ * | S03 | PutObject body corrupted in transit: caught by the read-back, exit 4     |
+ * | S04 | GetObject (read-back) body corrupted in transit: exit 4                  |
+ * | S05 | PutObject 503 once, then succeeds                                       |
+ * | S06 | PutObject 503 on every attempt: exit 5 after 3 attempts                  |
+ * | S07 | PutObject SlowDown (throttling) on every attempt: exit 5, 3 attempts     |
+ * | S08 | HeadObject connection reset once: retried, succeeds                     |
+ * | S09 | GetObject HTTP 500 HTML page on every attempt: one line, 3 attempts      |
+ * | S10 | PutObject AccessDenied (403): tried once, exit 5 with the hint           |
+ * | S11 | GetObject response dropped once: retried, succeeds                      |
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../src/aws/config.js';
+import { uploadArtifacts } from '../../src/sinks/s3.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { awsOptionsFor, useMoto } from '../support/moto.js';
+import { haveTools } from '../support/tools.js';
+import { ATTEMPTS, outcome, rejection, viaProxy } from './harness.js';
+
+const BUCKET = 'certkit-faults';
+const jks = randomBytes(2100);
+const one = (data: Buffer = jks) => [{ name: 'kafka.client.keystore.jks', data, sensitive: true }];
+
+describe.skipIf(!haveTools('moto_server'))('cloud faults: S3 (moto_server behind the fault proxy)', () => {
+  const moto = useMoto();
+  let proxy: FaultProxy;
+  let getObject: (key: string) => Promise<Buffer | undefined>;
+  let destroy: () => void;
+
+  const upload = (prefix: string, extra: { force?: boolean; data?: Buffer } = {}) =>
+    uploadArtifacts({
+      uri: `s3://${BUCKET}/${prefix}/`,
+      artifacts: one(extra.data),
+      clientConfig: viaProxy(proxy.endpoint),
+      ...(extra.force === undefined ? {} : { force: extra.force }),
+    });
+  const count = (method: string) => ({ seen: proxy.seen({ method }).length, forwarded: proxy.forwarded({ method }).length });
+
+  beforeAll(async () => {
+    proxy = await startFaultProxy(moto().endpoint);
+    const s3 = await import('@aws-sdk/client-s3');
+    const direct = await createS3Client(awsOptionsFor(moto().endpoint));
+    await direct.send(new s3.CreateBucketCommand({ Bucket: BUCKET }));
+    getObject = async (key) => {
+      try {
+        const r = await direct.send(new s3.GetObjectCommand({ Bucket: BUCKET, Key: key }));
+        return Buffer.from(await r.Body!.transformToByteArray());
+      } catch (e) {
+        if ((e as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw e;
+      }
+    };
+    destroy = () => direct.destroy();
+  });
+  afterAll(async () => {
+    destroy?.();
+    await proxy?.stop();
+  });
+  beforeEach(() => proxy.reset());
+
+  it('S01 object already present, no force: exit 6 naming the object, which is untouched', async () => {
+    await upload('s01');
+    proxy.reset();
+    const e = await rejection(upload('s01', { data: Buffer.from('other bytes\n') }));
+    expect(outcome(e)).toEqual({ code: 'EXISTS', exit: 6, message: 'the S3 object already exists', oneLine: true });
+    expect(e.file).toBe(`s3://${BUCKET}/s01/kafka.client.keystore.jks`);
+    expect(proxy.seen({ method: 'PUT' }).map((r) => r.headers['if-none-match'])).toEqual(['*']);
+    expect(count('GET')).toEqual({ seen: 0, forwarded: 0 });
+    expect((await getObject('s01/kafka.client.keystore.jks'))?.equals(jks)).toBe(true);
+  });
+
+  it('S02 object already present, force: replaced without If-None-Match, read back equal', async () => {
+    await upload('s02');
+    proxy.reset();
+    const next = randomBytes(300);
+    expect(await upload('s02', { force: true, data: next })).toEqual([`s3://${BUCKET}/s02/kafka.client.keystore.jks`]);
+    expect(proxy.seen({ method: 'PUT' }).map((r) => r.headers['if-none-match'])).toEqual([undefined]);
+    expect((await getObject('s02/kafka.client.keystore.jks'))?.equals(next)).toBe(true);
+  });
+
+  it('S03 PutObject body corrupted in transit: caught by the read-back, exit 4', async () => {
+    proxy.addRule({ match: { method: 'PUT' }, fault: { kind: 'corruptBody' } });
+    const e = await rejection(upload('s03'));
+    expect(outcome(e)).toEqual({ code: 'INTEGRITY', exit: 4, message: 'the object read back differs from the bytes uploaded', oneLine: true });
+    expect(e.file).toBe(`s3://${BUCKET}/s03/kafka.client.keystore.jks`);
+    expect([count('PUT'), count('HEAD'), count('GET')]).toEqual([
+      { seen: 1, forwarded: 1 },
+      { seen: 1, forwarded: 1 },
+      { seen: 1, forwarded: 1 },
+    ]);
+  });
+
+  it('S04 GetObject (the read-back) corrupted in transit: exit 4', async () => {
+    proxy.addRule({ match: { method: 'GET' }, fault: { kind: 'corruptResponse' } });
+    const e = await rejection(upload('s04'));
+    expect(outcome(e)).toEqual({ code: 'INTEGRITY', exit: 4, message: 'the object read back differs from the bytes uploaded', oneLine: true });
+    expect(e.file).toBe(`s3://${BUCKET}/s04/kafka.client.keystore.jks`);
+    expect((await getObject('s04/kafka.client.keystore.jks'))?.equals(jks)).toBe(true);
+  });
+
+  it('S05 PutObject 503 once, then succeeds', async () => {
+    proxy.addRule({ match: { method: 'PUT' }, fault: { kind: 'unavailable' } });
+    expect(await upload('s05')).toEqual([`s3://${BUCKET}/s05/kafka.client.keystore.jks`]);
+    expect(count('PUT')).toEqual({ seen: 2, forwarded: 1 });
+    expect((await getObject('s05/kafka.client.keystore.jks'))?.equals(jks)).toBe(true);
+  });
+
+  it('S06 PutObject 503 on every attempt: exit 5 after 3 attempts, with the code and request id', async () => {
+    proxy.addRule({ match: { method: 'PUT' }, fault: { kind: 'unavailable' }, times: Infinity });
+    const e = await rejection(upload('s06'));
+    expect(outcome(e)).toMatchObject({ code: 'AWS', exit: 5, oneLine: true });
+    expect(e.message).toMatch(/^S3 PutObject failed: ServiceUnavailable: Service is unavailable \(request id certkit-fault-[0-9]+\)$/);
+    expect(e.file).toBe(`s3://${BUCKET}/s06/kafka.client.keystore.jks`);
+    expect(count('PUT')).toEqual({ seen: ATTEMPTS, forwarded: 0 });
+    expect(await getObject('s06/kafka.client.keystore.jks')).toBeUndefined();
+  });
+
+  it('S07 PutObject SlowDown on every attempt: exit 5 after 3 attempts', async () => {
+    proxy.addRule({ match: { method: 'PUT' }, fault: { kind: 'throttle' }, times: Infinity });
+    const e = await rejection(upload('s07'));
+    expect(e.message).toMatch(/^S3 PutObject failed: SlowDown: Please reduce your request rate\. \(request id certkit-fault-[0-9]+\)$/);
+    expect([e.code, outcome(e).exit]).toEqual(['AWS', 5]);
+    expect(count('PUT')).toEqual({ seen: ATTEMPTS, forwarded: 0 });
+  });
+
+  it('S08 HeadObject connection reset once: retried, succeeds', async () => {
+    proxy.addRule({ match: { method: 'HEAD' }, fault: { kind: 'reset' } });
+    expect(await upload('s08')).toEqual([`s3://${BUCKET}/s08/kafka.client.keystore.jks`]);
+    expect([count('PUT'), count('HEAD')]).toEqual([
+      { seen: 1, forwarded: 1 },
+      { seen: 2, forwarded: 1 },
+    ]);
+  });
+
+  it('S09 GetObject HTTP 500 with an HTML page on every attempt: one readable line, 3 attempts', async () => {
+    proxy.addRule({ match: { method: 'GET' }, fault: { kind: 'html', status: 500 }, times: Infinity });
+    const e = await rejection(upload('s09'));
+    expect(outcome(e)).toEqual({
+      code: 'AWS',
+      exit: 5,
+      message: "S3 GetObject failed: UnreadableResponse: the service's answer was not AWS's format (HTTP 500)",
+      oneLine: true,
+    });
+    expect(count('GET')).toEqual({ seen: ATTEMPTS, forwarded: 0 });
+  });
+
+  it('S10 PutObject AccessDenied (403): tried once, exit 5 with the permission hint', async () => {
+    proxy.addRule({ match: { method: 'PUT' }, fault: { kind: 'error', status: 403, type: 'AccessDenied', message: 'Access Denied' }, times: Infinity });
+    const e = await rejection(upload('s10'));
+    expect(e.message).toMatch(/^S3 PutObject failed: AccessDenied: Access Denied \(request id certkit-fault-[0-9]+\)$/);
+    expect([e.code, outcome(e).exit, e.hint]).toEqual(['AWS', 5, 'the credentials in use lack the permission this step needs']);
+    expect(count('PUT')).toEqual({ seen: 1, forwarded: 0 });
+  });
+
+  it('S11 GetObject response dropped once: retried, succeeds', async () => {
+    proxy.addRule({ match: { method: 'GET' }, fault: { kind: 'dropResponse' } });
+    expect(await upload('s11')).toEqual([`s3://${BUCKET}/s11/kafka.client.keystore.jks`]);
+    expect(count('GET')).toEqual({ seen: 2, forwarded: 2 });
+  });
+});
