@@ -384,6 +384,13 @@ function batchSection(env) {
   };
   for (const keyType of ['ec256', 'rsa2048']) for (const n of sizes) run(keyType, n, 'local CA');
   if (env.endpoint !== undefined) run('ec256', sizes[sizes.length - 1], 'acm-pca (moto)');
+  // Where a batch spends its time: one EC batch under the CPU profiler.
+  const n = sizes[sizes.length - 1];
+  const profDir = join(TMP, 'batch-prof');
+  timed(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, join(ROOT, 'bench/batch.mjs'), '--key-type', 'ec256', '--n', String(n), '--concurrency', String(concurrency), '--dir', join(TMP, 'batch-prof-out')], { env: baseEnv });
+  const f = readdirSync(profDir).find((q) => q.endsWith('.cpuprofile'));
+  out.profile = { n, top: selfTop(join(profDir, f), 10) };
+  rmSync(join(TMP, 'batch-prof-out'), { recursive: true, force: true });
   return out;
 }
 
@@ -510,6 +517,35 @@ function profileBreakdown(file) {
   return out;
 }
 
+/**
+ * The `n` functions with the most self time in a profile: [["name (file:line) ← certkit caller", ms], ...].
+ * Node's own functions are named with the nearest certkit function that called them.
+ */
+function selfTop(file, n) {
+  const p = JSON.parse(readFileSync(file, 'utf8'));
+  const byId = new Map(p.nodes.map((q) => [q.id, q]));
+  const parent = new Map();
+  for (const q of p.nodes) for (const c of q.children ?? []) parent.set(c, q.id);
+  const name = ({ functionName, url, lineNumber }) =>
+    `${functionName || '(anonymous)'}${url === '' ? '' : ` (${url.replace(/^.*\/(dist|node_modules)\//, '$1/').replace(/^file:\/\/.*\//, '')}:${lineNumber + 1})`}`;
+  const self = new Map();
+  for (let i = 0; i < p.samples.length; i++) {
+    const leaf = byId.get(p.samples[i]).callFrame;
+    let k = name(leaf);
+    if (!leaf.url.includes('/dist/')) {
+      for (let cur = parent.get(p.samples[i]); cur !== undefined; cur = parent.get(cur)) {
+        const f = byId.get(cur).callFrame;
+        if (f.url.includes('/dist/')) {
+          k += ` ← ${name(f)}`;
+          break;
+        }
+      }
+    }
+    self.set(k, (self.get(k) ?? 0) + p.timeDeltas[i] / 1000);
+  }
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, n);
+}
+
 /** `k` profiled runs of `args`; per category, the median milliseconds. */
 function profileCommand(k, argsFor, env) {
   const runs = [];
@@ -528,6 +564,62 @@ function row(cells) {
   return `| ${cells.join(' | ')} |`;
 }
 
+/** The issue's targets, each with the figure this run measured and whether it is met. */
+function targets(r) {
+  const L = [];
+  const verdict = (ok) => (ok ? '**met**' : '**not met**');
+  const rows = [];
+  const p = r.pipeline;
+  if (p?.rsa) rows.push(['`certkit client` RSA 2048 ≥ 10x the seed workflow (median of paired ratios)', x(p.rsa.ratio.median), verdict(p.rsa.ratio.median >= 10)]);
+  if (p?.ec) rows.push(['`certkit client` EC P-256 ≥ 12x the seed workflow with EC keys', x(p.ec.ratio.median), verdict(p.ec.ratio.median >= 12)]);
+  const s = r.startup;
+  if (s) {
+    const over = (q) => q.a.median - q.b.median;
+    rows.push(['`certkit --help` within 60 ms of `node -e 0`', `+${ms(over(s.help))}`, verdict(over(s.help) <= 0.06)]);
+    rows.push(['`certkit keystore list` within 60 ms of `node -e 0`', `+${ms(over(s.list))}`, verdict(over(s.list) <= 0.06)]);
+    const sdk = Object.entries(s.loads).filter(([, c]) => Object.keys(c).some((k) => k.startsWith('@aws-sdk/') || k === 'pkijs'));
+    rows.push(['no AWS SDK and no pkijs on the `--help` / keystore start-up path', sdk.length === 0 ? 'none loaded' : `loaded by ${sdk.map(([c]) => c).join(', ')}`, verdict(sdk.length === 0)]);
+  }
+  const k = r.keystore;
+  if (k) {
+    const list = k.list['150'];
+    if (list) rows.push(['`keystore list` (150 CAs) ≥ 4x keytool', x(list.ratio.median), verdict(list.ratio.median >= 4)]);
+    for (const [label, q] of Object.entries(k.convert)) rows.push([`\`keystore convert\` JKS→PKCS#12 (${label}) ≥ 4x keytool`, x(q.ratio.median), verdict(q.ratio.median >= 4)]);
+    const big = k.list['1000'];
+    if (list && big) {
+      const growth = big.b.median / list.b.median;
+      rows.push(['`keystore list` grows gently: 1,000 entries against 150 (6.7x the entries)', `${x(growth)} the time`, 'see the scaling notes']);
+    }
+  }
+  const b = r.batch;
+  if (b) {
+    for (const keyType of ['ec256', 'rsa2048']) {
+      const runs = b.runs.filter((q) => q.keyType === keyType && q.issuer === 'local CA').sort((a2, b2) => a2.n - b2.n);
+      if (runs.length >= 2) {
+        const [lo, hi] = [runs[0], runs[runs.length - 1]];
+        rows.push([`issuing ${hi.n} ${keyType} identities against ${lo.n} (time per identity)`, `${(1000 * hi.seconds / hi.n).toFixed(0)} ms against ${(1000 * lo.seconds / lo.n).toFixed(0)} ms`, 'see the batch table']);
+      }
+    }
+  }
+  const w = r.where;
+  if (w) {
+    const pca = w.newerFirst['@aws-sdk/client-acm-pca'];
+    const sm = w.newerFirst['@aws-sdk/client-secrets-manager'];
+    rows.push(['one SDK generation: what client-acm-pca 3.523 adds once the 3.11xx clients are loaded, against a same-generation client (Secrets Manager)', `${pca.toFixed(0)} ms against ${sm.toFixed(0)} ms`, 'measured; see "Where the time goes"']);
+  }
+  L.push('## Targets (issue 5)');
+  L.push('');
+  L.push(row(['target', 'this run', 'verdict']));
+  L.push(row(['---', '---:', '---']));
+  for (const q of rows) L.push(row(q));
+  L.push('');
+  if (p?.rsa && p?.ec) {
+    L.push(`Headline (for the README): \`certkit client\` ran ${x(p.rsa.ratio.median)} faster than the keytool / openssl / aws-cli workflow with RSA 2048 keys and ${x(p.ec.ratio.median)} with EC P-256 (median of ${ROUNDS} paired runs against moto_server, ${r.machine.cores} cores, Node ${r.machine.node}, ${r.machine.date.slice(0, 10)}).`);
+    L.push('');
+  }
+  return L;
+}
+
 function report(r) {
   const L = [];
   const m = r.machine;
@@ -543,6 +635,7 @@ function report(r) {
   L.push('');
   L.push(`Tools: ${m.java}; ${m.awsVersion}; ${m.openssl}; ${m.jq}; moto ${m.moto}. Rounds: ${ROUNDS} paired after one warm-up pair.`);
   L.push('');
+  L.push(...targets(r));
   if (r.pipeline) {
     const p = r.pipeline;
     L.push('## certkit client against the seed workflow');
@@ -551,6 +644,9 @@ function report(r) {
     L.push('same key type, both write the keystores, PEM files and the Redshift secret JSON. Seed: `bench/seed-workflow.sh`');
     L.push('(4 keytool JVMs, 3 aws-cli processes, openssl, sed, jq). certkit: `certkit client --ca-arn ... --s3 ... --endpoint-url ...`');
     L.push('(it also writes `csr.pem`, `ca.pem`, `client.properties`, `certkit.json`, checks S3 for existing objects first and reads the uploads back).');
+    L.push('');
+    L.push('The EC rows use an `EC_prime256v1` CA and `--signing-algorithm SHA256WITHECDSA` in the seed script; moto ignores both (its EC CA');
+    L.push('holds an RSA key and signs SHA512WITHRSA), so only the client key differs between the RSA and EC rows, on both sides alike.');
     L.push('');
     L.push(row(['key', 'seed median', 'seed min', 'seed max', 'certkit median', 'certkit min', 'certkit max', 'ratio (median of pairs)', 'ratio min', 'ratio max']));
     L.push(row(Array(10).fill('---')));
@@ -639,6 +735,14 @@ function report(r) {
     L.push(row(['---', '---', '---:', '---:', '---:', '---:']));
     for (const q of b.runs) L.push(row([q.keyType, q.issuer, String(q.n), q.seconds.toFixed(2), q.perSecond.toFixed(1), (1000 * q.seconds / q.n).toFixed(1)]));
     L.push('');
+    if (b.profile) {
+      L.push(`Where an EC P-256 batch of ${b.profile.n} spends its time (CPU profile, self time of the top functions, whole run):`);
+      L.push('');
+      L.push(row(['function', 'ms', 'ms per identity']));
+      L.push(row(['---', '---:', '---:']));
+      for (const [fn, t] of b.profile.top) L.push(row([`\`${fn}\``, t.toFixed(0), (t / b.profile.n).toFixed(1)]));
+      L.push('');
+    }
   }
   if (r.where) {
     const w = r.where;
