@@ -85,15 +85,24 @@ function installSignalHandlers(): void {
  * TEST ONLY: with exactly `CERTKIT_TEST_PAUSE_BEFORE_PUBLISH=1` in the environment of a real process
  * run, every output write pauses (up to 60 s) after its temporary file is written and before it
  * is published, announcing the pause on stderr, so a test can send a signal while a write is in
- * flight. In-process runs (`main(argv, io)`) never honour it; no other value enables it.
+ * flight (SIGUSR2 ends the pause). In-process runs (`main(argv, io)`) never honour it; no other value enables it.
  */
 export const TEST_PAUSE_ENV = 'CERTKIT_TEST_PAUSE_BEFORE_PUBLISH';
 
 function installTestPause(): void {
   if (process.env[TEST_PAUSE_ENV] !== '1') return;
+  let resume: (() => void) | undefined;
+  process.on('SIGUSR2', () => resume?.()); // the test's "go on" to the next write
   setBeforePublishHookForTests(async (tmp) => {
     process.stderr.write(`certkit: TEST ONLY ${TEST_PAUSE_ENV}=1: paused before publishing ${tmp}\n`);
-    await new Promise((resolve) => setTimeout(resolve, 60_000));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 60_000);
+      resume = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    resume = undefined;
   });
 }
 

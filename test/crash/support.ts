@@ -185,7 +185,7 @@ export async function validateOutput(name: string, data: Buffer, exp: Expected):
       expect(new X509Certificate(decodePem(text, { label: 'CERTIFICATE' }).der).ca).toBe(true);
       return;
     case ARTIFACT_FILES.key:
-      expect(importPrivateKey(text).asymmetricKeyType).toBe('rsa');
+      expect(['rsa', 'ec']).toContain(importPrivateKey(text).asymmetricKeyType);
       expect(text.endsWith('-----END PRIVATE KEY-----\n')).toBe(true);
       return;
     case ARTIFACT_FILES.csr:

@@ -1,0 +1,126 @@
+/**
+ * SIGKILL at random moments of a real `certkit client` run (local CA, bin/certkit), 20 runs with
+ * delays from a fixed seed, spread from just before its first write to its end (as
+ * measured by a probe run). After each kill:
+ * - every output is absent or complete and valid (read back with the library readers), never partial;
+ * - the only other files are the resume state (complete JSON with a key and CSR) and hidden
+ *   `.name.tmp-<hex>` leftovers, which no output name can match;
+ * - a rerun (with --force when outputs exist) completes with a full, consistent set, and is not
+ *   blocked by the leftovers (they are still there after it, untouched).
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { initLocalCa } from '../../src/issuers/local-ca.js';
+import { certkit } from '../e2e/cli.js';
+import { builtCliExists } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
+import { startCertkit } from './process.js';
+import { checkOutputs, CRASH_DNAME, OUTPUTS, sameIdentity, TEMP_NAME } from './support.js';
+
+const SEED = 0x5eed_c4a5;
+const RUNS = 20;
+
+/** mulberry32: a small seeded PRNG, so the kill moments are the same on every run of the suite. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const root = tempDir('certkit-crash-sigkill-');
+const ENV = { SP: 'kill-store-pass', KP: 'kill-key-pass' };
+let caDir: string;
+const args = () => ['client', '--ca-dir', caDir, '--dname', CRASH_DNAME, '--out', 'out', '--storepass', 'env:SP', '--keypass', 'env:KP'];
+const expected = (out: string) => ({
+  storePassword: ENV.SP,
+  keyPassword: ENV.KP,
+  keystoreLocation: join(out, 'kafka.client.keystore.jks'),
+  allowTemps: true,
+});
+
+beforeAll(async () => {
+  caDir = join(root, 'ca');
+  await initLocalCa(caDir, { keyType: 'ec256' });
+});
+
+describe.skipIf(!builtCliExists())('SIGKILL at random moments of certkit client (bin/certkit, local CA)', () => {
+  it(`${RUNS} runs killed at seeded moments: outputs absent or complete, reruns complete despite leftovers`, async () => {
+    // How long a whole run takes here: the kill moments are spread over it (and a little past).
+    // How long a whole run takes, and when it starts writing (out/ appears): the kill moments
+    // are spread from a little before the first write to a little after the end.
+    const probe = join(root, 'probe');
+    mkdirSync(probe);
+    const t0 = Date.now();
+    let firstWrite = 0;
+    const poll = setInterval(() => {
+      if (firstWrite === 0 && existsSync(join(probe, 'out'))) firstWrite = Date.now() - t0;
+    }, 1);
+    const whole = await startCertkit(args(), { cwd: probe, env: ENV }).done;
+    clearInterval(poll);
+    const total = Date.now() - t0;
+    expect(whole.status).toBe(0);
+    const from = Math.floor(firstWrite * 0.8);
+    const span = Math.max(1, total - from);
+
+    const random = prng(SEED);
+    const tally = { none: 0, partial: 0, all: 0, state: 0, temps: 0, finished: 0 };
+    for (let i = 0; i < RUNS; i++) {
+      const d = join(root, `run-${i}`);
+      mkdirSync(d);
+      const delay = from + Math.floor(random() * span);
+      const child = startCertkit(args(), { cwd: d, env: ENV });
+      const timer = setTimeout(() => child.proc.kill('SIGKILL'), delay);
+      const r = await child.done;
+      clearTimeout(timer);
+      if (r.signal === null) {
+        expect([i, r.status]).toEqual([i, 0]); // finished before the kill
+        tally.finished++;
+      } else expect(r.signal).toBe('SIGKILL');
+
+      const out = join(d, 'out');
+      const after = await checkOutputs(out, expected(out));
+      if (after.present.length === 0) tally.none++;
+      else if (after.present.length === OUTPUTS.length) tally.all++;
+      else tally.partial++;
+      if (after.state) tally.state++;
+      if (after.temps.length > 0) tally.temps++;
+      for (const t of after.temps) expect(OUTPUTS).not.toContain(t);
+
+      const again = certkit([...args(), ...(after.present.length > 0 ? ['--force'] : [])], { cwd: d, env: ENV });
+      expect([i, delay, again.status, again.stderr]).toEqual([i, delay, 0, '']);
+      const done = await checkOutputs(out, expected(out));
+      expect(done.present.sort()).toEqual([...OUTPUTS].sort());
+      expect(done.state).toBe(false);
+      expect(done.temps.sort()).toEqual([...after.temps].sort()); // leftovers did not block it
+      sameIdentity(out);
+    }
+    console.log(
+      `sigkill: ${RUNS} runs (seed 0x${SEED.toString(16)}, kills ${from}..${from + span} ms after start): ${tally.none} no outputs, ${tally.partial} some, ${tally.all} all; ` +
+        `${tally.state} with resume state, ${tally.temps} with temp leftovers, ${tally.finished} finished first; 0 partial files; ${RUNS} reruns completed`,
+    );
+    expect(tally.none + tally.partial + tally.all).toBe(RUNS);
+  }, 600_000);
+
+  it('a leftover temp file for every output name does not block a first run or a --force rerun', async () => {
+    const d = join(root, 'leftovers');
+    mkdirSync(join(d, 'out'), { recursive: true });
+    const junk = OUTPUTS.map((name) => `.${name}.tmp-0123456789ab`);
+    for (const j of junk) writeFileSync(join(d, 'out', j), 'partial garbage', { mode: 0o600 });
+    for (const force of [false, true]) {
+      const r = certkit([...args(), ...(force ? ['--force'] : [])], { cwd: d, env: ENV });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      const after = await checkOutputs(join(d, 'out'), expected(join(d, 'out')));
+      expect(after.present.sort()).toEqual([...OUTPUTS].sort());
+      expect(after.temps.sort()).toEqual([...junk].sort());
+      for (const t of after.temps) expect(TEMP_NAME.test(t)).toBe(true);
+    }
+    expect(readdirSync(join(d, 'out'))).toHaveLength(OUTPUTS.length * 2);
+  }, 120_000);
+});
