@@ -153,7 +153,8 @@ export interface OutputState {
   /** Present outputs that are the previous version, byte for byte. */
   readonly previous: string[];
   readonly temps: string[];
-  readonly state: boolean;
+  /** The resume state is there (complete: it parses, with a key and a CSR). */
+  state: boolean;
 }
 
 /** Parses one output completely; throws (an assertion) when it is partial or invalid. */
