@@ -13,6 +13,7 @@ import { parseDer, toDer } from './asn1.js';
 import { CertkitError, invalid, unsupported } from './errors.js';
 import { KDF_LIMITS } from './limits.js';
 import { encodePem, looksLikePem, decodePemLenient, type PemBlock } from './pem.js';
+import { quoteInput } from './quote.js';
 
 export type KeyObject = crypto.KeyObject;
 
@@ -62,7 +63,7 @@ export function parseKeySpec(text: string): KeySpec {
   const k = text.trim().toLowerCase().replace(/[-_ ]/g, '');
   const spec = SPEC_ALIASES[k];
   if (spec === undefined) {
-    throw new CertkitError('USAGE', `unknown key type "${text}" (expected one of ${KEY_SPECS.join(', ')})`);
+    throw new CertkitError('USAGE', `unknown key type "${quoteInput(text)}" (expected one of ${KEY_SPECS.join(', ')})`);
   }
   return spec;
 }
@@ -461,7 +462,7 @@ export function parseSignatureAlgorithm(text: string): SignatureAlgorithm {
   const up = text.trim().toUpperCase().replace(/[-_ ]/g, '');
   const found = SIGNATURE_ALGORITHMS.find((a) => a === up);
   if (found === undefined) {
-    throw new CertkitError('USAGE', `unknown signature algorithm "${text}" (expected one of ${SIGNATURE_ALGORITHMS.join(', ')})`);
+    throw new CertkitError('USAGE', `unknown signature algorithm "${quoteInput(text)}" (expected one of ${SIGNATURE_ALGORITHMS.join(', ')})`);
   }
   return found;
 }

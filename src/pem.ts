@@ -9,6 +9,7 @@
  */
 import { CertkitError, invalid } from './errors.js';
 import { PEM_LIMITS } from './limits.js';
+import { quoteInput } from './quote.js';
 
 /** Labels certkit reads and writes. */
 export const PEM_LABELS = [
@@ -92,7 +93,7 @@ function scan(input: string | Uint8Array, opts: ScanOptions): PemBlock[] {
     const line = lines[i]!.trim();
     const begin = BEGIN_RE.exec(line);
     if (begin === null) {
-      if (line.startsWith('-----END ')) throw invalid(`line ${i + 1}: "${line}" without a BEGIN line`);
+      if (line.startsWith('-----END ')) throw invalid(`line ${i + 1}: "${quoteInput(line)}" without a BEGIN line`);
       i++;
       continue;
     }

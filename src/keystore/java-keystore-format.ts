@@ -19,6 +19,7 @@ import { CertkitError, invalid, isCertkitError, unsupported } from '../errors.js
 import { JavaDataReader, JavaDataWriter } from './java-data.js';
 import { javaPasswordBytes } from './jks-key-protector.js';
 import { JAVA_KEYSTORE_LIMITS } from '../limits.js';
+import { quoteInput } from '../quote.js';
 
 export const JKS_MAGIC = 0xfeedfeed;
 export const JCEKS_MAGIC = 0xcececece;
@@ -42,12 +43,12 @@ export class EntryContext {
 
   constructor(index: number, alias?: string) {
     this.#index = index;
-    this.#label = alias === undefined ? `entry ${index + 1}` : `entry ${index + 1} '${alias}'`;
+    this.#label = alias === undefined ? `entry ${index + 1}` : `entry ${index + 1} '${quoteInput(alias)}'`;
   }
 
   /** Names the entry by its alias once it is known. */
   setAlias(alias: string): void {
-    this.#label = `entry ${this.#index + 1} '${alias}'`;
+    this.#label = `entry ${this.#index + 1} '${quoteInput(alias)}'`;
   }
 
   /** Runs `fn` for a part of the entry ("certificate 2"), adding "entry N 'alias' → part" to its errors. */
@@ -125,7 +126,7 @@ function readDate(r: JavaDataReader): Date {
 function readCert(r: JavaDataReader, version: number): Buffer {
   if (version === 2) {
     const type = r.utf('certificate type');
-    if (type !== 'X.509') throw unsupported(`certificate type '${type}' (only X.509 is supported)`);
+    if (type !== 'X.509') throw unsupported(`certificate type '${quoteInput(type)}' (only X.509 is supported)`);
   }
   const len = r.length('certificate length');
   if (len === 0) throw invalid('empty certificate');
@@ -219,7 +220,7 @@ export function writeJavaKeyStoreFrame(
   const w = new JavaDataWriter();
   w.i32(magic | 0).i32(2).i32(entries.length);
   entries.forEach((e, i) => {
-    const what = `entry ${i + 1} '${e.alias}'`;
+    const what = `entry ${i + 1} '${quoteInput(e.alias)}'`;
     w.i32(e.tag).utf(e.alias, `${what} alias`);
     writeDate(w, e.created, what);
     if (e.tag === 1) {

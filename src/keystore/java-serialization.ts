@@ -12,6 +12,7 @@
 import { CertkitError, invalid, unsupported } from '../errors.js';
 import { SERIALIZATION_LIMITS } from '../limits.js';
 import { JavaDataReader, decodeModifiedUtf8 } from './java-data.js';
+import { quoteInput } from '../quote.js';
 
 const STREAM_MAGIC = 0xaced;
 const STREAM_VERSION = 5;
@@ -132,7 +133,7 @@ class StreamWalker {
           const cn = this.content(depth + 1);
           if (typeof cn !== 'string') throw invalid('serialized object: field class name is not a string');
         } else if (PRIMITIVE_SIZE[type] === undefined) {
-          throw invalid(`serialized object: unknown field type '${type}'`);
+          throw invalid(`serialized object: unknown field type '${quoteInput(String(type))}'`);
         }
         fields.push({ type, name: fname });
       }

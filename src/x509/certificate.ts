@@ -20,6 +20,7 @@ import { CertkitError, invalid } from '../errors.js';
 import { decodeName, formatDname, type DistinguishedName } from './dn.js';
 import { decodeGeneralNames, type SubjectAltName } from './general-name.js';
 import { children, decodeOid, readTlv, type Tlv } from './tlv.js';
+import { quoteInput } from '../quote.js';
 
 export type KeyUsage =
   | 'digitalSignature'
@@ -154,12 +155,12 @@ export function parseTime(t: Tlv, what: string): Date {
   let year: number;
   if (t.tag === 0x17) {
     m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s);
-    if (m === null) throw invalid(`${what}: bad UTCTime "${s}"`);
+    if (m === null) throw invalid(`${what}: bad UTCTime "${quoteInput(s)}"`);
     const yy = Number(m[1]);
     year = yy < 50 ? 2000 + yy : 1900 + yy;
   } else if (t.tag === 0x18) {
     m = /^(\d\d\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s);
-    if (m === null) throw invalid(`${what}: bad GeneralizedTime "${s}"`);
+    if (m === null) throw invalid(`${what}: bad GeneralizedTime "${quoteInput(s)}"`);
     year = Number(m[1]);
   } else {
     throw invalid(`${what}: not a UTCTime or GeneralizedTime`);
@@ -167,7 +168,7 @@ export function parseTime(t: Tlv, what: string): Date {
   const [mo, d, h, mi, se] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
   const date = new Date(Date.UTC(year, mo - 1, d, h, mi, se));
   if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) {
-    throw invalid(`${what}: impossible date "${s}"`);
+    throw invalid(`${what}: impossible date "${quoteInput(s)}"`);
   }
   return date;
 }

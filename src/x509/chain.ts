@@ -12,6 +12,7 @@ import { CertkitError, invalid } from '../errors.js';
 import { spkiDer } from '../keys.js';
 import { MAX_CHAIN_LENGTH } from '../limits.js';
 import { parseCertificate, type CertificateInfo } from './certificate.js';
+import { quoteInput } from '../quote.js';
 
 /** The longest chain certkit orders or verifies (src/limits.ts). */
 export { MAX_CHAIN_LENGTH };
@@ -117,7 +118,7 @@ export function verifyChain(chain: readonly Uint8Array[], trustAnchors?: readonl
     const child = nodes[i]!;
     const parent = nodes[i + 1]!;
     if (!child.info.issuerDer.equals(parent.info.subjectDer)) {
-      throw fail(`${label(child)} names issuer "${child.info.issuerText}", but the next certificate is ${label(parent)}`);
+      throw fail(`${label(child)} names issuer "${quoteInput(child.info.issuerText)}", but the next certificate is ${label(parent)}`);
     }
     if (!parent.info.isCA) throw fail(`${label(parent)} issues ${label(child)} but is not a CA (basicConstraints)`);
     if (!signedBy(child, parent)) throw fail(`${label(child)}: signature does not verify with the key of ${label(parent)}`);
@@ -130,7 +131,7 @@ export function verifyChain(chain: readonly Uint8Array[], trustAnchors?: readonl
   const last = nodes[nodes.length - 1]!;
   if (anchors.some((a) => a.info.der.equals(last.info.der))) return;
   const issuers = anchors.filter((a) => namesLink(last, a));
-  if (issuers.length === 0) throw fail(`${label(last)} is not issued by any trusted CA (no trusted certificate has its issuer's name "${last.info.issuerText}" and key identifier)`);
+  if (issuers.length === 0) throw fail(`${label(last)} is not issued by any trusted CA (no trusted certificate has its issuer's name "${quoteInput(last.info.issuerText)}" and key identifier)`);
   if (!issuers.some((a) => signedBy(last, a))) throw fail(`${label(last)}: signature does not verify with the trusted CA's key`);
 }
 

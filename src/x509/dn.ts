@@ -119,7 +119,7 @@ function isPrintableChar(c: string): boolean {
 /** The string tag keytool chooses for a value of `oid`; throws if the value cannot be encoded. */
 function chooseTag(oid: string, value: string, where: string): number {
   if (oid === OID_C) {
-    if (!/^[A-Za-z]{2}$/.test(value)) throw invalid(`${where}: C (country) must be a two-letter code, got "${value}"`);
+    if (!/^[A-Za-z]{2}$/.test(value)) throw invalid(`${where}: C (country) must be a two-letter code, got "${quoteInput(value)}"`);
     return STRING_TAG.printable;
   }
   if (IA5_OIDS.has(oid)) {
@@ -157,9 +157,9 @@ export function parseDname(text: string): DistinguishedName {
     const kStart = i;
     while (i < s.length && /[A-Za-z0-9.-]/.test(s[i]!)) i++;
     const keyword = s.slice(kStart, i);
-    if (keyword === '') throw at(kStart, s[i] === undefined ? 'expected an attribute name at the end' : `expected an attribute name, found "${s[i]}"`);
+    if (keyword === '') throw at(kStart, s[i] === undefined ? 'expected an attribute name at the end' : `expected an attribute name, found "${quoteInput(s[i]!)}"`);
     skipSpaces();
-    if (s[i] !== '=') throw at(i, s[i] === undefined ? `expected "=" after "${keyword}", found the end` : `expected "=" after "${keyword}", found "${s[i]}"`);
+    if (s[i] !== '=') throw at(i, s[i] === undefined ? `expected "=" after "${keyword}", found the end` : `expected "=" after "${keyword}", found "${quoteInput(s[i]!)}"`);
     i++;
     const oid = keywordOid(keyword, kStart, at);
     skipSpaces();
@@ -243,7 +243,7 @@ export function parseDname(text: string): DistinguishedName {
       i++;
       continue;
     }
-    throw at(i, `expected "," or "+" after the value, found "${sep}"`);
+    throw at(i, `expected "," or "+" after the value, found "${quoteInput(sep)}"`);
   }
   rdns.push(rdn);
   return rdns;

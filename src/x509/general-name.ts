@@ -8,6 +8,7 @@
 import { isIP } from 'node:net';
 import { invalid } from '../errors.js';
 import { children, tlv } from './tlv.js';
+import { quoteInput } from '../quote.js';
 
 export interface SubjectAltName {
   readonly type: 'dns' | 'ip' | 'email' | 'uri' | 'other';
@@ -38,7 +39,7 @@ export function parseSubjectAltNames(text: string): SubjectAltName[] {
     const type = (kind !== undefined && ['dns', 'ip', 'email', 'uri'].includes(kind) ? kind : isIP(value) ? 'ip' : 'dns') as SubjectAltName['type'];
     out.push(checkSan({ type, value }));
   }
-  if (out.length === 0) throw invalid(`no subject alternative name in "${text}"`);
+  if (out.length === 0) throw invalid(`no subject alternative name in "${quoteInput(text)}"`);
   return out;
 }
 
@@ -47,18 +48,18 @@ function checkSan(san: SubjectAltName): SubjectAltName {
   const ascii = /^[\x21-\x7e]+$/;
   switch (san.type) {
     case 'ip':
-      if (isIP(san.value) === 0) throw invalid(`"${san.value}" is not an IP address`);
+      if (isIP(san.value) === 0) throw invalid(`"${quoteInput(san.value)}" is not an IP address`);
       return san;
     case 'dns':
       if (!/^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$/.test(san.value) || san.value.length > 253) {
-        throw invalid(`"${san.value}" is not a DNS name`);
+        throw invalid(`"${quoteInput(san.value)}" is not a DNS name`);
       }
       return san;
     case 'email':
-      if (!ascii.test(san.value) || !san.value.includes('@')) throw invalid(`"${san.value}" is not an email address`);
+      if (!ascii.test(san.value) || !san.value.includes('@')) throw invalid(`"${quoteInput(san.value)}" is not an email address`);
       return san;
     case 'uri':
-      if (!ascii.test(san.value) || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(san.value)) throw invalid(`"${san.value}" is not a URI`);
+      if (!ascii.test(san.value) || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(san.value)) throw invalid(`"${quoteInput(san.value)}" is not a URI`);
       return san;
     default:
       throw invalid(`cannot encode a subject alternative name of type ${san.type}`);

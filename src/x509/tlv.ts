@@ -5,6 +5,7 @@
  * subject Name or a TBSCertificate are kept exactly as they were read.
  */
 import { invalid } from '../errors.js';
+import { quoteInput } from '../quote.js';
 
 export interface Tlv {
   /** The identifier octet (class, constructed bit and tag number < 31). */
@@ -92,7 +93,7 @@ export function decodeOid(content: Buffer, what: string): string {
 export function encodeOid(oid: string): Buffer {
   const arcs = oid.split('.').map((a) => Number(a));
   if (arcs.length < 2 || arcs.some((a) => !Number.isSafeInteger(a) || a < 0) || arcs[0]! > 2 || (arcs[0]! < 2 && arcs[1]! >= 40)) {
-    throw invalid(`"${oid}" is not a valid OBJECT IDENTIFIER`);
+    throw invalid(`"${quoteInput(oid)}" is not a valid OBJECT IDENTIFIER`);
   }
   const out: number[] = [];
   const push = (n: number) => {
