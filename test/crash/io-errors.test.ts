@@ -1,0 +1,98 @@
+/**
+ * Local I/O errors while writing outputs: ENOSPC, EACCES, EROFS (injected through FsOps: root
+ * ignores permissions and this machine has no full or read-only disk to spare) and EISDIR (a real
+ * directory at the target path). Each gives exactly one line naming the path, exit status 7, and
+ * no partial file (the failing output absent, no temp file).
+ */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { exitStatusOf, formatError, isCertkitError } from '../../src/errors.js';
+import { createLocalCaIssuer, initLocalCa, type LocalCa } from '../../src/issuers/local-ca.js';
+import { runClientPipeline, STATE_FILE } from '../../src/pipeline.js';
+import { builtCliExists, runBin, runCli } from '../support/cli.js';
+import { tempDir } from '../support/tmp.js';
+import { checkOutputs, CRASH_DNAME, FaultyFs, type Step } from './support.js';
+
+const root = tempDir('certkit-crash-io-');
+let n = 0;
+const fresh = () => {
+  const d = join(root, `case-${++n}`);
+  mkdirSync(d);
+  return d;
+};
+let ca: LocalCa;
+let key: KeyObject;
+const ENV = { SP: 'io-store-pass' };
+
+beforeAll(async () => {
+  ca = await initLocalCa(join(root, 'ca'), { keyType: 'ec256' });
+  key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+});
+
+async function failingRun(step: Step, ordinal: number, code: string) {
+  const cwd = fresh();
+  const fs = new FaultyFs({ step, ordinal, code });
+  let error: unknown;
+  try {
+    await runClientPipeline(
+      { dname: CRASH_DNAME, keyType: 'ec256', validity: '30d', alias: 'client', outDir: 'out', storePassword: ENV.SP },
+      { issuer: async () => createLocalCaIssuer(ca), caDir: ca.dir, cwd, generateKey: async () => key, fs },
+    );
+  } catch (e) {
+    error = e;
+  }
+  expect(isCertkitError(error)).toBe(true);
+  const out = join(cwd, 'out');
+  const after = await checkOutputs(out, { storePassword: ENV.SP, keyPassword: ENV.SP, keystoreLocation: join(out, 'kafka.client.keystore.jks') });
+  return { error, line: formatError(error), status: exitStatusOf(error), after };
+}
+
+describe('local I/O errors: one line naming the path, exit 7, no partial file', () => {
+  it.each([
+    // [errno, step, ordinal, the output it hits, the text]
+    ['ENOSPC', 'write', 2, 'out/kafka.client.keystore.jks', 'no space left on device'],
+    ['ENOSPC', 'fsync', 4, 'out/client_cert.pem', 'no space left on device'],
+    ['EROFS', 'open', 1, `out/${STATE_FILE}`, 'read-only file system'],
+    ['EROFS', 'link', 3, 'out/client_cert.pem', 'read-only file system'],
+    ['EACCES', 'open', 3, 'out/keystore.p12', 'permission denied'],
+    ['EACCES', 'mkdir', 1, 'out', 'permission denied'],
+  ] as const)('%s at %s #%i: %s', async (code, step, ordinal, path, text) => {
+    const r = await failingRun(step, ordinal, code);
+    expect(r.line).toBe(`certkit: ${path}: cannot write: ${text}`);
+    expect(r.status).toBe(7);
+    expect(r.after.temps).toEqual([]);
+    expect(r.after.present).not.toContain(path.slice('out/'.length));
+  });
+
+  it('EISDIR: a directory at an output path, in process: exit 7, one line, nothing written, with and without --force', async () => {
+    const d = fresh();
+    mkdirSync(join(d, 'out', 'private_key.pem'), { recursive: true });
+    for (const force of [[], ['--force']]) {
+      const r = await runCli(['client', '--ca-dir', ca.dir, '--out', 'out', '--storepass', 'env:SP', ...force], { cwd: d, env: ENV });
+      expect([r.status, r.stdout, r.stderr]).toEqual([7, '', 'certkit: out/private_key.pem: cannot write: is a directory\n']);
+      expect(readdirSync(join(d, 'out'))).toEqual(['private_key.pem']);
+    }
+    const k = await runCli(['keygen', '--key-type', 'ec256', '--out', 'out'], { cwd: d });
+    expect([k.status, k.stderr]).toEqual([7, 'certkit: out: cannot write: is a directory\n']);
+  });
+
+  it.skipIf(!builtCliExists())('EISDIR as a real process: exit status 7 and the one line', () => {
+    const d = fresh();
+    mkdirSync(join(d, 'client.key'));
+    const r = runBin(['keygen', '--key-type', 'ec256', '--out', 'client.key', '--force'], { cwd: d });
+    expect([r.status, r.stdout, r.stderr]).toEqual([7, '', 'certkit: client.key: cannot write: is a directory\n']);
+    expect(readdirSync(d)).toEqual(['client.key']);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('EACCES for real (not as root): a read-only output directory', async () => {
+    const d = fresh();
+    mkdirSync(join(d, 'ro'));
+    chmodSync(join(d, 'ro'), 0o500);
+    const r = await runCli(['keygen', '--key-type', 'ec256', '--out', 'ro/client.key'], { cwd: d });
+    expect([r.status, r.stderr]).toEqual([7, 'certkit: ro/client.key: cannot write: permission denied\n']);
+    expect(existsSync(join(d, 'ro', 'client.key'))).toBe(false);
+  });
+});
