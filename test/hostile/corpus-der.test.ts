@@ -46,6 +46,8 @@ const certCases: Mutation[] = [
   ['validity with one time', () => removeAt(CERT, [0, 4, 1])],
   ['notBefore UTCTime with letters', () => contentAt(CERT, [0, 4, 0], Buffer.from('2501O1000000Z'))],
   ['notBefore month 13', () => contentAt(CERT, [0, 4, 0], Buffer.from('251301000000Z'))],
+  // Found by the fuzzer: the time's text was echoed with its carriage return (two-line message).
+  ['notBefore UTCTime holding a carriage return', () => contentAt(CERT, [0, 4, 0], Buffer.from('25\r101000000Z'))],
   ['notAfter GeneralizedTime without Z', () => replaceAt(CERT, [0, 4, 1], tlv(0x18, Buffer.from('20491231235959')))],
   ['notAfter of another type (INTEGER)', () => replaceAt(CERT, [0, 4, 1], int(1))],
   ['subject public key BIT STRING with 8 unused bits', () => contentAt(CERT, [0, 6, 1], Buffer.concat([Buffer.from([8]), derAt(CERT, [0, 6, 1]).subarray(6)]))],

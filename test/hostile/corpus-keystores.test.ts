@@ -160,6 +160,8 @@ function jksCases(): [string, () => JavaInput][] {
     ['duplicate alias', () => asInput(reseal(patch(TWO, b.aliasLenAt + 2, Buffer.from('client-a')), 'two-keys-pass'))],
     ['trusted entry tagged as a private key', () => asInput(reseal(patchI32(TWO, root.tagAt, 1), 'two-keys-pass'))],
     ['trusted certificate of garbage', () => asInput(reseal(patch(TWO, root.certs[0]!.derAt, Buffer.alloc(8, 0x41)), 'two-keys-pass'))],
+    // Found by the fuzzer: the alias was echoed with its line feed in "entry 1 '...'".
+    ['an alias holding a line feed, and a date out of range', () => asInput(reseal(patch(patch(JKS, key.aliasLenAt + 2, [0x0a]), key.dateAt, [0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), JKS_PASS))],
     ['duplicate alias differing in case', () => asInput(reseal(patch(TWO, b.aliasLenAt + 2, Buffer.from('CLIENT-A')), 'two-keys-pass'))],
     ['wrong store password', () => ({ bytes: JKS, storePassword: 'wrong', keyPassword: JKS_KEYPASS })],
     ['empty store password', () => ({ bytes: JKS, storePassword: '', keyPassword: JKS_KEYPASS })],

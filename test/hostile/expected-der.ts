@@ -69,6 +69,7 @@ export const EXPECTED = {
     'validity with one time': ['INVALID_INPUT', 'certificate: validity: expected notBefore and notAfter'],
     'notBefore UTCTime with letters': ['INVALID_INPUT', 'certificate: notBefore: bad UTCTime "2501O1000000Z"'],
     'notBefore month 13': ['INVALID_INPUT', 'certificate: notBefore: impossible date "251301000000Z"'],
+    'notBefore UTCTime holding a carriage return': ['INVALID_INPUT', 'certificate: notBefore: bad UTCTime "25\\r101000000Z"'],
     'notAfter GeneralizedTime without Z': ['INVALID_INPUT', 'certificate: notAfter: bad GeneralizedTime "20491231235959"'],
     'notAfter of another type (INTEGER)': ['INVALID_INPUT', 'certificate: notAfter: not a UTCTime or GeneralizedTime'],
     'subject public key BIT STRING with 8 unused bits': ['INVALID_INPUT', 'certificate: OpenSSL rejects it'],

@@ -73,6 +73,7 @@ export const EXPECTED = {
     'duplicate alias': ['INVALID_INPUT', 'entry 3 \'client-a\': duplicate alias (entry 2 has the same alias; JKS aliases are case-insensitive)'],
     'trusted entry tagged as a private key': ['INVALID_INPUT', 'entry 1 \'root-ca\': protected key length: length 350254 at byte 33 runs past the end (3575 bytes left)'],
     'trusted certificate of garbage': ['BAD_PASSWORD', 'keystore password was incorrect, or the file is corrupt (integrity digest does not match)'],
+    'an alias holding a line feed, and a date out of range': ['INVALID_INPUT', 'entry 1 \'\\nlient\': creation date 9223372036854775807 ms is out of range'],
     'duplicate alias differing in case': ['INVALID_INPUT', 'entry 3 \'client-a\': duplicate alias (entry 2 has the same alias; JKS aliases are case-insensitive)'],
     'wrong store password': ['BAD_PASSWORD', 'keystore password was incorrect, or the file is corrupt (integrity digest does not match)'],
     'empty store password': ['BAD_PASSWORD', 'keystore password was incorrect, or the file is corrupt (integrity digest does not match)'],
