@@ -266,7 +266,9 @@ export function awsError(e: unknown, action: string, options: { file?: string } 
   let name = network ? code : (errName ?? code ?? 'Error');
   const status = err.$metadata?.httpStatusCode ?? err.$response?.statusCode;
   const rawMessage = typeof err.message === 'string' ? err.message : String(e);
-  let message = oneLine(rawMessage);
+  // The SDK appends a note for developers ("inspect the hidden field {error}.$response") to
+  // errors raised while reading an answer; it means nothing to a user of the CLI.
+  let message = oneLine(rawMessage.replace(/\s*Deserialization error: to see the raw response, inspect the hidden field \{error\}\.\$response on this object\./, ''));
   if (err.$response !== undefined && err.$fault === undefined && !network) {
     // The SDK could not parse the answer (an HTML error page from moto or a proxy): a SyntaxError
     // from the JSON services, a plain "XML parse error" from S3. Service errors carry $fault.

@@ -114,10 +114,9 @@ export async function uploadArtifacts(options: UploadArtifactsOptions): Promise<
         { file: uri },
       );
       if (!got.body.equals(a.data)) {
-        throw new CertkitError('INTEGRITY', 'the object read back differs from the bytes uploaded', {
-          file: uri,
-          hint: 'something corrupted the upload; run again',
-        });
+        // No "run again" hint: the damaged object now exists, so only a run that replaces it
+        // (force) can finish; `certkit client` says so, with the files it has written.
+        throw new CertkitError('INTEGRITY', 'the object read back differs from the bytes uploaded', { file: uri });
       }
       if (got.sse !== undefined && got.sse !== sse) {
         throw new CertkitError('INTEGRITY', `the object is stored with ${got.sse} encryption, not ${sse}`, { file: uri });

@@ -32,6 +32,8 @@
  * | P23 | GetCertificate connection dropped mid-answer once: retried, succeeds      |
  * | P24 | IssueCertificate answers another CA's ARN: refused, no GetCertificate     |
  * | P25 | DescribeCertificateAuthority throttled once, then succeeds                |
+ * | P26 | GetCertificate answer cut off half-way (connection broken mid-body), once |
+ * | P27 | GetCertificate answer cut off half-way on every attempt: exit 5, 3 tries  |
  */
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -323,5 +325,22 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: ACM PCA (moto_server b
     expect(out.certificateArn).toMatch(certArnPattern);
     expect(count('DescribeCertificateAuthority')).toEqual({ seen: 2, forwarded: 1 });
     expect(count('IssueCertificate')).toEqual({ seen: 1, forwarded: 1 });
+  });
+
+  it('P26 GetCertificate answer cut off half-way through its body, once: retried, succeeds', async () => {
+    proxy.addRule({ match: { target: 'GetCertificate' }, fault: { kind: 'truncateResponse' } });
+    const out = await issuerFor().issue({ csrDer: csrFor('P26'), validity });
+    expect(out.certificateArn).toMatch(certArnPattern);
+    expect(proxy.seen({ target: 'GetCertificate' }).map((r) => [r.fault ?? 'ok', r.forwarded])).toEqual([
+      ['truncateResponse', true],
+      ['ok', true],
+    ]);
+  });
+
+  it('P27 GetCertificate answer cut off half-way on every attempt: exit 5 after 3 attempts, one line', async () => {
+    proxy.addRule({ match: { target: 'GetCertificate' }, fault: { kind: 'truncateResponse' }, times: Infinity });
+    const e = await rejection(issuerFor().issue({ csrDer: csrFor('P27'), validity }));
+    expect(outcome(e)).toEqual({ code: 'AWS', exit: 5, message: 'ACM PCA GetCertificate failed: ECONNRESET: aborted', oneLine: true });
+    expect(count('GetCertificate')).toEqual({ seen: ATTEMPTS, forwarded: ATTEMPTS });
   });
 });

@@ -26,6 +26,8 @@ export type Fault =
   | { kind: 'dropResponse' }
   /** 400 RequestInProgressException (ACM PCA GetCertificate while issuing). */
   | { kind: 'requestInProgress' }
+  /** The request is forwarded; the answer's headers and half its body are sent, then the connection breaks. */
+  | { kind: 'truncateResponse' }
   /** One byte of the request body is flipped before forwarding (a body corrupted in transit). */
   | { kind: 'corruptBody' }
   /** One byte of the response body is flipped before it is returned. */
@@ -303,6 +305,17 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
     }
     if (fault?.kind === 'dropResponse') {
       req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'truncateResponse') {
+      const h: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(up.headers)) {
+        if (v === undefined || k === 'transfer-encoding' || k === 'connection' || k === 'content-length') continue;
+        h[k] = v;
+      }
+      h['content-length'] = String(up.body.length);
+      res.writeHead(up.status, h);
+      res.write(up.body.subarray(0, Math.floor(up.body.length / 2)), () => req.socket.destroy());
       return;
     }
     if (fault?.kind === 'rewriteJson' && up.status === 200) {

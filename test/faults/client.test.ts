@@ -1,0 +1,202 @@
+/**
+ * Cloud faults, end to end: `bin/certkit client` (spawned asynchronously, because the fault
+ * proxy lives in this process) against moto_server behind the proxy. Each scenario asserts the
+ * exit status, the one line on stderr, how many requests reached moto, and which files exist.
+ * AWS_MAX_ATTEMPTS bounds the SDK's attempts, as it does for the aws CLI.
+ *
+ * | id  | scenario                                                                          |
+ * |-----|-----------------------------------------------------------------------------------|
+ * | C01 | S3 object already present, no --force: exit 6 before issuing, no files             |
+ * | C02 | Secrets Manager secret already present, no --force: exit 6 before issuing, no files |
+ * | C03 | GetCertificate 503 persistently after IssueCertificate: exit 5, the ARN saved;     |
+ * |     | the rerun resumes with it and never sends a second IssueCertificate                 |
+ * | C04 | IssueCertificate throttled on every attempt: exit 5 after AWS_MAX_ATTEMPTS=2        |
+ * | C05 | S3 upload corrupted in transit: exit 4, files kept; a plain rerun exit 6; rerun     |
+ * |     | --force replaces the damaged object and finishes with the same certificate          |
+ * | C06 | Secrets Manager throttling that clears: exit 0, the secret equals the local file     |
+ * | C07 | RequestInProgress for 2 polls during the run: exit 0, one IssueCertificate           |
+ * | C08 | AWS_MAX_ATTEMPTS: honoured when no count is given; a bad value is a usage error      |
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { clientConfig } from '../../src/aws/config.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { FAKE_CREDENTIALS, TEST_REGION, createActivatedCa, useMoto, type ActivatedCa } from '../support/moto.js';
+import { tempDir } from '../support/tmp.js';
+import { haveTools } from '../support/tools.js';
+import { certkitAsync } from '../e2e/cli.js';
+import { outcome, rejection } from './harness.js';
+
+const BUCKET = 'certkit-client-faults';
+
+describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_server behind the fault proxy)', () => {
+  const moto = useMoto();
+  const cwd = tempDir('certkit-faults-client-');
+  let proxy: FaultProxy;
+  let ca: ActivatedCa;
+  const env = (attempts = 3) => ({
+    AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
+    AWS_MAX_ATTEMPTS: String(attempts),
+  });
+  const client = (out: string, extra: string[] = [], attempts = 3) =>
+    certkitAsync(
+      ['client', '--ca-arn', ca.caArn, '--dname', `CN=${out},O=certkit faults`, '--key-type', 'ec256', '--out', out,
+        '--formats', 'cert,key', '--json', '--endpoint-url', proxy.endpoint, ...extra],
+      { cwd, env: env(attempts) },
+    );
+  const files = (out: string) => (existsSync(join(cwd, out)) ? readdirSync(join(cwd, out)).sort() : undefined);
+  const count = (target: string) => ({ seen: proxy.seen({ target }).length, forwarded: proxy.forwarded({ target }).length });
+  const state = (out: string) => JSON.parse(readFileSync(join(cwd, out, '.certkit-state.json'), 'utf8')) as Record<string, string>;
+  let s3Object: (key: string) => Promise<Buffer>;
+  let secretValue: (id: string) => Promise<string | undefined>;
+  let destroy: () => void;
+
+  beforeAll(async () => {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    proxy = await startFaultProxy(moto().endpoint);
+    ca = await createActivatedCa(moto().endpoint, { commonName: 'certkit client faults root' });
+    const direct = { region: TEST_REGION, endpoint: moto().endpoint, credentials: { ...FAKE_CREDENTIALS } };
+    const s3 = await import('@aws-sdk/client-s3');
+    const sm = await import('@aws-sdk/client-secrets-manager');
+    const s3c = new s3.S3Client({ ...direct, forcePathStyle: true });
+    const smc = new sm.SecretsManagerClient(direct);
+    await s3c.send(new s3.CreateBucketCommand({ Bucket: BUCKET }));
+    await s3c.send(new s3.PutObjectCommand({ Bucket: BUCKET, Key: 'taken/client_cert.pem', Body: 'not a certificate\n' }));
+    await smc.send(new sm.CreateSecretCommand({ Name: 'faults/taken', SecretString: '{"old":true}' }));
+    s3Object = async (Key) => Buffer.from(await (await s3c.send(new s3.GetObjectCommand({ Bucket: BUCKET, Key }))).Body!.transformToByteArray());
+    secretValue = async (SecretId) => (await smc.send(new sm.GetSecretValueCommand({ SecretId }))).SecretString;
+    destroy = () => {
+      s3c.destroy();
+      smc.destroy();
+    };
+  });
+  afterAll(async () => {
+    destroy?.();
+    await proxy?.stop();
+  });
+  beforeEach(() => proxy.reset());
+
+  it('C01 S3 object already present, no --force: exit 6 before issuing, no files', async () => {
+    const r = await client('c01', ['--s3', `s3://${BUCKET}/taken/`, '--s3-include', 'cert,key']);
+    expect([r.status, r.stdout]).toEqual([6, '']);
+    expect(r.stderr).toBe(`certkit: s3://${BUCKET}/taken/client_cert.pem: the S3 object already exists (use --force to replace it)\n`);
+    expect(proxy.seen({ method: 'HEAD' })).toHaveLength(1);
+    expect([count('DescribeCertificateAuthority').seen, count('IssueCertificate').seen]).toEqual([0, 0]);
+    expect(files('c01')).toBeUndefined();
+    expect((await s3Object('taken/client_cert.pem')).toString()).toBe('not a certificate\n');
+  });
+
+  it('C02 Secrets Manager secret already present, no --force: exit 6 before issuing, no files', async () => {
+    const r = await client('c02', ['--secret-name', 'faults/taken']);
+    expect([r.status, r.stdout]).toEqual([6, '']);
+    expect(r.stderr).toBe('certkit: secret faults/taken: the Secrets Manager secret already exists (use --force to store a new version)\n');
+    expect([count('DescribeSecret').seen, count('CreateSecret').seen, count('IssueCertificate').seen]).toEqual([1, 0, 0]);
+    expect(files('c02')).toBeUndefined();
+    expect(await secretValue('faults/taken')).toBe('{"old":true}');
+  });
+
+  it('C03 GetCertificate failing persistently after IssueCertificate: exit 5, ARN saved; the rerun resumes, one issuance', async () => {
+    proxy.addRule({ match: { target: 'GetCertificate' }, fault: { kind: 'unavailable' }, times: Infinity });
+    const failed = await client('c03');
+    expect(failed.status).toBe(5);
+    const saved = state('c03');
+    expect(saved.certificateArn).toMatch(new RegExp(`^${ca.caArn}/certificate/[0-9a-f]{32}$`));
+    expect(failed.stderr).toMatch(
+      new RegExp(
+        `^certkit: ${saved.certificateArn}: ACM PCA GetCertificate failed: ServiceUnavailable: Service is unavailable \\(request id certkit-fault-[0-9]+\\) ` +
+          `\\(rerun the same command to resume with the same key; delete c03/\\.certkit-state\\.json to start over\\)\\n$`,
+      ),
+    );
+    expect(count('GetCertificate')).toEqual({ seen: 3, forwarded: 0 });
+    expect(files('c03')).toEqual(['.certkit-state.json']);
+
+    proxy.reset();
+    const again = await client('c03');
+    expect(again.status, again.stderr).toBe(0);
+    const summary = JSON.parse(again.stdout) as { certificateArn: string; resumed: boolean };
+    expect([summary.certificateArn, summary.resumed]).toEqual([saved.certificateArn, true]);
+    expect([count('IssueCertificate').seen, count('GetCertificate').forwarded]).toEqual([0, 1]);
+    expect(files('c03')).toEqual(['certkit.json', 'client_cert.pem', 'private_key.pem']);
+    expect(readFileSync(join(cwd, 'c03', 'private_key.pem'), 'utf8')).toBe(saved.key);
+  });
+
+  it('C04 IssueCertificate throttled on every attempt: exit 5 after AWS_MAX_ATTEMPTS=2 attempts, nothing issued', async () => {
+    proxy.addRule({ match: { target: 'IssueCertificate' }, fault: { kind: 'throttle' }, times: Infinity });
+    const r = await client('c04', [], 2);
+    expect([r.status, r.stdout]).toEqual([5, '']);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^certkit: ${ca.caArn}: ACM PCA IssueCertificate failed: ThrottlingException: Rate exceeded \\(request id certkit-fault-[0-9]+\\) ` +
+          `\\(rerun the same command to resume with the same key; delete c04/\\.certkit-state\\.json to start over\\)\\n$`,
+      ),
+    );
+    expect(count('IssueCertificate')).toEqual({ seen: 2, forwarded: 0 });
+    expect(files('c04')).toEqual(['.certkit-state.json']);
+    expect(state('c04').certificateArn).toBeUndefined();
+  });
+
+  it('C05 S3 upload corrupted in transit: exit 4 with the files kept; rerun --force finishes with the same certificate', async () => {
+    proxy.addRule({ match: { method: 'PUT' }, fault: { kind: 'corruptBody' } });
+    const s3 = ['--s3', `s3://${BUCKET}/c05/`, '--s3-include', 'cert,key'];
+    const failed = await client('c05', s3);
+    expect([failed.status, failed.stdout]).toEqual([4, '']);
+    expect(failed.stderr).toBe(
+      `certkit: s3://${BUCKET}/c05/client_cert.pem: the object read back differs from the bytes uploaded ` +
+        '(the files in c05 are written; rerun with --force to finish with the same key)\n',
+    );
+    expect(files('c05')).toEqual(['.certkit-state.json', 'client_cert.pem', 'private_key.pem']);
+    const arn = state('c05').certificateArn;
+    // A plain rerun cannot finish: the damaged object (and the files) exist. Nothing is issued.
+    proxy.reset();
+    const plain = await client('c05', s3);
+    expect(plain.status).toBe(6);
+    expect(plain.stderr).toBe('certkit: c05/client_cert.pem: refusing to overwrite an existing file (use --force to replace it)\n');
+    expect(count('IssueCertificate').seen).toBe(0);
+
+    proxy.reset();
+    const again = await client('c05', [...s3, '--force']);
+    expect(again.status, again.stderr).toBe(0);
+    const summary = JSON.parse(again.stdout) as { certificateArn: string; resumed: boolean; s3: string[] };
+    expect([summary.certificateArn, summary.resumed]).toEqual([arn, true]);
+    expect(summary.s3).toEqual([`s3://${BUCKET}/c05/client_cert.pem`, `s3://${BUCKET}/c05/private_key.pem`]);
+    expect(count('IssueCertificate').seen).toBe(0);
+    expect((await s3Object('c05/client_cert.pem')).equals(readFileSync(join(cwd, 'c05', 'client_cert.pem')))).toBe(true);
+    expect(files('c05')).toEqual(['certkit.json', 'client_cert.pem', 'private_key.pem']);
+  });
+
+  it('C06 Secrets Manager throttling that clears: exit 0, the secret equals the local file', async () => {
+    proxy.addRule({ match: { target: 'CreateSecret' }, fault: { kind: 'throttle' }, times: 2 });
+    const r = await client('c06', ['--secret-name', 'faults/c06', '--formats', 'cert,key,secret']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(count('CreateSecret')).toEqual({ seen: 3, forwarded: 1 });
+    expect(await secretValue('faults/c06')).toBe(readFileSync(join(cwd, 'c06', 'redshift-secret.json'), 'utf8'));
+    expect(files('c06')).toEqual(['certkit.json', 'client_cert.pem', 'private_key.pem', 'redshift-secret.json']);
+  });
+
+  it('C07 RequestInProgress for 2 polls during the run: exit 0, one IssueCertificate', async () => {
+    proxy.addRule({ match: { target: 'GetCertificate' }, fault: { kind: 'requestInProgress' }, times: 2 });
+    const r = await client('c07');
+    expect(r.status, r.stderr).toBe(0);
+    expect(proxy.seen({ target: 'GetCertificate' }).map((s) => s.fault ?? 'ok')).toEqual(['requestInProgress', 'requestInProgress', 'ok']);
+    expect(count('IssueCertificate')).toEqual({ seen: 1, forwarded: 1 });
+    expect(files('c07')).toEqual(['certkit.json', 'client_cert.pem', 'private_key.pem']);
+  });
+
+  it('C08 AWS_MAX_ATTEMPTS is honoured when no count is given; a bad value is a usage error', async () => {
+    const base = { region: TEST_REGION, credentials: { ...FAKE_CREDENTIALS } };
+    expect((await clientConfig('S3', { ...base, env: { AWS_MAX_ATTEMPTS: '2' } })).maxAttempts).toBe(2);
+    expect((await clientConfig('S3', { ...base, maxAttempts: 4, env: { AWS_MAX_ATTEMPTS: '2' } })).maxAttempts).toBe(4);
+    expect((await clientConfig('S3', { ...base, env: {} })).maxAttempts).toBe(5);
+    for (const bad of ['0', '11', 'three', '1.5']) {
+      const e = await rejection(clientConfig('S3', { ...base, env: { AWS_MAX_ATTEMPTS: bad } }));
+      expect(outcome(e)).toEqual({
+        code: 'USAGE',
+        exit: 2,
+        message: `max attempts must be an integer from 1 to 10, not AWS_MAX_ATTEMPTS '${bad}'`,
+        oneLine: true,
+      });
+    }
+  });
+});
