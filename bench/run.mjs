@@ -395,7 +395,7 @@ function batchSection(env) {
 }
 
 // ── section 5: where certkit's time goes ─────────────────────────────────────────────────────
-function whereSection(env) {
+function whereSection(env, ks) {
   const k = QUICK ? 3 : 7;
   log(`where the time goes: ${k} processes per figure`);
   const probe = (args) => JSON.parse(timed(process.execPath, [join(ROOT, 'bench/probe.mjs'), ...args], { env: baseEnv, cwd: ROOT }).stdout);
@@ -452,6 +452,7 @@ function whereSection(env) {
       'certkit client (RSA 2048)': profileCommand(k, ckArgs('rsa'), { ...baseEnv, ...FAKE_ENV }),
       'certkit client (EC P-256)': profileCommand(k, ckArgs('ec'), { ...baseEnv, ...FAKE_ENV }),
       'certkit --help': profileCommand(k, () => ['--help'], baseEnv),
+      ...(ks === undefined ? {} : { 'certkit keystore list (client JKS)': profileCommand(k, () => ['keystore', 'list', ks.clientJks, '--storepass', STOREPASS], baseEnv) }),
     };
   }
   return { k, node0, alone, newerFirst, pcaFirst, keygen, versions, smithyCores, awsCores, profiles };
@@ -801,7 +802,7 @@ async function mainRun() {
     }
     let ks;
     let trust;
-    if (!SKIP.has('keystore') || !SKIP.has('startup')) {
+    if (!SKIP.has('keystore') || !SKIP.has('startup') || !SKIP.has('where')) {
       trust = await makeKeystores(QUICK ? [150] : [150, 1000]);
       ks = await clientKeystores(env, result.machine, trust.dir);
     }
@@ -809,7 +810,7 @@ async function mainRun() {
     if (!SKIP.has('startup')) result.startup = await startupSection(ks);
     if (!SKIP.has('keystore')) result.keystore = await keystoreSection(ks, trust);
     if (!SKIP.has('batch')) result.batch = batchSection(env);
-    if (!SKIP.has('where')) result.where = whereSection(env);
+    if (!SKIP.has('where')) result.where = whereSection(env, ks);
   } finally {
     await moto?.stop();
   }
