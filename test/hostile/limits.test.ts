@@ -1,0 +1,281 @@
+/**
+ * Every limit in src/limits.ts, tested at N (accepted: the input is read, or fails for another
+ * reason after the limit check) and at N+1 (LIMIT_EXCEEDED, exit 3). Iteration limits are checked
+ * before any key derivation: a small file claiming 2^31 iterations is refused at once.
+ */
+import * as crypto from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { checkDer, parseDer } from '../../src/asn1.js';
+import { createPasswordSources, resolvePassword } from '../../src/cli/passwords.js';
+import { parseValidity } from '../../src/issuers/validity.js';
+import { exportEncryptedPkcs8Der, importPrivateKey } from '../../src/keys.js';
+import { JavaDataReader } from '../../src/keystore/java-data.js';
+import { JKS_MAGIC, writeJavaKeyStoreFrame, type RawPrivateKeyEntry, type RawTrustedCertEntry } from '../../src/keystore/java-keystore-format.js';
+import { readSerializedObject } from '../../src/keystore/java-serialization.js';
+import { parsePbeParameters } from '../../src/keystore/jceks-key-protector.js';
+import { protectJksKey } from '../../src/keystore/jks-key-protector.js';
+import { readJks } from '../../src/keystore/jks.js';
+import { checkIterations } from '../../src/keystore/pbe.js';
+import { readPkcs12 } from '../../src/keystore/pkcs12-read.js';
+import {
+  DER_LIMITS,
+  DN_LIMITS,
+  JAVA_KEYSTORE_LIMITS,
+  KDF_LIMITS,
+  MAX_CHAIN_LENGTH,
+  MAX_S3_KEY_BYTES,
+  MAX_VALIDITY_YEARS,
+  PEM_LIMITS,
+  PKCS12_LIMITS,
+  SERIALIZATION_LIMITS,
+} from '../../src/limits.js';
+import { decodePemAll, encodePem } from '../../src/pem.js';
+import { parseS3Uri } from '../../src/sinks/s3-uri.js';
+import { buildCertificate } from '../../src/x509/cert-builder.js';
+import { orderChain } from '../../src/x509/chain.js';
+import { parseDname } from '../../src/x509/dn.js';
+import { EC_CERT, EC_PKCS8, STORE_PASS, editAuthSafe, p12Sample } from './samples.js';
+import { contentAt, derLen, nest, outcome, replaceAt, tlv } from './support.js';
+
+const NULL = Buffer.from([0x05, 0x00]);
+
+/** [code, message] of what `fn` throws, or 'ok'. */
+function result(fn: () => unknown): 'ok' | [string, string] {
+  const o = outcome(fn);
+  if (o.ok) return 'ok';
+  if (o.foreign !== undefined) throw new Error(o.foreign);
+  return [o.code, o.message];
+}
+
+describe('limits at N and N+1', () => {
+  it('values (the table the README cites)', () => {
+    expect({ DER_LIMITS, PEM_LIMITS, KDF_LIMITS, JAVA_KEYSTORE_LIMITS, SERIALIZATION_LIMITS, PKCS12_LIMITS, MAX_CHAIN_LENGTH, DN_LIMITS, MAX_S3_KEY_BYTES, MAX_VALIDITY_YEARS }).toEqual({
+      DER_LIMITS: { maxBytes: 16_777_216, maxDepth: 32, maxNodes: 200_000 },
+      PEM_LIMITS: { maxChars: 25_165_824, maxBlocks: 1000 },
+      KDF_LIMITS: { maxIterations: 5_000_000, maxSaltBytes: 1024 },
+      JAVA_KEYSTORE_LIMITS: { maxBytes: 67_108_864, maxEntries: 100_000, maxChain: 64 },
+      SERIALIZATION_LIMITS: { maxDepth: 24, maxHandles: 10_000 },
+      PKCS12_LIMITS: { maxSafes: 1000, maxBags: 10_000, maxAttributes: 64, maxNestedSafeContents: 2 },
+      MAX_CHAIN_LENGTH: 16,
+      DN_LIMITS: { maxChars: 65_536, maxRdns: 64, maxAvasPerRdn: 16 },
+      MAX_S3_KEY_BYTES: 1024,
+      MAX_VALIDITY_YEARS: 100,
+    });
+  });
+
+  it('DER nesting depth: 32 levels below the top read, 33 refused', () => {
+    expect(result(() => parseDer(nest(NULL, 32), 'x'))).toBe('ok');
+    expect(result(() => parseDer(nest(NULL, 33), 'x'))).toEqual(['LIMIT_EXCEEDED', 'x: nested more than 32 levels deep']);
+  });
+
+  it('DER size: 16 MiB read, one byte more refused before decoding', () => {
+    const n = DER_LIMITS.maxBytes;
+    // OCTET STRING with a 3-octet length: 5 header bytes, then the contents.
+    const octets = (total: number) => Buffer.concat([Buffer.from([0x04, 0x83]), derLen(total - 5).subarray(1), Buffer.alloc(total - 5)]);
+    expect(result(() => checkDer(octets(n), 'x'))).toBe('ok');
+    expect(result(() => checkDer(octets(n + 1), 'x'))).toEqual(['LIMIT_EXCEEDED', 'x: 16777217 bytes is more than the 16777216-byte limit']);
+  });
+
+  it('DER values: 200,000 TLVs read, 200,001 refused', () => {
+    const seq = (nulls: number) => tlv(0x30, Buffer.alloc(nulls * 2).fill(Buffer.from([0x05, 0x00])));
+    expect(result(() => checkDer(seq(DER_LIMITS.maxNodes - 1), 'x'))).toBe('ok');
+    expect(result(() => checkDer(seq(DER_LIMITS.maxNodes), 'x'))).toEqual(['LIMIT_EXCEEDED', 'x: more than 200000 ASN.1 values']);
+  });
+
+  it('PEM text: 24 MiB characters read, one more refused; 1000 blocks read, 1001 refused', () => {
+    const pem = encodePem('CERTIFICATE', EC_CERT);
+    const padded = (total: number) => pem + '\n'.repeat(total - pem.length);
+    expect(decodePemAll(padded(PEM_LIMITS.maxChars))).toHaveLength(1);
+    expect(result(() => decodePemAll(padded(PEM_LIMITS.maxChars + 1)))).toEqual([
+      'LIMIT_EXCEEDED',
+      'PEM input of 25165825 characters is more than the 25165824-character limit',
+    ]);
+    expect(decodePemAll(pem.repeat(1000))).toHaveLength(1000);
+    expect(result(() => decodePemAll(pem.repeat(1001)))).toEqual(['LIMIT_EXCEEDED', 'more than 1000 PEM blocks']);
+  });
+
+  it('JKS/JCEKS file size: 64 MiB framed, one byte more refused before framing', () => {
+    const file = (n: number) => {
+      const b = Buffer.alloc(n);
+      b.writeUInt32BE(JKS_MAGIC, 0);
+      b.writeUInt32BE(2, 4);
+      return b;
+    };
+    expect(result(() => readJks(file(JAVA_KEYSTORE_LIMITS.maxBytes), { storePassword: 'x' }))).toEqual([
+      'INVALID_INPUT',
+      '67108832 trailing bytes after the integrity digest',
+    ]);
+    expect(result(() => readJks(file(JAVA_KEYSTORE_LIMITS.maxBytes + 1), { storePassword: 'x' }))).toEqual([
+      'LIMIT_EXCEEDED',
+      'JKS keystore of 67108865 bytes is more than the 67108864-byte limit',
+    ]);
+  });
+
+  it('JKS entries: 100,000 read, 100,001 refused', () => {
+    const created = new Date(0);
+    const store = (n: number) =>
+      writeJavaKeyStoreFrame(
+        JKS_MAGIC,
+        Array.from({ length: n }, (_, i): RawTrustedCertEntry => ({ tag: 2, alias: `a${i}`, created, cert: NULL })),
+        'pw',
+      );
+    expect(readJks(store(JAVA_KEYSTORE_LIMITS.maxEntries), { storePassword: 'pw' }).entries).toHaveLength(100_000);
+    expect(result(() => readJks(store(JAVA_KEYSTORE_LIMITS.maxEntries + 1), { storePassword: 'pw' }))).toEqual([
+      'LIMIT_EXCEEDED',
+      'entry count 100001 is more than the 100000 certkit reads',
+    ]);
+  });
+
+  it('JKS chain: 64 certificates in one entry read, 65 refused', () => {
+    const protectedKey = protectJksKey(EC_PKCS8, 'pw', Buffer.alloc(20, 1));
+    const store = (n: number) =>
+      writeJavaKeyStoreFrame(JKS_MAGIC, [{ tag: 1, alias: 'k', created: new Date(0), protectedKey, chain: Array(n).fill(NULL) } as RawPrivateKeyEntry], 'pw');
+    const e = readJks(store(JAVA_KEYSTORE_LIMITS.maxChain), { storePassword: 'pw' }).entries[0]!;
+    expect(e.kind === 'private-key' ? e.chain.length : 0).toBe(64);
+    expect(result(() => readJks(store(JAVA_KEYSTORE_LIMITS.maxChain + 1), { storePassword: 'pw' }))).toEqual([
+      'LIMIT_EXCEEDED',
+      "entry 1 'k': chain of 65 certificates is more than the 64 certkit reads",
+    ]);
+  });
+
+  it('certificate chains: 16 ordered, 17 refused', () => {
+    const keys = Array.from({ length: 17 }, () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+    const certs: Buffer[] = [];
+    keys.forEach((k, i) => {
+      certs.push(
+        buildCertificate({
+          subject: `CN=level ${i}`,
+          issuer: i === 0 ? `CN=level 0` : `CN=level ${i - 1}`,
+          ...(i === 0 ? {} : { issuerCertificate: certs[i - 1]! }),
+          publicKey: k,
+          signingKey: i === 0 ? k : keys[i - 1]!,
+          notBefore: new Date('2026-01-01T00:00:00Z'),
+          notAfter: new Date('2030-01-01T00:00:00Z'),
+          isCA: i < 16,
+        }),
+      );
+    });
+    const leafFirst = (n: number) => certs.slice(17 - n).reverse();
+    expect(orderChain(leafFirst(MAX_CHAIN_LENGTH))).toHaveLength(16);
+    expect(result(() => orderChain(leafFirst(MAX_CHAIN_LENGTH + 1)))).toEqual(['LIMIT_EXCEEDED', '17 certificates is more than the 16 a chain may hold']);
+  });
+
+  it('iterations, PBKDF2 and the PKCS#12 KDF: 5,000,000 passes the check, 5,000,001 refused', () => {
+    expect(checkIterations(5_000_000n, 'x')).toBe(5_000_000);
+    expect(result(() => checkIterations(5_000_001n, 'x'))).toEqual(['LIMIT_EXCEEDED', "x: iteration count 5000001 is more than certkit's limit of 5000000"]);
+  });
+
+  it('iterations, JCEKS PBE: 5,000,000 passes, 5,000,001 refused', () => {
+    const params = (n: number) => tlv(0x30, tlv(0x04, Buffer.alloc(8)), tlv(0x02, Buffer.from(n.toString(16).padStart(8, '0'), 'hex')));
+    expect(parsePbeParameters(params(5_000_000))).toEqual({ salt: Buffer.alloc(8), iterations: 5_000_000 });
+    expect(result(() => parsePbeParameters(params(5_000_001)))).toEqual([
+      'LIMIT_EXCEEDED',
+      'PBE parameters: iteration count 5000001 is more than the 5000000 the JDK allows',
+    ]);
+  });
+
+  it('iterations, encrypted PKCS#8: 5,000,000 passes the check (then the unknown cipher fails), 5,000,001 refused', () => {
+    const key = importPrivateKey(EC_PKCS8);
+    const enc = exportEncryptedPkcs8Der(key, 'pw', { iterations: 1 });
+    const withIter = (n: number) =>
+      replaceAt(contentAt(enc, [0, 1, 0, 1, 1], Buffer.from(n.toString(16).padStart(8, '0'), 'hex')), [0, 1, 1, 0], tlv(0x06, Buffer.from([0x2a, 0x03])));
+    expect(result(() => importPrivateKey(withIter(5_000_000), { passphrase: 'pw' }))).toEqual([
+      'UNSUPPORTED',
+      'private key (ENCRYPTED PRIVATE KEY): not a valid key, or one using an algorithm this Node/OpenSSL does not support',
+    ]);
+    expect(result(() => importPrivateKey(withIter(5_000_001), { passphrase: 'pw' }))).toEqual([
+      'LIMIT_EXCEEDED',
+      'private key (encrypted PKCS#8): iteration count 5000001 is more than the 5000000 limit',
+    ]);
+    expect(result(() => exportEncryptedPkcs8Der(key, 'pw', { iterations: 5_000_001 }))).toEqual(['USAGE', 'PBKDF2 iterations must be an integer from 1 to 5000000']);
+  });
+
+  it('iterations, PKCS#12 MAC: 5,000,000 passes (then the short MAC value fails), 2^31 in a small file refused at once', () => {
+    const p12 = p12Sample('modern');
+    const withIter = (hex: string) => contentAt(contentAt(p12, [2, 2], Buffer.from(hex, 'hex')), [2, 0, 1], Buffer.alloc(31));
+    expect(result(() => readPkcs12(withIter('4c4b40'), { storePassword: STORE_PASS }))).toEqual([
+      'INVALID_INPUT',
+      'PKCS#12 MAC: MAC value of 31 bytes, expected 32 for sha256',
+    ]);
+    expect(result(() => readPkcs12(withIter('4c4b41'), { storePassword: STORE_PASS }))).toEqual([
+      'LIMIT_EXCEEDED',
+      "PKCS#12 MAC: MAC: iteration count 5000001 is more than certkit's limit of 5000000",
+    ]);
+    // A 100-byte PFX claiming 2^31 MAC iterations: refused before any derivation.
+    const tiny = tlv(0x30, tlv(0x02, Buffer.from([3])), tlv(0x30, tlv(0x06, Buffer.from('2a864886f70d010701', 'hex')), tlv(0xa0, tlv(0x04, tlv(0x30)))),
+      tlv(0x30, tlv(0x30, tlv(0x30, tlv(0x06, Buffer.from('608648016503040201', 'hex')), NULL), tlv(0x04, Buffer.alloc(32))), tlv(0x04, Buffer.alloc(8)), tlv(0x02, Buffer.from('0080000000', 'hex'))));
+    expect(tiny.length).toBeLessThan(100);
+    expect(result(() => readPkcs12(tiny, { storePassword: 'x' }))).toEqual([
+      'LIMIT_EXCEEDED',
+      "PKCS#12 MAC: MAC: iteration count 2147483648 is more than certkit's limit of 5000000",
+    ]);
+  });
+
+  it('PKCS#12 safes: 1000 read, 1001 refused; attributes 64 / 65; SafeContents nesting 2 / 3', () => {
+    const p12 = p12Sample('modern');
+    const data = tlv(0x30, tlv(0x06, Buffer.from('2a864886f70d010701', 'hex')), tlv(0xa0, tlv(0x04, tlv(0x30))));
+    const safes = (n: number) => editAuthSafe(p12, STORE_PASS, () => tlv(0x30, ...Array<Buffer>(n).fill(data)));
+    expect(readPkcs12(safes(PKCS12_LIMITS.maxSafes), { storePassword: STORE_PASS }).entries).toEqual([]);
+    expect(result(() => readPkcs12(safes(PKCS12_LIMITS.maxSafes + 1), { storePassword: STORE_PASS }))).toEqual([
+      'LIMIT_EXCEEDED',
+      'PKCS#12 AuthenticatedSafe: AuthenticatedSafe: 1001 items is more than the limit of 1000',
+    ]);
+    const nested = (depth: number) => {
+      let bags = tlv(0x30);
+      for (let i = 0; i < depth; i++) bags = tlv(0x30, tlv(0x30, tlv(0x06, Buffer.from('2a864886f70d010c0a0106', 'hex')), tlv(0xa0, bags)));
+      return editAuthSafe(p12, STORE_PASS, () => tlv(0x30, tlv(0x30, tlv(0x06, Buffer.from('2a864886f70d010701', 'hex')), tlv(0xa0, tlv(0x04, bags)))));
+    };
+    expect(readPkcs12(nested(PKCS12_LIMITS.maxNestedSafeContents), { storePassword: STORE_PASS }).entries).toEqual([]);
+    expect(result(() => readPkcs12(nested(PKCS12_LIMITS.maxNestedSafeContents + 1), { storePassword: STORE_PASS }))).toEqual([
+      'LIMIT_EXCEEDED',
+      'PKCS#12 safe 1: bag 1: bag 1: bag 1: SafeContents nested more than 2 deep',
+    ]);
+  });
+
+  it('Java serialization depth: 24 nested arrays read, 25 refused', () => {
+    const arrays = (n: number) =>
+      new JavaDataReader(
+        Buffer.concat([
+          Buffer.from([0xac, 0xed, 0x00, 0x05]),
+          Buffer.from(Array(n).fill([0x75, 0x72, 0x00, 0x01, 0x5b, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x00, 0x00, 0x78, 0x70, 0x00, 0x00, 0x00, 0x01]).flat()),
+          Buffer.from([0x70]),
+        ]),
+      );
+    const depthOk = SERIALIZATION_LIMITS.maxDepth - 1;
+    expect(result(() => readSerializedObject(arrays(depthOk)))).toBe('ok');
+    expect(result(() => readSerializedObject(arrays(depthOk + 1)))).toEqual(['LIMIT_EXCEEDED', 'serialized object: nested more than 24 levels deep']);
+  });
+
+  it('distinguished names: 64 RDNs / 65, 16 AVAs / 17, 65,536 characters / 65,537', () => {
+    const rdns = (n: number) => Array.from({ length: n }, (_, i) => `OU=u${i}`).join(',');
+    const avas = (n: number) => Array.from({ length: n }, (_, i) => `OU=u${i}`).join('+');
+    expect(parseDname(rdns(DN_LIMITS.maxRdns))).toHaveLength(64);
+    expect(result(() => parseDname(rdns(DN_LIMITS.maxRdns + 1)))).toEqual(['LIMIT_EXCEEDED', 'distinguished name: more than 64 RDNs']);
+    expect(parseDname(avas(DN_LIMITS.maxAvasPerRdn))[0]).toHaveLength(16);
+    expect(result(() => parseDname(avas(DN_LIMITS.maxAvasPerRdn + 1)))).toEqual(['LIMIT_EXCEEDED', 'distinguished name: more than 16 attributes in one RDN']);
+    const chars = (n: number) => `CN=a,${' '.repeat(n - 5)}`;
+    expect(result(() => parseDname(chars(DN_LIMITS.maxChars)))).toEqual(['INVALID_INPUT', `distinguished name "CN=a,${' '.repeat(115)}…": position 65537: expected an attribute name at the end`]);
+    expect(result(() => parseDname(chars(DN_LIMITS.maxChars + 1)))).toEqual(['LIMIT_EXCEEDED', 'distinguished name of 65537 characters is more than the 65536 limit']);
+  });
+
+  it('S3 object keys: 1024 bytes / 1025', () => {
+    expect(parseS3Uri(`s3://bucket/${'k'.repeat(MAX_S3_KEY_BYTES - 1)}/`).prefix).toHaveLength(1024);
+    expect(result(() => parseS3Uri(`s3://bucket/${'k'.repeat(MAX_S3_KEY_BYTES)}/`))[0]).toBe('USAGE');
+  });
+
+  it('validity: 100 years / 100 years and a day', () => {
+    const now = new Date('2026-06-15T12:00:00Z');
+    expect(parseValidity(`${MAX_VALIDITY_YEARS}y`, now).type).toBe('YEARS');
+    expect(result(() => parseValidity('2126-06-16', now))).toEqual(['USAGE', "--validity '2126-06-16': longer than the 100-year limit"]);
+  });
+
+  it('password lines: 64 KiB read, one byte more refused', async () => {
+    const src = (stdin: string) => createPasswordSources({ stdin, env: {}, cwd: '/', warn: () => undefined });
+    expect(await resolvePassword('stdin', src(`${'p'.repeat(64 * 1024)}\n`))).toHaveLength(65_536);
+    await expect(resolvePassword('stdin', src(`${'p'.repeat(64 * 1024 + 1)}\n`))).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      message: 'password line longer than 65536 bytes',
+    });
+  });
+});
+
