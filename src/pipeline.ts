@@ -299,6 +299,11 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
         hint: e.hint === undefined ? resume : `${e.hint}; then ${resume}`,
       });
     }
+    // Refused before the CSR was sent (a --signing-algorithm that does not fit the CA): the
+    // state this run just made holds a key no request used; it is not left behind.
+    if (isCertkitError(e) && (e.code === 'USAGE' || e.code === 'UNSUPPORTED') && resumedState === undefined && state.certificateArn === undefined) {
+      await fs.unlink(statePath).catch(() => undefined);
+    }
     throw e;
   }
 

@@ -238,6 +238,18 @@ const CREDENTIAL_ERRORS = new Set([
 /** Node's errno codes for a connection that failed or broke. */
 const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+/** Names for the statuses of error answers that come without a body. */
+const HTTP_STATUS_NAMES: Readonly<Record<number, string>> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  412: 'PreconditionFailed',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+};
+
 /** Collapses whitespace (moto answers some errors with an HTML page) and caps the length. */
 function oneLine(s: string, max = 300): string {
   const flat = s.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
@@ -278,13 +290,18 @@ export function awsError(e: unknown, action: string, options: { file?: string } 
   if (message === '' || message === 'UnknownError') {
     message = typeof status === 'number' ? `HTTP ${status}` : 'no message';
   }
+  // An error answer without a body (S3 answers HEAD that way) leaves the SDK with no code:
+  // name it by its status, so a 403 reads as what it is.
+  if ((name === 'Unknown' || name === 'UnknownError' || name === 'Error') && typeof status === 'number') {
+    name = HTTP_STATUS_NAMES[status] ?? `HTTP${status}`;
+  }
   if (code !== undefined && code !== name) message = `${message} [${code}]`;
   const requestId = err.$metadata?.requestId;
   const rid = typeof requestId === 'string' && requestId !== '' ? ` (request id ${requestId})` : '';
   let hint: string | undefined;
   if (CREDENTIAL_ERRORS.has(name)) {
     hint = 'AWS credentials are missing or expired: refresh them (aws sso login, new session token) or pass --profile';
-  } else if (name === 'AccessDeniedException' || name === 'AccessDenied') {
+  } else if (name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'Forbidden') {
     hint = 'the credentials in use lack the permission this step needs';
   } else if (code !== undefined && NETWORK_ERRORS.has(code)) {
     hint = 'could not reach the AWS endpoint: check the network, the region and --endpoint-url';

@@ -16,6 +16,11 @@
  * | C06 | Secrets Manager throttling that clears: exit 0, the secret equals the local file     |
  * | C07 | RequestInProgress for 2 polls during the run: exit 0, one IssueCertificate           |
  * | C08 | AWS_MAX_ATTEMPTS: honoured when no count is given; a bad value is a usage error      |
+ * | C09 | IssueCertificate response lost on every attempt: exit 5; the rerun's same token     |
+ * |     | gets the same certificate, moto issued exactly one                                  |
+ * | C10 | preflight HeadObject 403: exit 5 before issuing, no files                           |
+ * | C11 | preflight DescribeSecret AccessDeniedException: exit 5 once, before issuing         |
+ * | C12 | --signing-algorithm of the wrong family: exit 2, no IssueCertificate, no key left   |
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -182,6 +187,71 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
     expect(proxy.seen({ target: 'GetCertificate' }).map((s) => s.fault ?? 'ok')).toEqual(['requestInProgress', 'requestInProgress', 'ok']);
     expect(count('IssueCertificate')).toEqual({ seen: 1, forwarded: 1 });
     expect(files('c07')).toEqual(['certkit.json', 'client_cert.pem', 'private_key.pem']);
+  });
+
+  it('C09 IssueCertificate response lost on every attempt: the rerun gets the same certificate, one issued', async () => {
+    proxy.addRule({ match: { target: 'IssueCertificate' }, fault: { kind: 'dropResponse' }, times: 2 });
+    const failed = await client('c09', [], 2);
+    expect(failed.status).toBe(5);
+    expect(failed.stderr).toBe(
+      `certkit: ${ca.caArn}: ACM PCA IssueCertificate failed: ECONNRESET: socket hang up ` +
+        '(could not reach the AWS endpoint: check the network, the region and --endpoint-url; ' +
+        'then rerun the same command to resume with the same key; delete c09/.certkit-state.json to start over)\n',
+    );
+    expect(count('IssueCertificate')).toEqual({ seen: 2, forwarded: 1 });
+    expect(state('c09').certificateArn).toBeUndefined();
+    const issuedByMoto = proxy.forwarded({ target: 'IssueCertificate' })[0]!;
+
+    const again = await client('c09', [], 2);
+    expect(again.status, again.stderr).toBe(0);
+    const summary = JSON.parse(again.stdout) as { certificateArn: string; resumed: boolean };
+    expect(summary.resumed).toBe(true);
+    const requests = proxy.seen({ target: 'IssueCertificate' });
+    expect(requests.map((r) => [r.fault ?? 'ok', r.forwarded])).toEqual([
+      ['dropResponse', true],
+      ['idempotent-replay', false], // dropped as well: the first run's second attempt
+      ['idempotent-replay', false],
+    ]);
+    // Same CSR, same token: PCA answered with the certificate the lost response carried.
+    const token = (b: Buffer) => (JSON.parse(b.toString('utf8')) as { IdempotencyToken: string }).IdempotencyToken;
+    expect(token(requests[2]!.body)).toBe(token(issuedByMoto.body));
+    expect(summary.certificateArn).toMatch(new RegExp(`^${ca.caArn}/certificate/[0-9a-f]{32}$`));
+    expect(files('c09')).toEqual(['certkit.json', 'client_cert.pem', 'private_key.pem']);
+  });
+
+  it('C10 preflight HeadObject 403: exit 5 before issuing, no files', async () => {
+    proxy.addRule({ match: { method: 'HEAD' }, fault: { kind: 'error', status: 403, type: 'AccessDenied', message: 'Access Denied' }, times: Infinity });
+    const r = await client('c10', ['--s3', `s3://${BUCKET}/c10/`, '--s3-include', 'cert']);
+    expect([r.status, r.stdout]).toEqual([5, '']);
+    expect(r.stderr.replace(/certkit-fault-[0-9]+/, 'ID')).toBe(
+      `certkit: s3://${BUCKET}/c10/client_cert.pem: S3 HeadObject failed: Forbidden: HTTP 403 (request id ID) ` +
+        '(the credentials in use lack the permission this step needs)\n',
+    );
+    expect(proxy.seen({ method: 'HEAD' })).toHaveLength(1);
+    expect(count('IssueCertificate').seen).toBe(0);
+    expect(files('c10')).toBeUndefined();
+  });
+
+  it('C11 preflight DescribeSecret AccessDeniedException: tried once, exit 5 before issuing', async () => {
+    proxy.addRule({ match: { target: 'DescribeSecret' }, fault: { kind: 'error', status: 400, type: 'AccessDeniedException', message: 'no secretsmanager:DescribeSecret' }, times: Infinity });
+    const r = await client('c11', ['--secret-name', 'faults/c11']);
+    expect([r.status, r.stdout]).toEqual([5, '']);
+    expect(r.stderr).toMatch(
+      /^certkit: secret faults\/c11: Secrets Manager DescribeSecret failed: AccessDeniedException: no secretsmanager:DescribeSecret \(request id certkit-fault-[0-9]+\) \(the credentials in use lack the permission this step needs\)\n$/,
+    );
+    expect([count('DescribeSecret').seen, count('IssueCertificate').seen]).toEqual([1, 0]);
+    expect(files('c11')).toBeUndefined();
+  });
+
+  it('C12 --signing-algorithm of the wrong family for the CA: exit 2, no IssueCertificate', async () => {
+    const r = await client('c12', ['--signing-algorithm', 'SHA256WITHECDSA']);
+    expect([r.status, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(
+      `certkit: --signing-algorithm SHA256WITHECDSA does not match the CA's RSA_2048 key (use SHA256WITHRSA or SHA384WITHRSA or SHA512WITHRSA)\n`,
+    );
+    expect([count('DescribeCertificateAuthority').forwarded, count('IssueCertificate').seen]).toEqual([1, 0]);
+    // No key left behind: the CSR never left the machine.
+    expect(files('c12')).toEqual([]);
   });
 
   it('C08 AWS_MAX_ATTEMPTS is honoured when no count is given; a bad value is a usage error', async () => {
