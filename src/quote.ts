@@ -1,13 +1,14 @@
 /**
  * User-supplied text quoted inside an error message. certkit prints every error as one line, so
- * line breaks and other control characters in the text are escaped (`\n`, `\u0000`), and long
+ * line breaks, other control characters and lone surrogates are escaped (`\n`, `\u0000`), and long
  * text is cut short: a hostile value can neither forge log lines nor fill the terminal.
  */
 
 /** Longest quoted text, in UTF-16 code units, before it is cut with "…". */
 export const MAX_QUOTED_CHARS = 120;
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// Control characters, line and paragraph separators, and lone UTF-16 surrogates (not characters).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** `text` with control characters escaped and cut to MAX_QUOTED_CHARS ("…" marks the cut). */

@@ -199,8 +199,7 @@ export function parseDname(text: string): DistinguishedName {
           keepTo = bytes.length;
           continue;
         }
-        bytes.push(...Buffer.from(c, 'utf8'));
-        i++;
+        i = pushChar(s, i, bytes, at);
       }
       if (!closed) throw at(vStart, 'quoted value has no closing quote');
       const value = utf8(trimEnd(bytes, keepTo), vStart, at);
@@ -218,8 +217,7 @@ export function parseDname(text: string): DistinguishedName {
           continue;
         }
         if (c === '"') throw at(i, 'a quote inside an unquoted value must be escaped (\\")');
-        bytes.push(...Buffer.from(c, 'utf8'));
-        i++;
+        i = pushChar(s, i, bytes, at);
       }
       const value = utf8(trimEnd(bytes, keepTo), vStart, at);
       ava = { oid, value, tag: chooseTag(oid, value, `distinguished name "${quoteInput(s)}": position ${vStart + 1}`) };
@@ -269,6 +267,18 @@ function keywordOid(keyword: string, pos: number, at: (p: number, m: string) => 
     return dotted;
   }
   throw at(pos, `unknown attribute "${keyword}" (use CN, OU, O, L, ST, C, STREET, DC, UID, EMAILADDRESS, SERIALNUMBER, T or a dotted OID)`);
+}
+
+/**
+ * Appends the UTF-8 of the character at `i` (a whole code point: characters outside the BMP are
+ * two UTF-16 units, which one at a time would each become U+FFFD); returns the position after it.
+ */
+function pushChar(s: string, i: number, bytes: number[], at: (p: number, m: string) => CertkitError): number {
+  const cp = s.codePointAt(i)!;
+  if (cp >= 0xd800 && cp <= 0xdfff) throw at(i, 'a lone UTF-16 surrogate is not a character');
+  const ch = String.fromCodePoint(cp);
+  bytes.push(...Buffer.from(ch, 'utf8'));
+  return i + ch.length;
 }
 
 /** Reads a backslash escape at `i` into `bytes`; returns the position after it. */

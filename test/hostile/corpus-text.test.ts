@@ -90,6 +90,8 @@ const dnCases: [string, () => string][] = [
   ['a newline inside a name with an error (message stays one line)', () => 'CN=a\nb,,O=c'],
   ['a 60,000-character name with an error at its end (message stays short)', () => `CN=${'a'.repeat(60_000)},`],
   ['a NUL and an error', () => 'CN=a\u0000b,XX=c'],
+  ['a lone surrogate in a value', () => 'CN=a\ud800b'],
+  ['a lone surrogate in a quoted value', () => 'CN="\udc00"'],
   // Found by the fuzzer: the country value was echoed with its line feed.
   ['a country holding a line feed', () => 'C=U\nS'],
   ['non-ASCII in an IA5String attribute', () => 'EMAILADDRESS=é@example.com'],

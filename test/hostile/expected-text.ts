@@ -83,6 +83,8 @@ export const EXPECTED = {
     'a newline inside a name with an error (message stays one line)': ['INVALID_INPUT', 'distinguished name "CN=a\\nb,,O=c": position 8: expected an attribute name, found ","'],
     'a 60,000-character name with an error at its end (message stays short)': ['INVALID_INPUT', 'distinguished name "CN=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…": position 60005: expected an attribute name at the end'],
     'a NUL and an error': ['INVALID_INPUT', 'distinguished name "CN=a\\u0000b,XX=c": position 8: unknown attribute "XX" (use CN, OU, O, L, ST, C, STREET, DC, UID, EMAILADDRESS, SERIALNUMBER, T or a dotted OID)'],
+    'a lone surrogate in a value': ['INVALID_INPUT', 'distinguished name "CN=a\\ud800b": position 5: a lone UTF-16 surrogate is not a character'],
+    'a lone surrogate in a quoted value': ['INVALID_INPUT', 'distinguished name "CN="\\udc00"": position 5: a lone UTF-16 surrogate is not a character'],
     'a country holding a line feed': ['INVALID_INPUT', 'distinguished name "C=U\\nS": position 3: C (country) must be a two-letter code, got "U\\nS"'],
     'non-ASCII in an IA5String attribute': ['INVALID_INPUT', 'distinguished name "EMAILADDRESS=é@example.com": position 14: EMAILADDRESS must be ASCII (IA5String)'],
   },
