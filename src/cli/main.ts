@@ -42,6 +42,8 @@ const COMMANDS: readonly CertkitCommand[] = [
 /** The context plus the exit status a command chose. */
 interface RunContext extends CliContext {
   exitStatus: number;
+  /** Set when a command's handler ran (else the words named no command). */
+  ran: boolean;
 }
 
 /** A usage error raised by yargs (unknown option, missing argument): exit 2, one line. */
@@ -154,22 +156,41 @@ function takesPasswords(b: Argv<any>): boolean {
 }
 
 /** Registers `cmd` (and its subcommands) on `y`, its handler closing over the run's context. */
-function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext): Argv<any> {
+/**
+ * A yargs check: no arguments beyond the command's own positionals. (yargs's `.strict()` would
+ * reject them too, but its message repeats them, and a stray word is often a password typed
+ * without its option or split by an unquoted space; so the count is said, never the words.)
+ */
+function noExtraPositionals(path: readonly string[]): (argv: Record<string, unknown>) => true {
+  return (argv) => {
+    const extra = (Array.isArray(argv._) ? argv._.length : 0) - path.length;
+    if (extra > 0) {
+      throw new UsageError(
+        `'certkit ${path.join(' ')}' got ${extra} unexpected argument${extra === 1 ? '' : 's'} (not shown, in case one is a password: quote values with spaces)`,
+      );
+    }
+    return true;
+  };
+}
+
+function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext, parent: readonly string[] = []): Argv<any> {
+  const path = [...parent, cmd.command.split(' ')[0]!];
   return y.command({
     command: cmd.command,
     describe: cmd.describe,
     builder: (sub: Argv<any>) => {
       let b = cmd.builder(sub);
-      if (cmd.run !== undefined) b = b.check(singleValued(b));
+      if (cmd.run !== undefined) b = b.check(singleValued(b)).check(noExtraPositionals(path));
       if (cmd.run !== undefined && takesPasswords(b)) b = b.epilog(PASSWORD_EPILOG);
       if (cmd.subcommands !== undefined) {
-        for (const s of cmd.subcommands) b = register(b, s, ctx);
+        for (const s of cmd.subcommands) b = register(b, s, ctx, path);
         b = b.demandCommand(1, `'${cmd.command.split(' ')[0]}' needs a subcommand`);
       }
       return b;
     },
     handler: async (args) => {
       if (cmd.run === undefined) return;
+      ctx.ran = true;
       const status = await cmd.run(args, ctx);
       if (typeof status === 'number') ctx.exitStatus = status;
     },
@@ -193,6 +214,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     passwords,
     debug,
     exitStatus: EXIT.OK,
+    ran: false,
     out: (text) => void io.stdout.write(text + '\n'),
     warn: (text) => void io.stderr.write(text + '\n'),
     path: (p) => resolveIn(io.cwd, p),
@@ -208,7 +230,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       .version(version())
       .help()
       .alias('help', 'h')
-      .strict()
+      // Not .strict() nor .strictCommands(): their messages repeat stray words, which may be
+      // passwords; extra positionals are refused by noExtraPositionals without showing them.
+      .strictOptions()
       .demandCommand(1, 'no command given')
       .recommendCommands()
       // Wrapped to the terminal; unwrapped when piped, so each example stays on one line for grep.
@@ -227,6 +251,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     });
     // --help / --version (and nothing else) produce output; it is the result, so it goes to stdout.
     if (output !== '') io.stdout.write(output.endsWith('\n') ? output : output + '\n');
+    // Words that name no command (not repeated: a stray word may be a password).
+    else if (!ctx.ran) throw new UsageError('unknown command');
     return ctx.exitStatus;
   } catch (e) {
     const err = fromYargs(e);

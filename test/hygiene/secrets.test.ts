@@ -479,6 +479,22 @@ describe('secret hygiene: sentinel password and key through every command', () =
     console.log(`hygiene (key only): ${tally.runs} runs (${tally.failures} failure paths), ${tally.files} files scanned, 0 leaks`);
   }, 300_000);
 
+  it.each([
+    ['a password typed without its option', ['keystore', 'list', 'in.jks', P, '--storepass', 'env:SP'], "certkit: 'certkit keystore list' got 1 unexpected argument"],
+    ['a password split by an unquoted space', ['keystore', 'list', 'in.jks', '--storepass', ...P.split('-')], "certkit: 'certkit keystore list' got 3 unexpected arguments"],
+    ['a password where a command goes', [P], 'certkit: unknown command'],
+    ['a password where a subcommand goes', ['keystore', P, 'in.jks'], 'certkit: unknown command'],
+    ['a password after a group and a leaf', ['truststore', 'create', '--cert', 'ca.pem', '--out', 't.jks', '--storepass', 'env:SP', P], "certkit: 'certkit truststore create' got 1 unexpected argument"],
+  ])('usage errors never repeat stray words: %s (exit 2)', async (_name, args, start) => {
+    for (const extra of [[], ['--debug']]) {
+      const cwd = fresh();
+      const result = await runCli([...args, ...extra], { cwd, env: { SP: P } });
+      expect([result.status, result.stdout]).toEqual([2, '']);
+      expect(result.stderr.startsWith(start)).toBe(true);
+      expect(leaks(result, cwd)).toEqual([]);
+    }
+  });
+
   it('the needles would be found: the carriers do hold them (the scan is not blind)', () => {
     const d = fresh();
     const key = readFileSync(join(d, 'sentinel.key'));
