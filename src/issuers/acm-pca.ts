@@ -295,7 +295,8 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
     if (fatal !== undefined) throw awsError(fatal.error, 'ACM PCA GetCertificate', { file: certificateArn });
     if (result.state !== 'SUCCESS') {
       throw new CertkitError('AWS', `certificate ${certificateArn} was still being issued after ${maxWait} s`, {
-        hint: `fetch it later with: certkit pca fetch --ca-arn ${caArn} --certificate-arn ${certificateArn}`,
+        // The command as given here must run: `pca fetch` requires --out.
+        hint: `fetch it later with: certkit pca fetch --ca-arn ${caArn} --certificate-arn ${certificateArn} --out client_cert.pem`,
       });
     }
     let out = result.reason as GetCertificateCommandOutput | undefined;

@@ -189,7 +189,7 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('ACM PCA issuer against mo
     );
     expect([e.code, exitStatusOf(e), e.message, e.hint]).toEqual([
       'AWS', 5, `certificate ${arn} was still being issued after 2 s`,
-      `fetch it later with: certkit pca fetch --ca-arn ${ca.caArn} --certificate-arn ${arn}`,
+      `fetch it later with: certkit pca fetch --ca-arn ${ca.caArn} --certificate-arn ${arn} --out client_cert.pem`,
     ]);
     proxy.reset();
     const fetched = await issuerFor().fetchIssued(arn, csrDer);

@@ -34,8 +34,11 @@
  * | P25 | DescribeCertificateAuthority throttled once, then succeeds                |
  * | P26 | GetCertificate answer cut off half-way (connection broken mid-body), once |
  * | P27 | GetCertificate answer cut off half-way on every attempt: exit 5, 3 tries  |
+ * | P28 | the bounded wait's hint, run as printed (bin/certkit): writes the chain   |
  */
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAcmPcaIssuer, type AcmPcaIssuer, type AcmPcaIssuerOptions } from '../../src/issuers/acm-pca.js';
 import { parseValidity } from '../../src/issuers/validity.js';
@@ -43,7 +46,9 @@ import { generateKeyPair, type KeyObject } from '../../src/keys.js';
 import { buildCsr } from '../../src/x509/csr.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { createActivatedCa, useMoto, type ActivatedCa } from '../support/moto.js';
+import { tempDir } from '../support/tmp.js';
 import { haveTools } from '../support/tools.js';
+import { certkitAsync } from '../e2e/cli.js';
 import { ATTEMPTS, FAULT_ID, outcome, rejection, viaProxy } from './harness.js';
 
 const validity = parseValidity('30d', new Date());
@@ -191,7 +196,7 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: ACM PCA (moto_server b
       message: `certificate ${arn} was still being issued after 2 s`,
       oneLine: true,
     });
-    expect(e.hint).toBe(`fetch it later with: certkit pca fetch --ca-arn ${ca.caArn} --certificate-arn ${arn}`);
+    expect(e.hint).toBe(`fetch it later with: certkit pca fetch --ca-arn ${ca.caArn} --certificate-arn ${arn} --out client_cert.pem`);
     const polls = count('GetCertificate');
     expect([polls.forwarded, polls.seen >= 2 && polls.seen <= 4]).toEqual([0, true]);
     // Later, when PCA has finished: the ARN is all that is needed, and nothing is issued again.
@@ -342,5 +347,24 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: ACM PCA (moto_server b
     const e = await rejection(issuerFor().issue({ csrDer: csrFor('P27'), validity }));
     expect(outcome(e)).toEqual({ code: 'AWS', exit: 5, message: 'ACM PCA GetCertificate failed: ECONNRESET: aborted', oneLine: true });
     expect(count('GetCertificate')).toEqual({ seen: ATTEMPTS, forwarded: ATTEMPTS });
+  });
+
+  it("P28 the bounded wait's hint, run as printed: `certkit pca fetch` writes the certificate and its chain", async () => {
+    proxy.addRule({ match: { target: 'GetCertificate' }, fault: { kind: 'requestInProgress' }, times: Infinity });
+    const e = await rejection(issuerFor({ maxWaitSeconds: 2 }).issue({ csrDer: csrFor('P28'), validity }));
+    const printed = /^fetch it later with: (certkit pca fetch .*)$/.exec(e.hint ?? '')?.[1];
+    expect(printed).toMatch(/^certkit pca fetch --ca-arn \S+ --certificate-arn \S+ --out client_cert\.pem$/);
+    proxy.reset();
+    const cwd = tempDir('certkit-faults-fetch-');
+    const r = await certkitAsync(printed!.split(' ').slice(1), {
+      cwd,
+      env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_ENDPOINT_URL: proxy.endpoint },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const pem = readFileSync(join(cwd, 'client_cert.pem'), 'utf8');
+    const certs = pem.match(/-----BEGIN CERTIFICATE-----/g) ?? [];
+    expect(certs).toHaveLength(2);
+    expect(new X509Certificate(pem).subject).toBe('O=certkit tests\nCN=fault-P28');
+    expect([count('GetCertificate').forwarded, count('IssueCertificate').seen]).toEqual([1, 0]);
   });
 });
