@@ -75,3 +75,17 @@ export const MAX_S3_KEY_BYTES = 1024;
 
 /** Longest `--validity` accepted, in years (src/issuers/validity.ts). */
 export const MAX_VALIDITY_YEARS = 100;
+
+/**
+ * Command-line inputs. Enforced in src/cli/files.ts (MAX_INPUT_BYTES, checked with stat before
+ * reading) and src/cli/passwords.ts (MAX_PASSWORD_LINE, MAX_PASSWORD_FILE); the hostile-input
+ * limits suite checks those constants equal these.
+ */
+export const INPUT_LIMITS = {
+  /** Largest input file a command reads. */
+  maxInputBytes: 64 * 1024 * 1024,
+  /** Longest password line (stdin or a file:), in bytes. */
+  maxPasswordLine: 64 * 1024,
+  /** Largest password file. */
+  maxPasswordFileBytes: 1024 * 1024,
+} as const;

@@ -4,22 +4,27 @@
  * before any key derivation: a small file claiming 2^31 iterations is refused at once.
  */
 import * as crypto from 'node:crypto';
+import { closeSync, openSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkDer, parseDer } from '../../src/asn1.js';
-import { createPasswordSources, resolvePassword } from '../../src/cli/passwords.js';
+import type { CliContext } from '../../src/cli/command.js';
+import { MAX_INPUT_BYTES, readInput } from '../../src/cli/files.js';
+import { MAX_PASSWORD_FILE, MAX_PASSWORD_LINE, createPasswordSources, resolvePassword } from '../../src/cli/passwords.js';
 import { parseValidity } from '../../src/issuers/validity.js';
-import { exportEncryptedPkcs8Der, importPrivateKey } from '../../src/keys.js';
+import { KEY_LIMITS, exportEncryptedPkcs8Der, importPrivateKey } from '../../src/keys.js';
 import { JavaDataReader } from '../../src/keystore/java-data.js';
 import { JKS_MAGIC, writeJavaKeyStoreFrame, type RawPrivateKeyEntry, type RawTrustedCertEntry } from '../../src/keystore/java-keystore-format.js';
 import { readSerializedObject } from '../../src/keystore/java-serialization.js';
-import { parsePbeParameters } from '../../src/keystore/jceks-key-protector.js';
+import { JCEKS_MAX_ITERATIONS, parsePbeParameters } from '../../src/keystore/jceks-key-protector.js';
 import { protectJksKey } from '../../src/keystore/jks-key-protector.js';
 import { readJks } from '../../src/keystore/jks.js';
-import { checkIterations } from '../../src/keystore/pbe.js';
+import { MAX_PBE_ITERATIONS, MAX_SALT_BYTES, checkIterations } from '../../src/keystore/pbe.js';
 import { readPkcs12 } from '../../src/keystore/pkcs12-read.js';
 import {
   DER_LIMITS,
   DN_LIMITS,
+  INPUT_LIMITS,
   JAVA_KEYSTORE_LIMITS,
   KDF_LIMITS,
   MAX_CHAIN_LENGTH,
@@ -34,10 +39,16 @@ import { parseS3Uri } from '../../src/sinks/s3-uri.js';
 import { buildCertificate } from '../../src/x509/cert-builder.js';
 import { orderChain } from '../../src/x509/chain.js';
 import { parseDname } from '../../src/x509/dn.js';
+import { tempDir } from '../support/tmp.js';
 import { EC_CERT, EC_PKCS8, STORE_PASS, editAuthSafe, p12Sample } from './samples.js';
 import { contentAt, derLen, nest, outcome, replaceAt, tlv } from './support.js';
 
 const NULL = Buffer.from([0x05, 0x00]);
+const dir = tempDir('certkit-limits-');
+const openCloseSync = (p: string) => {
+  closeSync(openSync(p, 'w'));
+  return p;
+};
 
 /** [code, message] of what `fn` throws, or 'ok'. */
 function result(fn: () => unknown): 'ok' | [string, string] {
@@ -267,6 +278,43 @@ describe('limits at N and N+1', () => {
     const now = new Date('2026-06-15T12:00:00Z');
     expect(parseValidity(`${MAX_VALIDITY_YEARS}y`, now).type).toBe('YEARS');
     expect(result(() => parseValidity('2126-06-16', now))).toEqual(['USAGE', "--validity '2126-06-16': longer than the 100-year limit"]);
+  });
+
+  it('limits still defined outside src/limits.ts have its values', () => {
+    expect({ MAX_PBE_ITERATIONS, MAX_SALT_BYTES, JCEKS_MAX_ITERATIONS, maxPbkdf2: KEY_LIMITS.maxPbkdf2Iterations }).toEqual({
+      MAX_PBE_ITERATIONS: KDF_LIMITS.maxIterations,
+      MAX_SALT_BYTES: KDF_LIMITS.maxSaltBytes,
+      JCEKS_MAX_ITERATIONS: KDF_LIMITS.maxIterations,
+      maxPbkdf2: KDF_LIMITS.maxIterations,
+    });
+    expect({ MAX_INPUT_BYTES, MAX_PASSWORD_LINE, MAX_PASSWORD_FILE }).toEqual({
+      MAX_INPUT_BYTES: INPUT_LIMITS.maxInputBytes,
+      MAX_PASSWORD_LINE: INPUT_LIMITS.maxPasswordLine,
+      MAX_PASSWORD_FILE: INPUT_LIMITS.maxPasswordFileBytes,
+    });
+  });
+
+  it('input files: 64 MiB read, one byte more refused before reading (sparse files)', async () => {
+    const ctx = { path: (p: string) => p } as unknown as CliContext;
+    const big = join(dir, 'big.bin');
+    truncateSync(openCloseSync(big), INPUT_LIMITS.maxInputBytes);
+    expect((await readInput(ctx, big)).length).toBe(67_108_864);
+    truncateSync(big, INPUT_LIMITS.maxInputBytes + 1);
+    await expect(readInput(ctx, big)).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      message: 'file of 67108865 bytes is larger than the 67108864-byte limit',
+    });
+  });
+
+  it('password files: 1 MiB read, one byte more refused', async () => {
+    const src = () => createPasswordSources({ stdin: undefined, env: {}, cwd: dir, warn: () => undefined });
+    writeFileSync(join(dir, 'pw'), Buffer.concat([Buffer.from('secret\n'), Buffer.alloc(INPUT_LIMITS.maxPasswordFileBytes - 7, 0x20)]));
+    expect(await resolvePassword('file:pw', src())).toBe('secret');
+    writeFileSync(join(dir, 'pw'), Buffer.concat([Buffer.from('secret\n'), Buffer.alloc(INPUT_LIMITS.maxPasswordFileBytes - 6, 0x20)]));
+    await expect(resolvePassword('file:pw', src())).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      message: 'password: password file larger than 1048576 bytes',
+    });
   });
 
   it('password lines: 64 KiB read, one byte more refused', async () => {
