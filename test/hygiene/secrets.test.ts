@@ -26,7 +26,7 @@ import { encodePem } from '../../src/pem.js';
 import { STATE_FILE } from '../../src/pipeline.js';
 import { buildCertificate, randomSerial } from '../../src/x509/cert-builder.js';
 import { buildCsr } from '../../src/x509/csr.js';
-import { runCli, type CliResult } from '../support/cli.js';
+import { builtCliExists, runBin, runCli, type CliResult } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
 import { NEEDLES, SENTINEL_KEY, SENTINEL_KEY_PEM, SENTINEL_PASSWORD, SENTINEL_WRONG, type Needle } from './sentinel.js';
 
@@ -39,6 +39,8 @@ type Kind = Needle['kind'];
 const CARRIERS: Readonly<Record<string, readonly Kind[]>> = {
   // inputs the test wrote
   'sentinel.key': ['key'], // the sentinel key, unencrypted PEM
+  'corrupt-plain.key': ['key'], // the same, one DER byte flipped
+  'truncated-plain.key': ['key'], // the same, cut off half-way
   'ca-key.pem@sca': ['key'], // the CA of `sign` uses the sentinel key
   'pw1.txt': ['password'], // file: sources
   'pw2.txt': ['password'],
@@ -153,6 +155,10 @@ beforeAll(async () => {
   const issued = await createLocalCaIssuer(ca).issue({ csrDer, validity: parseValidity('300d', new Date()) });
   const chain = [issued.leaf, ...issued.chain];
   f('sentinel.key', SENTINEL_KEY_PEM);
+  // The plain key damaged two ways: its DER one byte short (lengths no longer add up; a flipped
+  // byte could land in d, which CRT signing never uses), and its PEM cut off half-way.
+  f('corrupt-plain.key', encodePem('PRIVATE KEY', exportPkcs8Der(SENTINEL_KEY).subarray(0, -1)));
+  f('truncated-plain.key', SENTINEL_KEY_PEM.slice(0, Math.floor(SENTINEL_KEY_PEM.length / 2)));
   f('sentinel-enc.key', exportEncryptedPkcs8Pem(SENTINEL_KEY, SENTINEL_PASSWORD));
   f('corrupt-enc.key', corrupt(Buffer.from(exportEncryptedPkcs8Pem(SENTINEL_KEY, SENTINEL_PASSWORD))));
   f('chain.pem', chain.map((c) => encodePem('CERTIFICATE', c)).join(''), 0o644);
@@ -426,6 +432,12 @@ const KEY_CASES: readonly Case[] = [
   { name: 'verify the plain key', json: true, status: 0, args: () => ['verify', '--cert', 'chain.pem', '--key', 'sentinel.key', '--ca', 'ca.pem'] },
   { name: 'verify, key does not match', json: true, status: 3, args: () => ['verify', '--cert', 'ca.pem', '--key', 'sentinel.key'] },
   { name: 'csr from the plain key', status: 0, args: () => ['csr', '--dname', 'CN=y', '--key', 'sentinel.key', '--out', 'y.csr'] },
+  ...['corrupt-plain.key', 'truncated-plain.key'].flatMap((key): Case[] => [
+    { name: `keystore create, ${key}`, status: 3, args: () => ['keystore', 'create', '--key', key, '--cert', 'chain.pem', '--out', 'k.p12', '--storepass', 'env:SP'] },
+    { name: `redshift-secret, ${key}`, status: 3, args: () => ['redshift-secret', '--cert', 'chain.pem', '--key', key, '--out', 'secret.json'] },
+    { name: `verify, ${key}`, json: true, status: 3, args: () => ['verify', '--cert', 'chain.pem', '--key', key] },
+    { name: `csr, ${key}`, status: 3, args: () => ['csr', '--dname', 'CN=y', '--key', key, '--out', 'y.csr'] },
+  ]),
 ];
 
 function variants(c: Case): string[][] {
@@ -494,6 +506,27 @@ describe('secret hygiene: sentinel password and key through every command', () =
       expect(leaks(result, cwd)).toEqual([]);
     }
   });
+
+  it.skipIf(!builtCliExists())('as a real process (bin/certkit): failure paths with --debug, real stdin, no leak', async () => {
+    const pick = (name: string) => PASSWORD_CASES.find((c) => c.name === name)!;
+    const chosen: [Case, Source][] = [
+      [pick('keystore list, wrong password'), 'pass'],
+      [pick('keystore convert, corrupt'), 'stdin'],
+      [pick('keystore export, wrong key password'), 'bare'],
+      [pick('csr, wrong --passin'), 'file'],
+      [pick('verify, corrupt key'), 'env'],
+      [pick('client, unwritable output'), 'stdin'],
+      [pick('client (local CA, resuming with the sentinel key)'), 'pass'],
+    ];
+    for (const [c, source] of chosen) {
+      const cwd = fresh();
+      const r = new Run(cwd, source);
+      const result = runBin([...c.args(r), '--debug'], { cwd, env: { SP: P, ...r.env }, stdin: r.stdin.map((l) => l + '\n').join('') });
+      expect(statusOk(c, result.status), `${c.name}: ${result.status} ${result.stderr}`).toBe(true);
+      expect(leaks(result, cwd), c.name).toEqual([]);
+      expect(notices(result.stderr)).toBe(source === 'pass' || source === 'bare' ? 1 : 0);
+    }
+  }, 120_000);
 
   it('the needles would be found: the carriers do hold them (the scan is not blind)', () => {
     const d = fresh();
