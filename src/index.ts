@@ -5,7 +5,7 @@
 export { CertkitError, EXIT, exitStatusOf, formatError, isCertkitError } from './errors.js';
 export type { ErrorCode, CertkitErrorOptions } from './errors.js';
 // Every limit on untrusted input (src/limits.ts); the parsers re-export their own as well.
-export { DER_LIMITS, KDF_LIMITS, JAVA_KEYSTORE_LIMITS, PKCS12_LIMITS, SERIALIZATION_LIMITS, MAX_S3_KEY_BYTES } from './limits.js';
+export { DER_LIMITS, KDF_LIMITS, JAVA_KEYSTORE_LIMITS, PKCS12_LIMITS, SERIALIZATION_LIMITS, MAX_S3_KEY_BYTES, INPUT_LIMITS } from './limits.js';
 export type {
   KeyStore,
   KeyStoreEntry,
@@ -124,8 +124,11 @@ export {
   SECRET_MODE,
   PUBLIC_MODE,
   DIRECTORY_MODE,
+  nodeFsOps,
+  inFlightTempFiles,
+  removeInFlightTempFiles,
 } from './sinks/directory.js';
-export type { Sink, WriteFileOptions, WriteArtifactsOptions } from './sinks/directory.js';
+export type { Sink, WriteFileOptions, WriteArtifactsOptions, FsOps, FsFile, FsStats } from './sinks/directory.js';
 export { resolvePassword, createPasswordSources, StdinLines } from './cli/passwords.js';
 export type { PasswordSources, StdinSource } from './cli/passwords.js';
 export { orderChain, verifyChain, certificateMatchesKey, MAX_CHAIN_LENGTH } from './x509/chain.js';

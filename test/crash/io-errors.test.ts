@@ -5,7 +5,7 @@
  * no partial file (the failing output absent, no temp file).
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -94,5 +94,30 @@ describe('local I/O errors: one line naming the path, exit 7, no partial file', 
     const r = await runCli(['keygen', '--key-type', 'ec256', '--out', 'ro/client.key'], { cwd: d });
     expect([r.status, r.stderr]).toEqual([7, 'certkit: ro/client.key: cannot write: permission denied\n']);
     expect(existsSync(join(d, 'ro', 'client.key'))).toBe(false);
+  });
+});
+
+describe('a file appearing between the check and the publish', () => {
+  it('is not overwritten: EXISTS (exit 6) naming it, its bytes intact, no temp, and nothing issued is lost (the state stays)', async () => {
+    const cwd = fresh();
+    const intruder = Buffer.from('written by someone else meanwhile\n');
+    class Racing extends FaultyFs {
+      override async link(a: string, b: string): Promise<void> {
+        if (b.endsWith('/keystore.p12')) writeFileSync(b, intruder, { mode: 0o644 });
+        await super.link(a, b);
+      }
+    }
+    const fs = new Racing();
+    const e = await runClientPipeline(
+      { dname: CRASH_DNAME, keyType: 'ec256', validity: '30d', alias: 'client', outDir: 'out', storePassword: ENV.SP },
+      { issuer: async () => createLocalCaIssuer(ca), caDir: ca.dir, cwd, generateKey: async () => key, fs },
+    ).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(formatError(e)).toBe('certkit: out/keystore.p12: refusing to overwrite an existing file (use --force to replace it)');
+    expect(exitStatusOf(e)).toBe(6);
+    expect(readFileSync(join(cwd, 'out', 'keystore.p12'))).toEqual(intruder);
+    expect(readdirSync(join(cwd, 'out')).sort()).toEqual([STATE_FILE, 'kafka.client.keystore.jks', 'keystore.p12'].sort());
   });
 });
