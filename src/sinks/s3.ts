@@ -32,6 +32,26 @@ export const MAX_S3_ARTIFACT_BYTES = 16 * 1024 * 1024;
 
 const sha256b64 = (data: Uint8Array) => createHash('sha256').update(data).digest('base64');
 
+/** Whether the object at `key` holds exactly `data`. */
+async function holds(
+  client: S3Client,
+  s3: typeof import('@aws-sdk/client-s3'),
+  bucket: string,
+  key: string,
+  data: Uint8Array,
+  uri: string,
+): Promise<boolean> {
+  const body = await callAws(
+    'S3 GetObject',
+    async () => {
+      const r = await client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
+      return r.Body === undefined ? new Uint8Array() : await r.Body.transformToByteArray();
+    },
+    { file: uri },
+  );
+  return Buffer.from(body).equals(data);
+}
+
 /**
  * Uploads each artifact (in order) and verifies it; resolves with the `s3://` URI of each.
  * Errors: USAGE (bad URI or key), EXISTS (exit 6), INTEGRITY (read back differs, exit 4),
@@ -62,7 +82,7 @@ export async function uploadArtifacts(options: UploadArtifactsOptions): Promise<
       const key = prefix + a.name;
       const uri = formatS3Uri(bucket, key);
       const checksum = sha256b64(a.data);
-      let put;
+      let put: { ChecksumSHA256?: string | undefined };
       try {
         put = await client.send(
           new s3.PutObjectCommand({
@@ -79,16 +99,23 @@ export async function uploadArtifacts(options: UploadArtifactsOptions): Promise<
           }),
         );
       } catch (e) {
-        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const meta = (e as { $metadata?: { httpStatusCode?: number; attempts?: number } }).$metadata;
         const name = (e as { name?: string }).name;
-        if (options.force !== true && (name === 'PreconditionFailed' || status === 412)) {
-          throw new CertkitError('EXISTS', 'the S3 object already exists', {
-            file: uri,
-            hint: 'pass --force to replace it',
-            cause: e,
-          });
+        if (options.force !== true && (name === 'PreconditionFailed' || meta?.httpStatusCode === 412)) {
+          // A retried PUT is refused when an earlier attempt stored the object and only its
+          // answer was lost: if the object holds exactly these bytes it is ours, not a conflict.
+          if ((meta?.attempts ?? 1) > 1 && (await holds(client, s3, bucket, key, a.data, uri))) {
+            put = {};
+          } else {
+            throw new CertkitError('EXISTS', 'the S3 object already exists', {
+              file: uri,
+              hint: 'pass --force to replace it',
+              cause: e,
+            });
+          }
+        } else {
+          throw awsError(e, 'S3 PutObject', { file: uri });
         }
-        throw awsError(e, 'S3 PutObject', { file: uri });
       }
       if (put.ChecksumSHA256 !== undefined && put.ChecksumSHA256 !== checksum) {
         throw new CertkitError('INTEGRITY', 'S3 stored a different SHA-256 than the one sent', { file: uri });

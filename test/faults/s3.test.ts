@@ -17,6 +17,9 @@
  * | S09 | GetObject HTTP 500 HTML page on every attempt: one line, 3 attempts      |
  * | S10 | PutObject AccessDenied (403): tried once, exit 5 with the hint           |
  * | S11 | GetObject response dropped once: retried, succeeds                      |
+ * | S12 | PutObject response lost once (object stored): the retry's 412 is ours    |
+ * | S13 | PutObject ExpiredToken: tried once, exit 5 with the credentials hint     |
+ * | S14 | PutObject 503, then the retry's 412 on someone else's object: exit 6     |
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -166,5 +169,39 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: S3 (moto_server behind
     proxy.addRule({ match: { method: 'GET' }, fault: { kind: 'dropResponse' } });
     expect(await upload('s11')).toEqual([`s3://${BUCKET}/s11/kafka.client.keystore.jks`]);
     expect(count('GET')).toEqual({ seen: 2, forwarded: 2 });
+  });
+
+  it("S12 PutObject response lost once after S3 stored it: the retry's 412 is our own object, not EXISTS", async () => {
+    proxy.addRule({ match: { method: 'PUT' }, fault: { kind: 'dropResponse' } });
+    expect(await upload('s12')).toEqual([`s3://${BUCKET}/s12/kafka.client.keystore.jks`]);
+    expect(proxy.seen({ method: 'PUT' }).map((r) => [r.fault ?? 'ok', r.forwarded, r.headers['if-none-match']])).toEqual([
+      ['dropResponse', true, '*'],
+      ['ok', true, '*'],
+    ]);
+    expect((await getObject('s12/kafka.client.keystore.jks'))?.equals(jks)).toBe(true);
+  });
+
+  it('S13 PutObject ExpiredToken: tried once, exit 5 with the credentials hint', async () => {
+    proxy.addRule({ match: { method: 'PUT' }, fault: { kind: 'error', status: 400, type: 'ExpiredToken', message: 'The provided token has expired.' }, times: Infinity });
+    const e = await rejection(upload('s13'));
+    expect(e.message).toMatch(/^S3 PutObject failed: ExpiredToken: The provided token has expired\. \(request id certkit-fault-[0-9]+\)$/);
+    expect([e.code, outcome(e).exit, e.hint]).toEqual([
+      'AWS', 5, 'AWS credentials are missing or expired: refresh them (aws sso login, new session token) or pass --profile',
+    ]);
+    expect(count('PUT')).toEqual({ seen: 1, forwarded: 0 });
+  });
+
+  it("S14 PutObject 503, then the retry's 412 on someone else's object: still exit 6, the object untouched", async () => {
+    await upload('s14', { data: Buffer.from('theirs\n') });
+    proxy.reset();
+    proxy.addRule({ match: { method: 'PUT' }, fault: { kind: 'unavailable' } });
+    const e = await rejection(upload('s14'));
+    expect(outcome(e)).toEqual({ code: 'EXISTS', exit: 6, message: 'the S3 object already exists', oneLine: true });
+    expect(proxy.seen({ method: 'PUT' }).map((r) => [r.fault ?? 'ok', r.forwarded])).toEqual([
+      ['unavailable', false],
+      ['ok', true],
+    ]);
+    expect(count('GET')).toEqual({ seen: 1, forwarded: 1 });
+    expect((await getObject('s14/kafka.client.keystore.jks'))?.toString()).toBe('theirs\n');
   });
 });
