@@ -35,6 +35,8 @@
  * | P26 | GetCertificate answer cut off half-way (connection broken mid-body), once |
  * | P27 | GetCertificate answer cut off half-way on every attempt: exit 5, 3 tries  |
  * | P28 | the bounded wait's hint, run as printed (bin/certkit): writes the chain   |
+ * | P29 | GetCertificate throttled on every attempt while polling: exit 5, no wait  |
+ * | P30 | the endpoint refuses connections: exit 5, ECONNREFUSED, network hint      |
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -45,7 +47,7 @@ import { parseValidity } from '../../src/issuers/validity.js';
 import { generateKeyPair, type KeyObject } from '../../src/keys.js';
 import { buildCsr } from '../../src/x509/csr.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { createActivatedCa, useMoto, type ActivatedCa } from '../support/moto.js';
+import { createActivatedCa, freePort, useMoto, type ActivatedCa } from '../support/moto.js';
 import { tempDir } from '../support/tmp.js';
 import { haveTools } from '../support/tools.js';
 import { certkitAsync } from '../e2e/cli.js';
@@ -366,5 +368,22 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: ACM PCA (moto_server b
     expect(certs).toHaveLength(2);
     expect(new X509Certificate(pem).subject).toBe('O=certkit tests\nCN=fault-P28');
     expect([count('GetCertificate').forwarded, count('IssueCertificate').seen]).toEqual([1, 0]);
+  });
+
+  it('P29 GetCertificate throttled on every attempt while polling: exit 5 after 3 attempts, not a wait', async () => {
+    proxy.addRule({ match: { target: 'GetCertificate' }, fault: { kind: 'throttle' }, times: Infinity });
+    const e = await rejection(issuerFor({ maxWaitSeconds: 30 }).issue({ csrDer: csrFor('P29'), validity }));
+    expect(outcome(e)).toMatchObject({ code: 'AWS', exit: 5, oneLine: true });
+    expect(e.message).toMatch(/^ACM PCA GetCertificate failed: ThrottlingException: Rate exceeded \(request id certkit-fault-[0-9]+\)$/);
+    expect(count('GetCertificate')).toEqual({ seen: ATTEMPTS, forwarded: 0 });
+  });
+
+  it('P30 the endpoint refuses connections: exit 5 naming ECONNREFUSED, with the network hint', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const e = await rejection(issuerFor({ aws: viaProxy(closed) }).issue({ csrDer: csrFor('P30'), validity }));
+    expect(outcome(e)).toMatchObject({ code: 'AWS', exit: 5, oneLine: true });
+    expect(e.message).toMatch(/^ACM PCA DescribeCertificateAuthority failed: ECONNREFUSED: .*127\.0\.0\.1:[0-9]+.*$/);
+    expect(e.hint).toBe('could not reach the AWS endpoint: check the network, the region and --endpoint-url');
+    expect((e.cause as { $metadata?: { attempts?: number } }).$metadata?.attempts).toBe(ATTEMPTS);
   });
 });
