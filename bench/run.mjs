@@ -319,7 +319,7 @@ async function clientKeystores(env, m, dir) {
 
 function keytoolCount(file) {
   const out = keytool(['-list', '-keystore', file, '-storepass', STOREPASS]).stdout;
-  return Number(/contains (\d+) entr/.exec(out)?.[1]);
+  return Number(/contains ([\d,.]+) entr/.exec(out)?.[1].replace(/[,.]/g, '')); // "1,000 entries"
 }
 
 async function keystoreSection(ks, trust) {
@@ -339,6 +339,11 @@ async function keystoreSection(ks, trust) {
       async () => certkit(['keystore', 'list', file, '--storepass', STOREPASS]).t,
     );
   }
+  // Where a long listing spends its time.
+  const biggest = Object.keys(trust.stores).map(Number).sort((a, b) => b - a)[0];
+  const profDir = join(TMP, 'list-prof');
+  timed(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, BIN, 'keystore', 'list', trust.stores[biggest], '--storepass', STOREPASS], { env: baseEnv });
+  out.listProfile = { size: biggest, top: selfTop(join(profDir, readdirSync(profDir).find((q) => q.endsWith('.cpuprofile'))), 8) };
   const convert = async (label, src) => {
     log(`keystore convert ${label}: ${n} rounds`);
     const tag = Object.keys(out.convert).length;
@@ -723,6 +728,14 @@ function report(r) {
       const per = (sz) => (k.list[sz].b.median - base) / sz;
       L.push('');
       L.push(`Scaling of \`certkit keystore list\`: fixed cost (1-entry store) ${ms(base)}; per entry above it ${(per(lo) * 1e3).toFixed(2)} ms at ${lo} entries, ${(per(hi) * 1e3).toFixed(2)} ms at ${hi} entries (linear would keep them equal).`);
+    }
+    if (k.listProfile) {
+      L.push('');
+      L.push(`Where \`certkit keystore list\` of ${k.listProfile.size} entries spends its time (CPU profile, self time):`);
+      L.push('');
+      L.push(row(['function', 'ms', 'µs per entry']));
+      L.push(row(['---', '---:', '---:']));
+      for (const [fn, t] of k.listProfile.top) L.push(row([`\`${fn}\``, t.toFixed(0), ((1000 * t) / k.listProfile.size).toFixed(0)]));
     }
     L.push('');
   }
