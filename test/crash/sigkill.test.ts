@@ -1,7 +1,7 @@
 /**
  * SIGKILL at random moments of a real `certkit client` run (local CA, bin/certkit), 20 runs with
- * delays from a fixed seed, spread from just before its first write to its end (as
- * measured by a probe run). After each kill:
+ * delays from a fixed seed, counted from its first write (out/ appearing) or its first artifact
+ * write, and spread over the rest of the run (as measured by a probe run). After each kill:
  * - every output is absent or complete and valid (read back with the library readers), never partial;
  * - the only other files are the resume state (complete JSON with a key and CSR) and hidden
  *   `.name.tmp-<hex>` leftovers, which no output name can match;
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initLocalCa } from '../../src/issuers/local-ca.js';
+import { STATE_FILE } from '../../src/pipeline.js';
 import { certkit } from '../e2e/cli.js';
 import { builtCliExists } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
@@ -35,6 +36,15 @@ function prng(seed: number): () => number {
 }
 
 const root = tempDir('certkit-crash-sigkill-');
+
+/** True once any file but the resume state exists in `out` (an artifact's temp file counts). */
+function artifactStarted(out: string): boolean {
+  try {
+    return readdirSync(out).some((n) => !n.startsWith(`.${STATE_FILE}`) && n !== STATE_FILE);
+  } catch {
+    return false;
+  }
+}
 const ENV = { SP: 'kill-store-pass', KP: 'kill-key-pass' };
 let caDir: string;
 const args = () => ['client', '--ca-dir', caDir, '--dname', CRASH_DNAME, '--out', 'out', '--storepass', 'env:SP', '--keypass', 'env:KP'];
@@ -59,25 +69,39 @@ describe.skipIf(!builtCliExists())('SIGKILL at random moments of certkit client 
     mkdirSync(probe);
     const t0 = Date.now();
     let firstWrite = 0;
+    let firstArtifact = 0;
     const poll = setInterval(() => {
       if (firstWrite === 0 && existsSync(join(probe, 'out'))) firstWrite = Date.now() - t0;
+      if (firstArtifact === 0 && artifactStarted(join(probe, 'out'))) firstArtifact = Date.now() - t0;
     }, 1);
     const whole = await startCertkit(args(), { cwd: probe, env: ENV }).done;
     clearInterval(poll);
     const total = Date.now() - t0;
     expect(whole.status).toBe(0);
-    const from = Math.floor(firstWrite * 0.8);
-    const span = Math.max(1, total - from);
+    // Kills are timed from a moment the child reaches, so they land among its writes whether the
+    // machine is slower or faster than during the probe: even runs from out/ appearing (the
+    // resume state; then issuing and building the keystores), odd runs from the first artifact
+    // write (the artifacts and the record).
+    expect(firstArtifact).toBeGreaterThan(0);
+    const spans = [Math.max(1, total - firstWrite), Math.max(1, total - firstArtifact)] as const;
 
     const random = prng(SEED);
     const tally = { none: 0, partial: 0, all: 0, state: 0, temps: 0, finished: 0 };
     for (let i = 0; i < RUNS; i++) {
       const d = join(root, `run-${i}`);
       mkdirSync(d);
-      const delay = from + Math.floor(random() * span);
+      const anchor = i % 2;
+      const delay = Math.floor(random() * spans[anchor]!);
       const child = startCertkit(args(), { cwd: d, env: ENV });
-      const timer = setTimeout(() => child.proc.kill('SIGKILL'), delay);
+      let timer: NodeJS.Timeout | undefined;
+      const watch = setInterval(() => {
+        if (timer === undefined && (anchor === 0 ? existsSync(join(d, 'out')) : artifactStarted(join(d, 'out')))) {
+          clearInterval(watch);
+          timer = setTimeout(() => child.proc.kill('SIGKILL'), delay);
+        }
+      }, 1);
       const r = await child.done;
+      clearInterval(watch);
       clearTimeout(timer);
       if (r.signal === null) {
         expect([i, r.status]).toEqual([i, 0]); // finished before the kill
@@ -102,7 +126,7 @@ describe.skipIf(!builtCliExists())('SIGKILL at random moments of certkit client 
       sameIdentity(out);
     }
     console.log(
-      `sigkill: ${RUNS} runs (seed 0x${SEED.toString(16)}, kills ${from}..${from + span} ms after start): ${tally.none} no outputs, ${tally.partial} some, ${tally.all} all; ` +
+      `sigkill: ${RUNS} runs (seed 0x${SEED.toString(16)}, kills 0..${spans[0]} ms after the first write or 0..${spans[1]} ms after the first artifact): ${tally.none} no outputs, ${tally.partial} some, ${tally.all} all; ` +
         `${tally.state} with resume state, ${tally.temps} with temp leftovers, ${tally.finished} finished first; 0 partial files; ${RUNS} reruns completed`,
     );
     expect(tally.none + tally.partial + tally.all).toBe(RUNS);
