@@ -132,6 +132,12 @@ describe.skipIf(!builtCliExists())('SIGKILL at random moments of certkit client 
     expect(tally.none + tally.partial + tally.all).toBe(RUNS);
   }, 600_000);
 
+  // Known gap (src/issuers/local-ca.ts, src/cli/client.ts): a run killed while it creates the
+  // local CA on first use (ca-key.pem published, ca.pem not yet) blocks every rerun with EXISTS on
+  // certkit-ca/ca-key.pem, --force included (the client does not pass it to initLocalCa). These
+  // runs use a CA made beforehand.
+  it.todo('a client killed while creating the local CA on first use: a rerun completes the CA');
+
   it('a leftover temp file for every output name does not block a first run or a --force rerun', async () => {
     const d = join(root, 'leftovers');
     mkdirSync(join(d, 'out'), { recursive: true });
