@@ -169,6 +169,8 @@ beforeAll(async () => {
   const jks = await writeKeyStore([entry], 'jks', { storePassword: SENTINEL_PASSWORD, keyPassword: SENTINEL_PASSWORD });
   const p12 = await writeKeyStore([entry], 'pkcs12', { storePassword: SENTINEL_PASSWORD });
   f('in.jks', jks);
+  // JCEKS from keytool (its key passwords must be ASCII): see JCEKS_PASSWORD.
+  f('in.jceks', readFileSync(new URL('./sentinel-ascii.jceks', import.meta.url)));
   f('in.p12', p12);
   f('corrupt.jks', corrupt(jks));
   f('corrupt.p12', corrupt(p12));
@@ -227,12 +229,31 @@ async function expectSentinelIn(file: string): Promise<void> {
 
 const dir = (cwd: string, name: string) => mkdirSync(join(cwd, name), { recursive: true });
 const P = SENTINEL_PASSWORD;
+/**
+ * The password of sentinel-ascii.jceks: JCEKS key protection takes ASCII only. Made with
+ *   keytool -genkeypair -storetype JCEKS -keystore sentinel-ascii.jceks -storepass SeNtInEl-ascii-42
+ *     -keypass SeNtInEl-ascii-42 -alias client -keyalg EC -groupname secp256r1 -dname CN=sentinel-jceks -validity 3650
+ * (JDK 17). The marker needle catches it.
+ */
+const JCEKS_PASSWORD = 'SeNtInEl-ascii-42';
 const W = SENTINEL_WRONG;
 
 /** Commands that take passwords: run with every source. */
 const PASSWORD_CASES: readonly Case[] = [
   { name: 'keystore list jks', json: true, status: 0, args: (r) => ['keystore', 'list', 'in.jks', '--storepass', r.pw(P)] },
   { name: 'keystore list p12 with keypass', json: true, status: 0, args: (r) => ['keystore', 'list', 'in.p12', '--storepass', r.pw(P), '--keypass', r.pw(P)] },
+  { name: 'keystore list jceks', json: true, status: 0, args: (r) => ['keystore', 'list', 'in.jceks', '--storepass', r.pw(JCEKS_PASSWORD)] },
+  { name: 'keystore list jceks, wrong password', json: true, status: 4, args: (r) => ['keystore', 'list', 'in.jceks', '--storepass', r.pw(W)] },
+  {
+    name: 'keystore convert jceks to p12',
+    status: 0,
+    args: (r) => ['keystore', 'convert', 'in.jceks', 'new.p12', '--srcstorepass', r.pw(JCEKS_PASSWORD), '--deststorepass', r.pw(P)],
+  },
+  {
+    name: 'keystore convert jceks, wrong key password',
+    status: 4,
+    args: (r) => ['keystore', 'convert', 'in.jceks', 'new.p12', '--srcstorepass', r.pw(JCEKS_PASSWORD), '--srckeypass', r.pw(W), '--deststorepass', r.pw(P)],
+  },
   { name: 'keystore list, wrong password', json: true, status: 4, args: (r) => ['keystore', 'list', 'in.jks', '--storepass', r.pw(W)] },
   { name: 'keystore list, corrupt jks', json: true, status: [3, 4], args: (r) => ['keystore', 'list', 'corrupt.jks', '--storepass', r.pw(P)] },
   { name: 'keystore list, corrupt p12', json: true, status: [3, 4], args: (r) => ['keystore', 'list', 'corrupt.p12', '--storepass', r.pw(P)] },
