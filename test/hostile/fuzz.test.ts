@@ -17,60 +17,16 @@ import { parseS3Uri } from '../../src/sinks/s3-uri.js';
 import { parseDname } from '../../src/x509/dn.js';
 import { EC_CERT } from './samples.js';
 import { assertOracle, oracleProblem, settle } from './support.js';
+import { RUNS, SEED, TIMEOUT, mutant, params } from './mutate.js';
 import { binaryTargets } from './targets.js';
 
-const RUNS = Number(process.env.CERTKIT_FUZZ_RUNS ?? 10_000);
-const SEED = Number(process.env.CERTKIT_FUZZ_SEED ?? 20261123);
-const TIMEOUT = Math.max(120_000, RUNS * 2);
 const counts: string[] = [];
+/** Keystore targets run in fuzz-keystores.test.ts, in parallel with this file. */
+const KEYSTORES = /JKS|JCEKS|PKCS#12/;
 afterAll(() => process.stdout.write(`fuzz seed ${SEED}, ${RUNS} mutants per parser\n${counts.join('\n')}\n`));
 
-const BOUNDARY = [0x00, 0x01, 0x7f, 0x80, 0x81, 0x82, 0x84, 0xff];
-
-type Mutation = (b: Buffer) => Buffer;
-
-/** One mutation of a byte string, chosen and placed by fast-check. */
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(([i, v]): Mutation => (b) => {
-    if (b.length === 0) return b;
-    const c = Buffer.from(b);
-    c[i % b.length] = v;
-    return c;
-  }),
-  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 7 })).map(([i, bit]): Mutation => (b) => {
-    if (b.length === 0) return b;
-    const c = Buffer.from(b);
-    c[i % b.length]! ^= 1 << bit;
-    return c;
-  }),
-  fc.tuple(fc.nat(), fc.constantFrom(...BOUNDARY)).map(([i, v]): Mutation => (b) => {
-    if (b.length === 0) return b;
-    const c = Buffer.from(b);
-    c[i % b.length] = v;
-    return c;
-  }),
-  fc.nat().map((n): Mutation => (b) => b.subarray(0, b.length === 0 ? 0 : n % b.length)),
-  fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 8 })).map(([i, ins]): Mutation => (b) => {
-    const at = i % (b.length + 1);
-    return Buffer.concat([b.subarray(0, at), Buffer.from(ins), b.subarray(at)]);
-  }),
-  fc.tuple(fc.nat(), fc.integer({ min: 1, max: 16 })).map(([i, n]): Mutation => (b) => {
-    const at = b.length === 0 ? 0 : i % b.length;
-    return Buffer.concat([b.subarray(0, at), b.subarray(at + n)]);
-  }),
-  fc.tuple(fc.nat(), fc.integer({ min: 1, max: 32 })).map(([i, n]): Mutation => (b) => {
-    const at = b.length === 0 ? 0 : i % b.length;
-    return Buffer.concat([b.subarray(0, at + n), b.subarray(at)]);
-  }),
-);
-
-const mutant = (sample: Buffer) =>
-  fc.array(mutation, { minLength: 1, maxLength: 4 }).map((ms) => ms.reduce((b, m) => m(b), sample));
-
-const params = (runs = RUNS) => ({ seed: SEED, numRuns: runs, endOnFailure: true });
-
-describe(`fuzz: ${RUNS} mutants per binary parser (seed ${SEED})`, () => {
-  for (const t of binaryTargets()) {
+describe(`fuzz: ${RUNS} mutants per key, certificate and CSR parser (seed ${SEED})`, () => {
+  for (const t of binaryTargets().filter((x) => !KEYSTORES.test(x.name))) {
     it(
       t.name,
       () => {

@@ -10,7 +10,7 @@ import type { KeyStoreEntry } from '../../src/keystore/model.js';
 import { writePkcs12 } from '../../src/keystore/pkcs12-write.js';
 import { bmpPassword, pkcs12Kdf } from '../../src/keystore/pkcs12-kdf.js';
 import { decodePemAll } from '../../src/pem.js';
-import { contentAt, corpusFile, derAt, fixture, parseTree } from './support.js';
+import { contentAt, corpusFile, derAt, fixture, parseTree, tlv } from './support.js';
 
 export const EC_CERT = corpusFile('ec-p256-cert.der');
 export const EC_CSR = corpusFile('ec-p256-csr.der');
@@ -37,8 +37,8 @@ export const jksSample = (): Buffer =>
   writeJks(SAMPLE_ENTRIES, { storePassword: STORE_PASS, keyPassword: KEY_PASS, randomBytes: fixedRandom, now: fixedNow });
 
 /** The same entries as PKCS#12, one iteration for the PBE and the MAC. */
-export const p12Sample = (profile: 'modern' | 'legacy' = 'modern'): Buffer =>
-  writePkcs12(SAMPLE_ENTRIES, {
+export const p12Sample = (profile: 'modern' | 'legacy' = 'modern', entries: readonly KeyStoreEntry[] = SAMPLE_ENTRIES): Buffer =>
+  writePkcs12(entries, {
     storePassword: STORE_PASS,
     profile,
     iterations: 1,
@@ -76,3 +76,24 @@ export function remac(pfx: Buffer, password: string): Buffer {
 /** A PFX with its AuthenticatedSafe changed by `fn`, MAC recomputed with `password`. */
 export const editAuthSafe = (pfx: Buffer, password: string, fn: (authSafe: Buffer) => Buffer): Buffer =>
   remac(inOctets(pfx, [1, 1, 0], fn), password);
+
+/**
+ * A fast `editAuthSafe` for the fuzzer: the PFX of `pfx` rebuilt around any AuthenticatedSafe
+ * bytes, its HMAC recomputed with the MAC key derived once (same salt, iterations and password).
+ */
+export function pfxWithAuthSafe(pfx: Buffer, password: string): (authSafe: Buffer) => Buffer {
+  const macData = parseTree(derAt(pfx, [2]));
+  const algId = derAt(pfx, [2, 0, 0]);
+  const algOid = macData.children![0]!.children![0]!.children![0]!.content.toString('hex');
+  const hash = MAC_HASH[algOid]!;
+  const salt = macData.children![1]!.content;
+  const iterations = Number(BigInt(`0x${macData.children![2]!.content.toString('hex')}`));
+  const key = pkcs12Kdf(hash, bmpPassword(password, true), salt, 3, iterations, hash === 'sha1' ? 20 : 32);
+  const version = derAt(pfx, [0]);
+  const dataOid = derAt(pfx, [1, 0]);
+  const tail = Buffer.concat([derAt(pfx, [2, 1]), derAt(pfx, [2, 2])]);
+  return (authSafe) => {
+    const mac = createHmac(hash, key).update(authSafe).digest();
+    return tlv(0x30, version, tlv(0x30, dataOid, tlv(0xa0, tlv(0x04, authSafe))), tlv(0x30, tlv(0x30, algId, tlv(0x04, mac)), tail));
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The fuzzer (see fuzz.test.ts) for the keystore read paths: JKS, JCEKS and PKCS#12, raw and with
+ * the digest / MAC recomputed after mutation. A file of its own so it runs beside fuzz.test.ts.
+ */
+import fc from 'fast-check';
+import { afterAll, describe, it } from 'vitest';
+import { RUNS, SEED, TIMEOUT, mutant, params } from './mutate.js';
+import { assertOracle } from './support.js';
+import { binaryTargets } from './targets.js';
+
+const counts: string[] = [];
+afterAll(() => process.stdout.write(`fuzz seed ${SEED}, ${RUNS} mutants per keystore parser\n${counts.join('\n')}\n`));
+
+describe(`fuzz: ${RUNS} mutants per keystore parser (seed ${SEED})`, () => {
+  for (const t of binaryTargets().filter((x) => /JKS|JCEKS|PKCS#12/.test(x.name))) {
+    it(
+      t.name,
+      () => {
+        let refused = 0;
+        fc.assert(
+          fc.property(mutant(t.sample), (b) => {
+            let failed = false;
+            assertOracle(() => {
+              try {
+                t.read(b);
+              } catch (e) {
+                failed = true;
+                throw e;
+              }
+            });
+            if (failed) refused++;
+          }),
+          params(),
+        );
+        counts.push(`fuzz ${t.name}: ${RUNS} mutants, ${refused} refused, ${RUNS - refused} parsed, 0 failures`);
+      },
+      TIMEOUT,
+    );
+  }
+});
