@@ -12,10 +12,12 @@ import { afterAll, describe, it } from 'vitest';
 import { createPasswordSources, resolvePassword } from '../../src/cli/passwords.js';
 import { parseCaArn } from '../../src/issuers/acm-pca.js';
 import { parseValidity } from '../../src/issuers/validity.js';
+import { importPrivateKey } from '../../src/keys.js';
 import { decodePemAll, encodePem } from '../../src/pem.js';
 import { parseS3Uri } from '../../src/sinks/s3-uri.js';
+import { parseCsr } from '../../src/x509/csr-parse.js';
 import { parseDname } from '../../src/x509/dn.js';
-import { EC_CERT } from './samples.js';
+import { EC_CERT, EC_CSR, EC_PKCS8_ENC, EC_PKCS8_ENC_PASS } from './samples.js';
 import { assertOracle, oracleProblem, settle } from './support.js';
 import { RUNS, SEED, TIMEOUT, mutant, params } from './mutate.js';
 import { binaryTargets } from './targets.js';
@@ -80,8 +82,12 @@ const textMutant = (sample: string) =>
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 const CERT_PEM = encodePem('CERTIFICATE', EC_CERT);
+const KEY_PEM = encodePem('ENCRYPTED PRIVATE KEY', EC_PKCS8_ENC);
+const CSR_PEM = encodePem('CERTIFICATE REQUEST', EC_CSR).replace(/CERTIFICATE REQUEST/g, 'NEW CERTIFICATE REQUEST');
 const textTargets: { name: string; sample: string; parse: (s: string) => unknown; exits: number[] }[] = [
   { name: 'PEM', sample: CERT_PEM, parse: (s) => decodePemAll(s), exits: [3] },
+  { name: 'private key PEM (encrypted, with openssl Bag Attributes)', sample: `Bag Attributes\n    friendlyName: client\n${KEY_PEM}`, parse: (s) => importPrivateKey(s, { passphrase: EC_PKCS8_ENC_PASS }), exits: [3, 4] },
+  { name: 'CSR PEM (keytool NEW header)', sample: CSR_PEM, parse: (s) => parseCsr(s), exits: [3] },
   { name: 'distinguished name', sample: 'CN=glue-client + UID=x, OU="a, b", O=#0c0161, C=US, 2.5.4.97=x\\2c', parse: (s) => parseDname(s), exits: [3] },
   { name: 'S3 URI', sample: 's3://my.glue-bucket/certs/client/', parse: (s) => parseS3Uri(s), exits: [2] },
   { name: 'CA ARN', sample: 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/12345678-1234-1234-1234-123456789012', parse: (s) => parseCaArn(s), exits: [2] },
