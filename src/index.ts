@@ -137,13 +137,15 @@ export type { VerifyChainOptions } from './x509/chain.js';
 export {
   initLocalCa,
   loadLocalCa,
+  openLocalCa,
+  localCaState,
   localCaExists,
   createLocalCaIssuer,
   DEFAULT_CA_DIR,
   CA_CERT_FILE,
   CA_KEY_FILE,
 } from './issuers/local-ca.js';
-export type { LocalCa, InitLocalCaOptions, LocalCaIssuerOptions } from './issuers/local-ca.js';
+export type { LocalCa, InitLocalCaOptions, LocalCaIssuerOptions, LocalCaState, OpenLocalCaOptions, OpenedLocalCa } from './issuers/local-ca.js';
 export { buildArtifacts, parseFormats, clientProperties, ARTIFACT_FILES, ARTIFACT_FORMATS } from './artifacts.js';
 export type { Artifact, ArtifactFormat, Identity, BuildArtifactsOptions } from './artifacts.js';
 export { runClientPipeline, generatePassword, DEFAULT_S3_FORMATS, STATE_FILE } from './pipeline.js';

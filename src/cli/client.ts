@@ -231,12 +231,14 @@ export const clientCommand = defineCommand({
         return createAcmPcaIssuer({ caArn: args.caArn, aws, onCertificateArn: hooks.onCertificateArn });
       }
       const lc = await import('../issuers/local-ca.js');
-      let ca;
-      if (await lc.localCaExists(args.caDir, ctx.io.cwd)) {
-        ca = await lc.loadLocalCa(args.caDir, { cwd: ctx.io.cwd });
-      } else {
-        ca = await lc.initLocalCa(args.caDir, { cwd: ctx.io.cwd });
+      // Made on first use; a CA left unfinished by a killed run (key, no certificate) is completed.
+      const { ca, how } = await lc.openLocalCa(args.caDir, { cwd: ctx.io.cwd });
+      if (how === 'created') {
         ctx.warn(`certkit: created a local development CA in ${args.caDir} (its certificate ${args.caDir}/${lc.CA_CERT_FILE} is what servers must trust)`);
+      } else if (how === 'completed') {
+        ctx.warn(
+          `certkit: completed the unfinished local CA in ${args.caDir} (${lc.CA_KEY_FILE} had no ${lc.CA_CERT_FILE}; its certificate ${args.caDir}/${lc.CA_CERT_FILE} is what servers must trust)`,
+        );
       }
       return lc.createLocalCaIssuer(ca);
     };

@@ -9,8 +9,8 @@
  * keyEncipherment for RSA keys), extendedKeyUsage clientAuth, SKI/AKI, a random 128-bit
  * positive serial and the requested validity. The CSR's signature is verified before signing.
  */
-import { randomBytes as nodeRandomBytes, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createPublicKey, randomBytes as nodeRandomBytes, X509Certificate } from 'node:crypto';
+import { lstat, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import { CertkitError, invalid } from '../errors.js';
@@ -24,7 +24,7 @@ import {
   type SignatureAlgorithm,
 } from '../keys.js';
 import { encodePem, readPemOrDer } from '../pem.js';
-import { checkArtifacts, writeArtifacts } from '../sinks/directory.js';
+import { checkArtifacts, PUBLIC_MODE, writeArtifacts, writeFileAtomic } from '../sinks/directory.js';
 import { buildCertificate, randomSerial } from '../x509/cert-builder.js';
 import { parseCsr } from '../x509/csr-parse.js';
 import type { IssuedCertificate, Issuer, IssueRequest } from './issuer.js';
@@ -70,6 +70,8 @@ function absolute(dir: string, cwd: string | undefined): string {
 /**
  * Creates a local CA in `dir`: a fresh key (`ca-key.pem`, 0600, PKCS#8) and a self-signed root
  * (`ca.pem`). EXISTS if either file is there and `force` is not set; nothing is written then.
+ * The key is published first and the certificate second (see `openLocalCa` for why that order
+ * makes a crash in between recoverable).
  */
 export async function initLocalCa(dir: string, options: InitLocalCaOptions = {}): Promise<LocalCa> {
   const now = (options.now ?? (() => new Date()))();
@@ -125,6 +127,95 @@ export async function localCaExists(dir: string, cwd?: string): Promise<boolean>
   } catch {
     return false;
   }
+}
+
+/** What `dir` holds: both CA files, neither, or only one of them. */
+export type LocalCaState = 'complete' | 'absent' | 'key-only' | 'cert-only';
+
+async function present(path: string, shown: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ENOENT') return false;
+    throw new CertkitError('READ_FAILED', 'cannot read', { file: shown, cause: e });
+  }
+}
+
+/** Which of the two CA files `dir` holds (see `openLocalCa`). */
+export async function localCaState(dir: string, cwd?: string): Promise<LocalCaState> {
+  const abs = absolute(dir, cwd);
+  const [key, cert] = await Promise.all([present(join(abs, CA_KEY_FILE), join(dir, CA_KEY_FILE)), present(join(abs, CA_CERT_FILE), join(dir, CA_CERT_FILE))]);
+  return key ? (cert ? 'complete' : 'key-only') : cert ? 'cert-only' : 'absent';
+}
+
+export interface OpenLocalCaOptions {
+  /** Key type of a new CA's key (default rsa2048); not used when a key is already there. */
+  readonly keyType?: KeySpec;
+  readonly now?: () => Date;
+  readonly randomBytes?: (n: number) => Buffer;
+  readonly cwd?: string;
+}
+
+/** A CA from `openLocalCa`, and whether it was loaded, made, or completed from a key alone. */
+export interface OpenedLocalCa {
+  readonly ca: LocalCa;
+  readonly how: 'loaded' | 'created' | 'completed';
+}
+
+/**
+ * The local CA for `certkit client` (made on first use), crash-safe as a unit.
+ *
+ * `initLocalCa` publishes `ca-key.pem` first and `ca.pem` second, each atomically, so a process
+ * killed in between leaves a key without a certificate, never the other way round. That state is
+ * an unfinished CA: nothing can have been signed with it, since signing loads both files. It is
+ * completed, not replaced: a self-signed root (default subject and validity) is made for the key
+ * already there and published beside it without overwriting anything. Completing instead of
+ * replacing never destroys a private key, so it is also safe if a user deleted `ca.pem` by
+ * mistake (the new root has the same key and subject key identifier). A certificate without its
+ * key is not something certkit leaves: it is refused (READ_FAILED on `ca-key.pem`), as a key that
+ * does not parse is (INVALID_INPUT naming it).
+ */
+export async function openLocalCa(dir: string, options: OpenLocalCaOptions = {}): Promise<OpenedLocalCa> {
+  const cwd = options.cwd;
+  const state = await localCaState(dir, cwd);
+  if (state === 'absent') {
+    const ca = await initLocalCa(dir, {
+      ...(options.keyType === undefined ? {} : { keyType: options.keyType }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.randomBytes === undefined ? {} : { randomBytes: options.randomBytes }),
+      ...(cwd === undefined ? {} : { cwd }),
+    });
+    return { ca, how: 'created' };
+  }
+  if (state === 'key-only') {
+    const keyShown = join(dir, CA_KEY_FILE);
+    const keyBytes = await readCaFile(join(absolute(dir, cwd), CA_KEY_FILE), keyShown);
+    let key: KeyObject;
+    try {
+      key = importPrivateKey(keyBytes);
+    } catch (e) {
+      throw e instanceof CertkitError ? e.forFile(keyShown) : e;
+    }
+    const now = (options.now ?? (() => new Date()))();
+    const cert = buildCertificate({
+      subject: DEFAULT_CA_SUBJECT,
+      publicKey: createPublicKey(key),
+      signingKey: key,
+      serial: randomSerial(options.randomBytes ?? nodeRandomBytes),
+      notBefore: new Date(now.getTime() - 60_000),
+      notAfter: parseValidity(DEFAULT_CA_VALIDITY, now).notAfter,
+      isCA: true,
+      pathLen: 0,
+      keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature'],
+    });
+    await writeFileAtomic(join(dir, CA_CERT_FILE), Buffer.from(encodePem('CERTIFICATE', cert), 'utf8'), {
+      mode: PUBLIC_MODE,
+      ...(cwd === undefined ? {} : { cwd }),
+    });
+    return { ca: { dir: absolute(dir, cwd), key, cert }, how: 'completed' };
+  }
+  return { ca: await loadLocalCa(dir, cwd === undefined ? {} : { cwd }), how: 'loaded' };
 }
 
 /**

@@ -2,12 +2,12 @@
  * The local CA: files and modes, the root's and the leaves' extensions (decoded, and as openssl
  * reads them), CSR signature checking, validity bounds, and loading errors.
  */
-import { createHash, generateKeyPairSync } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { CA_CERT_FILE, CA_KEY_FILE, createLocalCaIssuer, initLocalCa, loadLocalCa, type LocalCa } from '../../src/issuers/local-ca.js';
+import { CA_CERT_FILE, CA_KEY_FILE, createLocalCaIssuer, initLocalCa, loadLocalCa, localCaState, openLocalCa, type LocalCa } from '../../src/issuers/local-ca.js';
 import { parseValidity } from '../../src/issuers/validity.js';
 import { exportPkcs8Pem } from '../../src/keys.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
@@ -88,5 +88,36 @@ describe('local CA', () => {
     writeFileSync(join(dir, 'other', CA_KEY_FILE), exportPkcs8Pem(ca.key));
     await expect(loadLocalCa('other', { cwd: dir })).rejects.toMatchObject({ code: 'VERIFY_FAILED', message: 'ca-key.pem does not belong to ca.pem' });
     await expect(initLocalCa('ca', { cwd: dir, keyType: 'ec256' })).rejects.toMatchObject({ code: 'EXISTS', file: 'ca/ca-key.pem' });
+  });
+
+  it('openLocalCa: creates, loads, completes a key without its certificate, refuses a certificate without its key', async () => {
+    expect(await localCaState('fresh', dir)).toBe('absent');
+    const made = await openLocalCa('fresh', { cwd: dir, keyType: 'ec256', now: () => NOW });
+    expect(made.how).toBe('created');
+    expect(await localCaState('fresh', dir)).toBe('complete');
+    const again = await openLocalCa('fresh', { cwd: dir });
+    expect([again.how, again.ca.cert.equals(made.ca.cert)]).toEqual(['loaded', true]);
+    // An unfinished CA (the state a kill between the two writes leaves): the key is kept, a root made for it.
+    unlinkSync(join(dir, 'fresh', CA_CERT_FILE));
+    expect(await localCaState('fresh', dir)).toBe('key-only');
+    const keyPem = readFileSync(join(dir, 'fresh', CA_KEY_FILE), 'utf8');
+    const done = await openLocalCa('fresh', { cwd: dir, now: () => NOW });
+    expect(done.how).toBe('completed');
+    expect(readFileSync(join(dir, 'fresh', CA_KEY_FILE), 'utf8')).toBe(keyPem);
+    expect(statSync(join(dir, 'fresh', CA_CERT_FILE)).mode & 0o777).toBe(0o644);
+    const x = new X509Certificate(readFileSync(join(dir, 'fresh', CA_CERT_FILE)));
+    expect([x.subject, x.ca, x.validTo]).toEqual(['O=certkit\nCN=certkit local development CA', true, 'Nov 23 10:00:00 2036 GMT']);
+    expect(x.checkPrivateKey(made.ca.key)).toBe(true);
+    const reloaded = await loadLocalCa('fresh', { cwd: dir });
+    expect(reloaded.cert.equals(done.ca.cert)).toBe(true);
+    // A certificate without its key is not completed (that key is gone): the missing key is named.
+    unlinkSync(join(dir, 'fresh', CA_KEY_FILE));
+    expect(await localCaState('fresh', dir)).toBe('cert-only');
+    await expect(openLocalCa('fresh', { cwd: dir })).rejects.toMatchObject({ code: 'READ_FAILED', message: 'no such file', file: 'fresh/ca-key.pem' });
+    // A key that does not parse is refused, not replaced.
+    mkdirSync(join(dir, 'junk'));
+    writeFileSync(join(dir, 'junk', CA_KEY_FILE), 'not a key');
+    await expect(openLocalCa('junk', { cwd: dir })).rejects.toMatchObject({ code: 'INVALID_INPUT', file: 'junk/ca-key.pem' });
+    expect(readFileSync(join(dir, 'junk', CA_KEY_FILE), 'utf8')).toBe('not a key');
   });
 });
