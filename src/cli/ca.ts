@@ -9,10 +9,10 @@ const caInitCommand = defineCommand({
   describe: 'Create a local development CA (ca-key.pem 0600, ca.pem)',
   builder: (y) =>
     y
-      .option('ca-dir', { type: 'string', default: 'certkit-ca', describe: 'Directory for the CA' })
-      .option('key-type', { type: 'string', default: 'rsa2048', describe: 'rsa2048, rsa3072, rsa4096, ec256 or ec384' })
-      .option('dname', { type: 'string', describe: 'CA subject (default "CN=certkit local development CA,O=certkit")' })
-      .option('validity', { type: 'string', default: '10y', describe: 'How long the CA is valid (10y, 3650d, or an end date)' })
+      .option('ca-dir', { type: 'string', nargs: 1, default: 'certkit-ca', describe: 'Directory for the CA' })
+      .option('key-type', { type: 'string', nargs: 1, default: 'rsa2048', describe: 'rsa2048, rsa3072, rsa4096, ec256 or ec384' })
+      .option('dname', { type: 'string', nargs: 1, describe: 'CA subject (default "CN=certkit local development CA,O=certkit")' })
+      .option('validity', { type: 'string', nargs: 1, default: '10y', describe: 'How long the CA is valid (10y, 3650d, or an end date)' })
       .option('force', { type: 'boolean', default: false, describe: 'Replace an existing CA (certificates it signed will no longer chain)' })
       .example('certkit ca init', 'a CA in ./certkit-ca')
       .example('certkit ca init --ca-dir ~/.certkit-ca --key-type ec256 --dname "CN=Team dev CA,O=Example"', 'somewhere else, with an EC key'),

@@ -10,12 +10,14 @@ export const keygenCommand = defineCommand({
     y
       .option('key-type', {
         type: 'string',
+        nargs: 1,
         default: 'rsa2048',
         describe: 'rsa2048, rsa3072, rsa4096, ec256 or ec384',
       })
       .option('out', { type: 'string', nargs: 1, demandOption: true, describe: "Key file to write ('-' for stdout)" })
       .option('passout', {
         type: 'string',
+        nargs: 1,
         describe: 'Encrypt the key (PBES2, AES-256-CBC) with this password source',
       })
       .option('force', { type: 'boolean', default: false, describe: 'Replace an existing file' })

@@ -17,6 +17,7 @@ export const keystoreConvertCommand = defineCommand({
       .option('destkeypass', { type: 'string', nargs: 1, describe: 'Destination key password source (JKS; default: the destination store password)' })
       .option('deststoretype', {
         type: 'string',
+        nargs: 1,
         choices: WRITABLE_STORE_TYPES,
         describe: 'Destination type (default from the name: .jks → jks, .p12/.pfx → pkcs12)',
       })

@@ -23,6 +23,7 @@ export const keystoreCreateCommand = defineCommand({
       .option('alias', { type: 'string', nargs: 1, default: 'client', describe: 'Entry alias' })
       .option('storetype', {
         type: 'string',
+        nargs: 1,
         choices: WRITABLE_STORE_TYPES,
         describe: 'Keystore type (default from the name: .jks → jks, .p12/.pfx → pkcs12; else pkcs12)',
       })

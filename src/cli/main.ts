@@ -26,7 +26,7 @@ import { truststoreCommand } from './truststore.js';
 import { verifyCommand } from './verify.js';
 
 /** Every top-level command, in the order `certkit --help` lists them. */
-const COMMANDS: readonly CertkitCommand[] = [
+export const COMMANDS: readonly CertkitCommand[] = [
   clientCommand,
   keystoreCommand,
   truststoreCommand,

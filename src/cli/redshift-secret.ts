@@ -10,10 +10,10 @@ export const redshiftSecretCommand = defineCommand({
   describe: 'Make the Redshift mTLS secret JSON from a certificate chain and a private key',
   builder: (y) =>
     y
-      .option('cert', { type: 'string', demandOption: true, describe: 'Certificate chain, PEM, leaf first (client_cert.pem)' })
-      .option('key', { type: 'string', demandOption: true, describe: 'Private key: PKCS#8, PKCS#1 or SEC1 PEM/DER, Bag Attributes allowed' })
-      .option('passin', { type: 'string', describe: 'Password source of an encrypted key' })
-      .option('out', { type: 'string', default: '-', describe: "File to write (0600), or '-' for stdout" })
+      .option('cert', { type: 'string', nargs: 1, demandOption: true, describe: 'Certificate chain, PEM, leaf first (client_cert.pem)' })
+      .option('key', { type: 'string', nargs: 1, demandOption: true, describe: 'Private key: PKCS#8, PKCS#1 or SEC1 PEM/DER, Bag Attributes allowed' })
+      .option('passin', { type: 'string', nargs: 1, describe: 'Password source of an encrypted key' })
+      .option('out', { type: 'string', nargs: 1, default: '-', describe: "File to write (0600), or '-' for stdout" })
       .option('force', { type: 'boolean', default: false, describe: 'Replace an existing file' })
       .example('certkit redshift-secret --cert client_cert.pem --key private_key.pem --out secret.json', 'the JSON, written 0600')
       .example(

@@ -10,10 +10,10 @@ export const signCommand = defineCommand({
   describe: 'Sign a CSR with the local CA (clientAuth); writes leaf + CA chain PEM',
   builder: (y) =>
     y
-      .option('csr', { type: 'string', demandOption: true, describe: 'The CSR, PEM or DER (keytool "NEW" headers accepted)' })
-      .option('ca-dir', { type: 'string', default: 'certkit-ca', describe: 'The local CA directory (certkit ca init)' })
-      .option('validity', { type: 'string', default: '300d', describe: 'Validity: 300d, 12m, 1y, or an end date' })
-      .option('out', { type: 'string', demandOption: true, describe: "Chain PEM to write, leaf first ('-' for stdout)" })
+      .option('csr', { type: 'string', nargs: 1, demandOption: true, describe: 'The CSR, PEM or DER (keytool "NEW" headers accepted)' })
+      .option('ca-dir', { type: 'string', nargs: 1, default: 'certkit-ca', describe: 'The local CA directory (certkit ca init)' })
+      .option('validity', { type: 'string', nargs: 1, default: '300d', describe: 'Validity: 300d, 12m, 1y, or an end date' })
+      .option('out', { type: 'string', nargs: 1, demandOption: true, describe: "Chain PEM to write, leaf first ('-' for stdout)" })
       .option('force', { type: 'boolean', default: false, describe: 'Replace an existing file' })
       .example('certkit sign --csr csr.pem --out client_cert.pem', 'sign with ./certkit-ca, valid 300 days')
       .example('certkit sign --csr csr.pem --ca-dir ~/.certkit-ca --validity 1y --out -', 'print the chain'),

@@ -19,6 +19,7 @@ export const truststoreCreateCommand = defineCommand({
       .option('storepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Store password source' })
       .option('storetype', {
         type: 'string',
+        nargs: 1,
         choices: WRITABLE_STORE_TYPES,
         describe: 'Truststore type (default from the name: .jks → jks, .p12/.pfx → pkcs12; else pkcs12)',
       })

@@ -11,11 +11,11 @@ export const verifyCommand = defineCommand({
   describe: 'Check a client certificate: key match, chain to the CA, clientAuth usage, expiry',
   builder: (y) =>
     y
-      .option('cert', { type: 'string', demandOption: true, describe: 'Certificate chain, PEM, leaf first (client_cert.pem)' })
-      .option('key', { type: 'string', describe: 'Private key that must belong to the certificate' })
-      .option('passin', { type: 'string', describe: 'Password source of an encrypted key' })
-      .option('ca', { type: 'string', describe: 'Trusted CA certificate(s), PEM (ca.pem); default: the chain must end at a self-signed root' })
-      .option('expiring-within', { type: 'string', describe: 'Fail if a certificate expires within this time (30d, 12h, 2w)' })
+      .option('cert', { type: 'string', nargs: 1, demandOption: true, describe: 'Certificate chain, PEM, leaf first (client_cert.pem)' })
+      .option('key', { type: 'string', nargs: 1, describe: 'Private key that must belong to the certificate' })
+      .option('passin', { type: 'string', nargs: 1, describe: 'Password source of an encrypted key' })
+      .option('ca', { type: 'string', nargs: 1, describe: 'Trusted CA certificate(s), PEM (ca.pem); default: the chain must end at a self-signed root' })
+      .option('expiring-within', { type: 'string', nargs: 1, describe: 'Fail if a certificate expires within this time (30d, 12h, 2w)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' })
       .example('certkit verify --cert certs/client_cert.pem --key certs/private_key.pem --ca certs/ca.pem', 'the full check')
       .example('certkit verify --cert client_cert.pem --expiring-within 30d', 'fail (exit 3) if it expires within 30 days'),
