@@ -6,11 +6,12 @@
 import { lstat, readFile, stat } from 'node:fs/promises';
 
 import { CertkitError } from '../errors.js';
+import { INPUT_LIMITS } from '../limits.js';
 import { PUBLIC_MODE, SECRET_MODE, writeFileAtomic } from '../sinks/directory.js';
 import type { CliContext } from './command.js';
 
-/** Largest input file a command reads (keystores and PEM bundles are far smaller). */
-export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+/** Largest input file a command reads, keystores and PEM bundles are far smaller (INPUT_LIMITS in src/limits.ts). */
+export const MAX_INPUT_BYTES = INPUT_LIMITS.maxInputBytes;
 
 /** Reads an input file; READ_FAILED (exit 3) naming `path` if it cannot be read. */
 export async function readInput(ctx: CliContext, path: string): Promise<Buffer> {

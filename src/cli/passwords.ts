@@ -16,11 +16,12 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 
 import { CertkitError } from '../errors.js';
+import { INPUT_LIMITS } from '../limits.js';
 
-/** Longest password line accepted from a file or stdin. */
-export const MAX_PASSWORD_LINE = 64 * 1024;
-/** Largest password file read (only its first lines are used). */
-export const MAX_PASSWORD_FILE = 1024 * 1024;
+/** Longest password line accepted from a file or stdin (INPUT_LIMITS in src/limits.ts). */
+export const MAX_PASSWORD_LINE = INPUT_LIMITS.maxPasswordLine;
+/** Largest password file read, only its first lines are used (INPUT_LIMITS in src/limits.ts). */
+export const MAX_PASSWORD_FILE = INPUT_LIMITS.maxPasswordFileBytes;
 
 /** What a `stdin` source reads from: a stream (process.stdin), or fixed text for tests. */
 export type StdinSource = AsyncIterable<Buffer | string> | Buffer | string | undefined;

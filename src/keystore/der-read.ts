@@ -76,9 +76,20 @@ export function rawDer(n: Asn1Node): Buffer {
 
 function expect(n: Asn1Node, tag: number, constructed: boolean, what: string): void {
   const id = block(n).idBlock;
-  if (!isUniversal(n, tag) || id.isConstructed !== constructed) {
-    throw invalid(`${what}: expected ${NAMES[tag]}, found ${describe(n)}`);
+  if (!isUniversal(n, tag)) throw invalid(`${what}: expected ${NAMES[tag]}, found ${describe(n)}`);
+  if (id.isConstructed !== constructed) {
+    const form = (c: boolean) => (c ? 'constructed' : 'primitive');
+    throw invalid(`${what}: expected ${form(constructed)} ${NAMES[tag]}, found ${form(id.isConstructed)} ${NAMES[tag]}`);
   }
+}
+
+/** Integers this long are shown in messages; a longer one (hostile, e.g. 480 digits) is not. */
+const MAX_SHOWN_DIGITS = 20;
+
+/** `n` for a message: its digits, or undefined when it has more than 20 of them. */
+export function shownInteger(n: bigint): string | undefined {
+  const s = n.toString();
+  return s.replace('-', '').length > MAX_SHOWN_DIGITS ? undefined : s;
 }
 
 /** The children of a SEQUENCE, checking there are between `min` and `max` of them. */

@@ -14,16 +14,17 @@
  */
 import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes as nodeRandomBytes } from 'node:crypto';
 import { CertkitError, invalid, unsupported } from '../errors.js';
-import { type Asn1Node, isNull, octets, oid, sequence, unsignedInteger, UNIVERSAL_TAG, hasTag } from './der-read.js';
+import { KDF_LIMITS } from '../limits.js';
+import { type Asn1Node, isNull, octets, oid, sequence, shownInteger, unsignedInteger, UNIVERSAL_TAG, hasTag } from './der-read.js';
 import * as der from './der-write.js';
 import { bmpPassword, pkcs12Kdf } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt } from './rc2.js';
 
-/** Most PBE/KDF/MAC iterations certkit will run (OpenSSL and Java write 2048 to 100000). */
-export const MAX_PBE_ITERATIONS = 5_000_000;
+/** Most PBE/KDF/MAC iterations certkit will run (OpenSSL and Java write 2048 to 100000); KDF_LIMITS in src/limits.ts. */
+export const MAX_PBE_ITERATIONS = KDF_LIMITS.maxIterations;
 
-/** Largest salt accepted when reading (real files use 8 to 20 bytes). */
-export const MAX_SALT_BYTES = 1024;
+/** Largest salt accepted when reading (real files use 8 to 20 bytes); KDF_LIMITS in src/limits.ts. */
+export const MAX_SALT_BYTES = KDF_LIMITS.maxSaltBytes;
 
 export const PBE_OID = {
   pbeWithSHAAnd128BitRC4: '1.2.840.113549.1.12.1.1',
@@ -79,15 +80,16 @@ const PKCS12_PBE: Record<string, { name: string; keyLength: number; cipher: 'des
 
 /**
  * Checks an iteration count read from a file: at least 1 and at most `MAX_PBE_ITERATIONS`.
- * Call it before any key derivation.
+ * Call it before any key derivation. `what` prefixes the message (none when empty, for callers
+ * whose context already names the structure); a count of more than 20 digits is not repeated.
  */
 export function checkIterations(count: bigint, what: string): number {
-  if (count < 1n) throw invalid(`${what}: iteration count ${count} is not positive`);
+  const prefix = what === '' ? '' : `${what}: `;
+  const shown = shownInteger(count);
+  const countText = shown === undefined ? 'iteration count' : `iteration count ${shown}`;
+  if (count < 1n) throw invalid(`${prefix}${countText} is not positive`);
   if (count > BigInt(MAX_PBE_ITERATIONS)) {
-    throw new CertkitError(
-      'LIMIT_EXCEEDED',
-      `${what}: iteration count ${count} is more than certkit's limit of ${MAX_PBE_ITERATIONS}`,
-    );
+    throw new CertkitError('LIMIT_EXCEEDED', `${prefix}${countText} is more than certkit's limit of ${MAX_PBE_ITERATIONS}`);
   }
   return Number(count);
 }

@@ -39,8 +39,11 @@ import {
   rawDer,
   sequence,
   setOf,
+  shownInteger,
   unsignedInteger,
 } from './der-read.js';
+import { PKCS12_LIMITS } from '../limits.js';
+import { quoteInput } from '../quote.js';
 import { checkIterations, decryptPbe, hmacHashOf, MAX_SALT_BYTES, parsePbkdf2 } from './pbe.js';
 import { bmpPassword, digestSize, pkcs12Kdf } from './pkcs12-kdf.js';
 import { ATTRIBUTE, BAG, CERT_TYPE, CONTENT_TYPE, DIGEST_BY_OID, PBMAC1 } from './pkcs12-oids.js';
@@ -51,11 +54,11 @@ export interface ReadPkcs12Options extends ReadKeyStoreOptions {
   readonly allowMissingMac?: boolean;
 }
 
-/** Limits on hostile input beyond those of parseDer. */
-const MAX_SAFES = 1000;
-const MAX_BAGS = 10_000;
-const MAX_ATTRIBUTES = 64;
-const MAX_NESTED_SAFE_CONTENTS = 2;
+/** Limits on hostile input beyond those of parseDer: PKCS12_LIMITS in src/limits.ts. */
+const MAX_SAFES = PKCS12_LIMITS.maxSafes;
+const MAX_BAGS = PKCS12_LIMITS.maxBags;
+const MAX_ATTRIBUTES = PKCS12_LIMITS.maxAttributes;
+const MAX_NESTED_SAFE_CONTENTS = PKCS12_LIMITS.maxNestedSafeContents;
 
 interface Attributes {
   friendlyName?: string;
@@ -105,7 +108,10 @@ export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allo
   const pfx = parseDer(bytes, 'PKCS#12 PFX');
   const [versionNode, authSafe, macData] = sequence(pfx, 'PKCS#12 PFX', 2, 3);
   const version = unsignedInteger(versionNode!, 'PKCS#12 version');
-  if (version !== 3n) throw unsupported(`PKCS#12 version ${version} is not supported (expected 3)`);
+  if (version !== 3n) {
+    const shown = shownInteger(version);
+    throw unsupported(`PKCS#12 version${shown === undefined ? '' : ` ${shown}`} is not supported (expected 3)`);
+  }
 
   const authSafeBytes = withContext('PKCS#12 authSafe', () => {
     const [ctNode, content] = sequence(authSafe!, 'ContentInfo', 1, 2);
@@ -156,7 +162,7 @@ function verifyMac(macData: Asn1Node, data: Buffer, password: string): boolean {
   if (algParams !== undefined && !isNull(algParams)) throw invalid('MAC digest algorithm has unexpected parameters');
   const hash = DIGEST_BY_OID[alg];
   if (hash === undefined) throw unsupported(`MAC digest algorithm ${alg} is not supported`);
-  const iterations = iterNode === undefined ? 1 : checkIterations(unsignedInteger(iterNode, 'iterations'), 'MAC');
+  const iterations = iterNode === undefined ? 1 : checkIterations(unsignedInteger(iterNode, 'iterations'), '');
   const salt = octets(saltNode!, 'MAC salt');
   if (salt.length > MAX_SALT_BYTES) throw new CertkitError('LIMIT_EXCEEDED', `MAC salt of ${salt.length} bytes is too long`);
   const expected = octets(digestNode!, 'MAC value');
@@ -211,12 +217,17 @@ function readSafe(ci: Asn1Node, ctx: Context, found: Collected): void {
     // EncryptedData ::= SEQUENCE { version, encryptedContentInfo, unprotectedAttrs [1] OPTIONAL }
     const [verNode, eci] = sequence(explicit(content, 0, 'content'), 'EncryptedData', 2, 3);
     const ver = unsignedInteger(verNode!, 'EncryptedData version');
-    if (ver > 2n) throw unsupported(`EncryptedData version ${ver}`);
+    if (ver > 2n) {
+      const shown = shownInteger(ver);
+      throw unsupported(shown === undefined ? 'EncryptedData version is not supported' : `EncryptedData version ${shown}`);
+    }
     // EncryptedContentInfo ::= SEQUENCE { contentType, contentEncryptionAlgorithm, encryptedContent [0] IMPLICIT OPTIONAL }
     const [innerCt, alg, enc] = sequence(eci!, 'EncryptedContentInfo', 2, 3);
     const inner = oid(innerCt!, 'encrypted content type');
     if (inner !== CONTENT_TYPE.data) throw unsupported(`encrypted content type ${inner}`);
-    if (enc === undefined) return;
+    // Absent content would drop whatever the safe held (a MAC recomputed over the altered file
+    // still verifies): refused, never read as an empty safe.
+    if (enc === undefined) throw invalid('encryptedData has no encrypted content');
     const ciphertext = implicitOctets(enc, 0, 'encrypted content');
     safeBytes = decryptPbe(alg!, ciphertext, ctx.storePassword, 'encrypted safe', {
       emptyPasswordAsNone: ctx.emptyAsNone,
@@ -466,5 +477,18 @@ function assemble(found: Collected): KeyStoreEntry[] {
   for (const rank of [0, 1, 2]) {
     for (const e of out.filter((x) => x.rank === rank)) aliases.set(e, e.name ?? String(++counter));
   }
-  return out.sort((a, b) => a.order - b.order).map((e) => e.make(aliases.get(e)!));
+  const sorted = out.sort((a, b) => a.order - b.order);
+  // Two entries under one alias (Java compares PKCS#12 aliases case-insensitively, as JKS ones)
+  // cannot both be used or converted: refused, as the JKS and JCEKS readers do.
+  const seen = new Map<string, number>();
+  sorted.forEach((e, i) => {
+    const alias = aliases.get(e)!;
+    const folded = alias.toLowerCase();
+    const prior = seen.get(folded);
+    if (prior !== undefined) {
+      throw invalid(`entry ${i + 1} '${quoteInput(alias)}': duplicate alias (entry ${prior} has the same alias; PKCS#12 aliases are case-insensitive in Java)`);
+    }
+    seen.set(folded, i + 1);
+  });
+  return sorted.map((e) => e.make(aliases.get(e)!));
 }

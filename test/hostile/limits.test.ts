@@ -210,7 +210,7 @@ describe('limits at N and N+1', () => {
     ]);
     expect(result(() => readPkcs12(withIter('4c4b41'), { storePassword: STORE_PASS }))).toEqual([
       'LIMIT_EXCEEDED',
-      "PKCS#12 MAC: MAC: iteration count 5000001 is more than certkit's limit of 5000000",
+      "PKCS#12 MAC: iteration count 5000001 is more than certkit's limit of 5000000",
     ]);
     // A 100-byte PFX claiming 2^31 MAC iterations: refused before any derivation.
     const tiny = tlv(0x30, tlv(0x02, Buffer.from([3])), tlv(0x30, tlv(0x06, Buffer.from('2a864886f70d010701', 'hex')), tlv(0xa0, tlv(0x04, tlv(0x30)))),
@@ -218,7 +218,7 @@ describe('limits at N and N+1', () => {
     expect(tiny.length).toBeLessThan(100);
     expect(result(() => readPkcs12(tiny, { storePassword: 'x' }))).toEqual([
       'LIMIT_EXCEEDED',
-      "PKCS#12 MAC: MAC: iteration count 2147483648 is more than certkit's limit of 5000000",
+      "PKCS#12 MAC: iteration count 2147483648 is more than certkit's limit of 5000000",
     ]);
   });
 

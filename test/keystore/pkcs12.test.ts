@@ -475,7 +475,7 @@ describe('PKCS#12 writer and reader without external tools', () => {
       const bytes = withMac((m) => der.sequence(der.sequence(m.alg, m.digest), m.salt, der.integer(2 ** 31)));
       const e = errorOf(() => readPkcs12(bytes, { storePassword: PASS }));
       expect([e.code, e.message, exitStatusOf(e)]).toEqual([
-        'LIMIT_EXCEEDED', "PKCS#12 MAC: MAC: iteration count 2147483648 is more than certkit's limit of 5000000", 3]);
+        'LIMIT_EXCEEDED', "PKCS#12 MAC: iteration count 2147483648 is more than certkit's limit of 5000000", 3]);
     });
 
     it('unknown MAC algorithms are UNSUPPORTED; PBMAC1 without its parameters INVALID_INPUT', () => {
