@@ -17,6 +17,7 @@ import { isAbsolute, resolve } from 'node:path';
 
 import { CertkitError } from '../errors.js';
 import { INPUT_LIMITS } from '../limits.js';
+import { quoteInput } from '../quote.js';
 
 /** Longest password line accepted from a file or stdin (INPUT_LIMITS in src/limits.ts). */
 export const MAX_PASSWORD_LINE = INPUT_LIMITS.maxPasswordLine;
@@ -68,7 +69,14 @@ export class StdinLines {
     if (this.iterator === undefined) {
       this.iterator = (this.source as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
     }
-    const r = await this.iterator.next();
+    let r: IteratorResult<Buffer | string>;
+    try {
+      r = await this.iterator.next();
+    } catch (e) {
+      // A read error (EIO on a terminal that went away, EISDIR for `< /`) ends the input.
+      this.ended = true;
+      throw stdinReadFailed(e);
+    }
     if (r.done === true) {
       this.ended = true;
       return;
@@ -83,6 +91,22 @@ export class StdinLines {
     this.ended = true;
     if (it?.return !== undefined) await it.return().catch(() => undefined);
   }
+}
+
+const READ_ERRNO_TEXT: Readonly<Record<string, string>> = {
+  EIO: 'input/output error',
+  EISDIR: 'it is a directory',
+  EAGAIN: 'resource temporarily unavailable',
+  EBADF: 'it is not open',
+  ECONNRESET: 'connection reset',
+  EACCES: 'permission denied',
+};
+
+function stdinReadFailed(e: unknown): CertkitError {
+  const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+  const message = e instanceof Error ? e.message : String(e);
+  const reason = (code !== undefined ? READ_ERRNO_TEXT[code] ?? code : undefined) ?? quoteInput(message.split('\n')[0] ?? '');
+  return new CertkitError('READ_FAILED', `cannot read the password from stdin: ${reason}`, { cause: e });
 }
 
 function stripCr(s: string): string {
@@ -151,8 +175,10 @@ export async function resolvePassword(spec: string, sources: PasswordSources, op
     if (name === '') throw new CertkitError('USAGE', `${what}: env: needs a variable name (env:VAR)`);
     const value = sources.env[name];
     if (value === undefined) {
-      throw new CertkitError('USAGE', `${what}: environment variable ${name} is not set`, {
-        hint: `export ${name}, or give the password another way`,
+      // The name is user input: quoted, so a control character cannot break the one-line message.
+      const shown = quoteInput(name);
+      throw new CertkitError('USAGE', `${what}: environment variable ${shown} is not set`, {
+        hint: `export ${shown}, or give the password another way`,
       });
     }
     return value;
