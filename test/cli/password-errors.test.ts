@@ -36,7 +36,7 @@ async function failure(p: Promise<unknown>): Promise<[string, string, number]> {
 }
 
 describe('stdin read errors', () => {
-  it.each([
+  it.each<[string | undefined, string]>([
     ['EIO', 'cannot read the password from stdin: input/output error'],
     ['EISDIR', 'cannot read the password from stdin: it is a directory'],
     ['EWHATEVER', 'cannot read the password from stdin: EWHATEVER'],
@@ -67,9 +67,9 @@ describe('stdin read errors', () => {
 describe('env: names are quoted in messages', () => {
   it('a name with a carriage return or a newline stays on one line', async () => {
     const s = createPasswordSources({ stdin: '', env: {}, cwd: '/', warn: () => undefined });
-    const e = await resolvePassword('env:A\rB', s, '--storepass').catch((x: unknown) => x as CertkitError);
+    const e = (await resolvePassword('env:A\rB', s, '--storepass').catch((x: unknown) => x)) as CertkitError;
     expect([e.code, e.message, e.hint]).toEqual(['USAGE', '--storepass: environment variable A\\rB is not set', 'export A\\rB, or give the password another way']);
-    const n = await resolvePassword('env:X\nY\u2028', s).catch((x: unknown) => x as CertkitError);
+    const n = (await resolvePassword('env:X\nY\u2028', s).catch((x: unknown) => x)) as CertkitError;
     expect(n.message).toBe('password: environment variable X\\nY\\u2028 is not set');
   });
 
