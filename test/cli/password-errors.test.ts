@@ -40,7 +40,7 @@ describe('stdin read errors', () => {
     ['EIO', 'cannot read the password from stdin: input/output error'],
     ['EISDIR', 'cannot read the password from stdin: it is a directory'],
     ['EWHATEVER', 'cannot read the password from stdin: EWHATEVER'],
-    [undefined, 'cannot read the password from stdin: the pipe'],,
+    [undefined, 'cannot read the password from stdin: the pipe'],
   ])('a stream failing with %s: READ_FAILED (exit 3)', async (code, message) => {
     const s = createPasswordSources({ stdin: failingStdin(code), env: {}, cwd: '/', warn: () => undefined });
     expect(await failure(resolvePassword('stdin', s, '--storepass'))).toEqual(['READ_FAILED', message, 3]);
