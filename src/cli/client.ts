@@ -5,6 +5,7 @@
  */
 import type { ClientPipelineResult, IssuerHooks, PipelineStep, ResumableIssuer } from '../pipeline.js';
 import { defineCommand } from './command.js';
+import { prefetch } from './prefetch.js';
 
 /** The subject used when `--dname` is not given. */
 export const DEFAULT_CLIENT_DNAME = 'CN=certkit-client';
@@ -95,6 +96,7 @@ async function preflight(
   s3Names: readonly string[],
   secretName: string | undefined,
   aws: import('../aws/config.js').AwsOptions,
+  whileWaiting: () => void = () => undefined,
 ): Promise<void> {
   const { CertkitError } = await import('../errors.js');
   const { awsError } = await import('../aws/config.js');
@@ -104,16 +106,25 @@ async function preflight(
     const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
     const { bucket, prefix } = parseS3Uri(s3);
     const client = await createS3Client(aws);
+    // What the run loads next (the issuer's SDK) loads while the HEAD requests are in flight.
+    whileWaiting();
     try {
-      for (const name of s3Names) {
-        const uri = `s3://${bucket}/${prefix}${name}`;
-        try {
-          await client.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + name }));
-        } catch (e) {
-          const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-          if (status === 404 || (e as { name?: string }).name === 'NotFound') continue;
-          throw awsError(e, 'S3 HeadObject', { file: uri });
-        }
+      // All objects at once; the first that exists, in upload order, is reported.
+      const existing = await Promise.all(
+        s3Names.map(async (name) => {
+          const uri = `s3://${bucket}/${prefix}${name}`;
+          try {
+            await client.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + name }));
+          } catch (e) {
+            const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+            if (status === 404 || (e as { name?: string }).name === 'NotFound') return undefined;
+            throw awsError(e, 'S3 HeadObject', { file: uri });
+          }
+          return uri;
+        }),
+      );
+      const uri = existing.find((u) => u !== undefined);
+      if (uri !== undefined) {
         throw new CertkitError('EXISTS', 'the S3 object already exists', { file: uri, hint: 'use --force to replace it' });
       }
     } finally {
@@ -121,6 +132,7 @@ async function preflight(
     }
   }
   if (secretName !== undefined) {
+    if (s3 === undefined || s3Names.length === 0) whileWaiting();
     const { createSecretsManagerClient } = await import('../aws/config.js');
     const { DescribeSecretCommand } = await import('@aws-sdk/client-secrets-manager');
     const client = await createSecretsManagerClient(aws);
@@ -270,7 +282,12 @@ export const clientCommand = defineCommand({
         progress,
         ...(args.force || (s3 === undefined && secretName === undefined)
           ? {}
-          : { preflight: async ({ s3Names }: { readonly s3Names: readonly string[] }) => preflight(s3, s3Names, secretName, aws) }),
+          : {
+              preflight: async ({ s3Names }: { readonly s3Names: readonly string[] }) =>
+                preflight(s3, s3Names, secretName, aws, () => {
+                  if (args.caArn !== undefined) prefetch(() => import('../issuers/acm-pca.js'), () => import('@aws-sdk/client-acm-pca'));
+                }),
+            }),
         ...(s3 === undefined
           ? {}
           : {
