@@ -5,6 +5,7 @@
  */
 import type { ClientPipelineResult, IssuerHooks, PipelineStep, ResumableIssuer } from '../pipeline.js';
 import { defineCommand } from './command.js';
+import { takeEarlyKey } from './early-key.js';
 import { prefetch } from './prefetch.js';
 
 /** The subject used when `--dname` is not given. */
@@ -277,6 +278,8 @@ export const clientCommand = defineCommand({
       },
       {
         issuer: issuerFactory,
+        // The key main() started before yargs loaded, if it is the one asked for.
+        generateKey: (spec) => takeEarlyKey(spec) ?? keys.generateKeyPair(spec).then((pair) => pair.privateKey),
         ...(args.caArn === undefined ? { caDir: resolve(ctx.io.cwd, args.caDir) } : { caArn: args.caArn }),
         cwd: ctx.io.cwd,
         progress,
