@@ -259,6 +259,12 @@ export const clientCommand = defineCommand({
     const templateArn =
       args.templateArn === undefined ? undefined : (await import('../issuers/acm-pca.js')).resolveTemplateArn(args.templateArn);
 
+    // Without a preflight (--force, or nothing remote to check) nothing loads the issuer's SDK
+    // early: start it now, while the key is generated.
+    if (args.caArn !== undefined && (args.force || (s3 === undefined && secretName === undefined))) {
+      prefetch(() => import('../issuers/acm-pca.js'), () => import('@aws-sdk/client-acm-pca'));
+    }
+
     const result = await runClientPipeline(
       {
         dname: args.dname,
@@ -283,6 +289,11 @@ export const clientCommand = defineCommand({
         ...(args.caArn === undefined ? { caDir: resolve(ctx.io.cwd, args.caDir) } : { caArn: args.caArn }),
         cwd: ctx.io.cwd,
         progress,
+        whileIssuing: () =>
+          prefetch(
+            ...(s3 === undefined ? [] : [() => import('../sinks/s3.js'), () => import('@aws-sdk/client-s3')]),
+            ...(secretName === undefined ? [] : [() => import('../sinks/secrets-manager.js'), () => import('@aws-sdk/client-secrets-manager')]),
+          ),
         ...(args.force || (s3 === undefined && secretName === undefined)
           ? {}
           : {
