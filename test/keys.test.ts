@@ -22,16 +22,8 @@ import { CertkitError } from '../src/errors.js';
 import { decodePem, decodePemAll, encodePem, normalizePem } from '../src/pem.js';
 import { haveTools, run, tool } from './support/tools.js';
 import { tempDir } from './support/tmp.js';
+import { errorOf } from './support/errors.js';
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CertkitError) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 const ec256 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 

@@ -9,19 +9,11 @@ import {
   PEM_LIMITS,
 } from '../src/pem.js';
 import { CertkitError } from '../src/errors.js';
+import { errorOf as codeOf } from './support/errors.js';
 
 const der = Buffer.from(Array.from({ length: 100 }, (_, i) => i));
 const b64 = der.toString('base64');
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CertkitError) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('encodePem', () => {
   it('wraps base64 at 64 columns with LF and a final newline', () => {

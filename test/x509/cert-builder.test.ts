@@ -2,12 +2,12 @@ import * as crypto from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CertkitError } from '../../src/errors.js';
 import { encodePem } from '../../src/pem.js';
 import { buildCertificate, encodeTime, randomSerial, unsignedInteger } from '../../src/x509/cert-builder.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { haveTools, run, runStatus, tool } from '../support/tools.js';
 import { tempDir } from '../support/tmp.js';
+import { errorOf } from '../support/errors.js';
 
 const rootKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
 const interKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
@@ -15,15 +15,6 @@ const leafKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privat
 const notBefore = new Date('2026-01-01T00:00:00.987Z');
 const notAfter = new Date('2036-01-01T00:00:00Z');
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CertkitError) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 function makeChain() {
   const root = buildCertificate({

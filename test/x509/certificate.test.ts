@@ -6,16 +6,8 @@ import { decodePem } from '../../src/pem.js';
 import { fingerprint, parseCertificate, parseTime } from '../../src/x509/certificate.js';
 import { haveTools, run, tool } from '../support/tools.js';
 import { tempDir } from '../support/tmp.js';
+import { errorOf } from '../support/errors.js';
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CertkitError) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('parseTime', () => {
   it('reads UTCTime (50-year window) and GeneralizedTime, rejects the rest', () => {

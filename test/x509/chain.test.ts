@@ -1,9 +1,9 @@
 import * as crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CertkitError } from '../../src/errors.js';
 import { buildCertificate } from '../../src/x509/cert-builder.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { certificateMatchesKey, MAX_CHAIN_LENGTH, orderChain, verifyChain } from '../../src/x509/chain.js';
+import { errorOf } from '../support/errors.js';
 
 const key = () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 const rootKey = key();
@@ -21,15 +21,6 @@ const otherRoot = buildCertificate({ ...base, subject: 'CN=Other', publicKey: ot
 
 const subjects = (certs: Buffer[]) => certs.map((c) => parseCertificate(c).subjectText);
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CertkitError) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('orderChain', () => {
   it('orders any permutation leaf → root and drops exact duplicates', () => {

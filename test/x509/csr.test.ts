@@ -11,19 +11,11 @@ import { fixCsrPem, parseCsr } from '../../src/x509/csr-parse.js';
 import { encodeName, parseDname } from '../../src/x509/dn.js';
 import { haveTools, run, tool } from '../support/tools.js';
 import { tempDir } from '../support/tmp.js';
+import { errorOf } from '../support/errors.js';
 
 const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 const ec384 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CertkitError) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('buildCsr / parseCsr', () => {
   it('always writes the empty attributes [0] field, and the signature matches the key', () => {

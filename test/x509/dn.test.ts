@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CertkitError } from '../../src/errors.js';
 import {
   DN_LIMITS,
   STRING_TAG,
@@ -10,16 +9,8 @@ import {
   formatDname,
   parseDname,
 } from '../../src/x509/dn.js';
+import { errorOf } from '../support/errors.js';
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CertkitError) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('parseDname', () => {
   it('parses the seed dname into string-order RDNs with keytool string types', () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CertkitError } from '../../src/errors.js';
 import { decodeGeneralNames, encodeGeneralNames, formatSubjectAltName, parseSubjectAltNames } from '../../src/x509/general-name.js';
+import { errorOf } from '../support/errors.js';
 
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CertkitError) return `${e.code}: ${e.message}`;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 describe('subject alternative names', () => {
   it('parses openssl-style lists, with bare values guessed as IP or DNS', () => {
