@@ -63,20 +63,12 @@ export function describeCertificate(der: Buffer): RecordCertificate {
   };
 }
 
-export interface BuildRecordInput {
+/** What `buildRecord` needs: the record's own fields, with the certificates as DER to describe. */
+export type BuildRecordInput = Omit<CertkitRecord, 'version' | 'createdAt' | 'certificate' | 'chain'> & {
   readonly now: Date;
-  readonly issuer: string;
-  readonly caArn?: string;
-  readonly caDir?: string;
-  readonly certificateArn?: string;
-  readonly keyType: string;
-  readonly alias: string;
   readonly leaf: Buffer;
   readonly chain: readonly Buffer[];
-  readonly files: readonly string[];
-  readonly s3?: readonly string[];
-  readonly secretArn?: string;
-}
+};
 
 /** Builds the record (pure). Optional fields absent in the input are absent in the JSON. */
 export function buildRecord(input: BuildRecordInput): CertkitRecord {
