@@ -44,10 +44,15 @@ export function peekKeyType(argv: readonly string[]): string | undefined {
   return Object.hasOwn(PARAMS, spec) ? spec : undefined;
 }
 
-/** Starts generating the key a `certkit client` command line will need (see the module comment). */
+/**
+ * Starts generating the key a `certkit client` command line will need (see the module comment).
+ * An untaken key already started for the same spec is kept; any other is dropped.
+ */
 export function startEarlyKey(argv: readonly string[]): void {
-  early = undefined;
   const spec = peekKeyType(argv);
+  // The executable starts the key before it loads main(), which starts it again: keep the first.
+  if (spec !== undefined && early?.spec === spec) return;
+  early = undefined;
   if (spec === undefined) return;
   const [type, options] = PARAMS[spec]!;
   const key = new Promise<KeyObject>((resolve, reject) => {

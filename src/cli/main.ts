@@ -202,8 +202,9 @@ function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext, parent: re
  * and never calls process.exit. `io` defaults to the process's streams, environment and cwd.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  // `certkit client`'s key starts generating on the thread pool now, while yargs and the command
-  // load on this thread (yargs alone takes ~90 ms); that is why yargs is imported here.
+  // `certkit client`'s key starts generating on the thread pool now (bin.ts has already started it
+  // for a real process; this covers in-process runs), while yargs and the command load on this
+  // thread; that is why yargs is imported here.
   startEarlyKey(argv);
   const { default: yargs } = await import('yargs');
   const debug = argv.includes('--debug');

@@ -2,8 +2,21 @@
  * The key `certkit client` starts generating before yargs loads: which command lines start one,
  * and that only the exact spec yargs parsed takes it, once.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { peekKeyType, startEarlyKey, takeEarlyKey } from '../../src/cli/early-key.js';
+
+/** How many keys early-key.ts asked node:crypto for (the real generateKeyPair runs). */
+const generated = vi.hoisted(() => ({ count: 0 }));
+vi.mock('node:crypto', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:crypto')>();
+  return {
+    ...real,
+    generateKeyPair: (...args: Parameters<typeof real.generateKeyPair>) => {
+      generated.count++;
+      return (real.generateKeyPair as (...a: unknown[]) => void)(...args);
+    },
+  };
+});
 
 describe('peekKeyType', () => {
   it('reads client --key-type in both spellings, defaults to rsa2048, ignores other commands', () => {
@@ -53,6 +66,20 @@ describe('startEarlyKey / takeEarlyKey', () => {
       2048,
       65537n,
     ]);
+  });
+
+  it('a second start for the same spec keeps the key already started (bin starts it, then main)', async () => {
+    const before = generated.count;
+    startEarlyKey(['client', '--key-type', 'ec256']);
+    startEarlyKey(['client', '--key-type=ec256', '--out-dir', 'x']);
+    expect(generated.count - before).toBe(1);
+    const key = await takeEarlyKey('ec256');
+    expect(key?.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(takeEarlyKey('ec256')).toBe(undefined);
+    // Once taken, a new start generates a new key.
+    startEarlyKey(['client', '--key-type', 'ec256']);
+    expect(generated.count - before).toBe(2);
+    await takeEarlyKey('ec256');
   });
 
   it('a command line that is not a client run clears an earlier key', () => {

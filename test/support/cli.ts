@@ -50,9 +50,12 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
   return { status, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-/** True when the compiled CLI exists (bin/certkit runs dist/). */
+/** The bundle bin/certkit runs (`npm run build`: tsc, then scripts/bundle.mjs). */
+export const BUNDLE = fileURLToPath(new URL('../../dist/bin/certkit.js', import.meta.url));
+
+/** True when the built CLI exists (bin/certkit runs the bundle in dist/bin/). */
 export function builtCliExists(): boolean {
-  return existsSync(new URL('../../dist/cli/main.js', import.meta.url));
+  return existsSync(BUNDLE);
 }
 
 function newestMtime(dir: string): number {
@@ -68,7 +71,7 @@ let freshness: string | undefined;
 /** Throws when dist/ is missing or older than src/ (a child process would run stale code). */
 function checkBuilt(): void {
   if (!builtCliExists()) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
-  freshness ??= newestMtime(join(ROOT, 'src')) > statSync(join(ROOT, 'dist/cli/main.js')).mtimeMs ? 'stale' : 'fresh';
+  freshness ??= newestMtime(join(ROOT, 'src')) > statSync(BUNDLE).mtimeMs ? 'stale' : 'fresh';
   if (freshness === 'stale') throw new Error('dist/ is older than src/: run `npm run build` first (npm test does)');
 }
 
