@@ -97,39 +97,36 @@ async function preflight(
   s3Names: readonly string[],
   secretName: string | undefined,
   aws: import('../aws/config.js').AwsOptions,
+  s3Client: () => Promise<import('@aws-sdk/client-s3').S3Client>,
   whileWaiting: () => void = () => undefined,
 ): Promise<void> {
   const { CertkitError } = await import('../errors.js');
   const { awsError } = await import('../aws/config.js');
   if (s3 !== undefined && s3Names.length > 0) {
-    const { createS3Client } = await import('../aws/config.js');
     const { parseS3Uri } = await import('../sinks/s3-uri.js');
     const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
     const { bucket, prefix } = parseS3Uri(s3);
-    const client = await createS3Client(aws);
+    // The upload uses the same client later: its connections are kept alive for it.
+    const client = await s3Client();
     // What the run loads next (the issuer's SDK) loads while the HEAD requests are in flight.
     whileWaiting();
-    try {
-      // All objects at once; the first that exists, in upload order, is reported.
-      const existing = await Promise.all(
-        s3Names.map(async (name) => {
-          const uri = `s3://${bucket}/${prefix}${name}`;
-          try {
-            await client.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + name }));
-          } catch (e) {
-            const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-            if (status === 404 || (e as { name?: string }).name === 'NotFound') return undefined;
-            throw awsError(e, 'S3 HeadObject', { file: uri });
-          }
-          return uri;
-        }),
-      );
-      const uri = existing.find((u) => u !== undefined);
-      if (uri !== undefined) {
-        throw new CertkitError('EXISTS', 'the S3 object already exists', { file: uri, hint: 'use --force to replace it' });
-      }
-    } finally {
-      client.destroy();
+    // All objects at once; the first that exists, in upload order, is reported.
+    const existing = await Promise.all(
+      s3Names.map(async (name) => {
+        const uri = `s3://${bucket}/${prefix}${name}`;
+        try {
+          await client.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + name }));
+        } catch (e) {
+          const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+          if (status === 404 || (e as { name?: string }).name === 'NotFound') return undefined;
+          throw awsError(e, 'S3 HeadObject', { file: uri });
+        }
+        return uri;
+      }),
+    );
+    const uri = existing.find((u) => u !== undefined);
+    if (uri !== undefined) {
+      throw new CertkitError('EXISTS', 'the S3 object already exists', { file: uri, hint: 'use --force to replace it' });
     }
   }
   if (secretName !== undefined) {
@@ -265,6 +262,10 @@ export const clientCommand = defineCommand({
       prefetch(() => import('../issuers/acm-pca.js'), () => import('@aws-sdk/client-acm-pca'));
     }
 
+    // One S3 client for the preflight and the upload (kept-alive connections), made on first use.
+    let s3ClientPromise: Promise<import('@aws-sdk/client-s3').S3Client> | undefined;
+    const s3Client = () => (s3ClientPromise ??= import('../aws/config.js').then((c) => c.createS3Client(aws)));
+
     const result = await runClientPipeline(
       {
         dname: args.dname,
@@ -298,7 +299,7 @@ export const clientCommand = defineCommand({
           ? {}
           : {
               preflight: async ({ s3Names }: { readonly s3Names: readonly string[] }) =>
-                preflight(s3, s3Names, secretName, aws, () => {
+                preflight(s3, s3Names, secretName, aws, s3Client, () => {
                   if (args.caArn !== undefined) prefetch(() => import('../issuers/acm-pca.js'), () => import('@aws-sdk/client-acm-pca'));
                 }),
             }),
@@ -311,7 +312,7 @@ export const clientCommand = defineCommand({
                   uri,
                   artifacts,
                   force: args.force,
-                  clientConfig: aws,
+                  client: await s3Client(),
                   ...(args.sse === undefined ? {} : { sse: args.sse as 'AES256' | 'aws:kms' }),
                   ...(args.kmsKeyId === undefined ? {} : { kmsKeyId: args.kmsKeyId }),
                 });
@@ -326,7 +327,10 @@ export const clientCommand = defineCommand({
               },
             }),
       },
-    );
+    ).finally(() => {
+      // Released whatever the outcome: its kept-alive sockets would hold the process open.
+      void s3ClientPromise?.then((c) => c.destroy(), () => undefined);
+    });
 
     if (args.json) ctx.out(JSON.stringify(summaryJson(result), null, 2));
     else for (const line of summaryText(result, { storepass, keypass })) ctx.out(line);

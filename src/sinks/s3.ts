@@ -53,7 +53,92 @@ async function holds(
 }
 
 /**
- * Uploads each artifact (in order) and verifies it; resolves with the `s3://` URI of each.
+ * One object: PutObject with SSE and its SHA-256, then HeadObject (the checksum S3 recorded)
+ * and GetObject (the bytes, compared with what was sent). Resolves with the object's URI.
+ */
+async function uploadOne(
+  client: S3Client,
+  s3: typeof import('@aws-sdk/client-s3'),
+  bucket: string,
+  key: string,
+  a: UploadArtifactsOptions['artifacts'][number],
+  sse: S3ServerSideEncryption,
+  options: UploadArtifactsOptions,
+): Promise<string> {
+  const uri = formatS3Uri(bucket, key);
+  const checksum = sha256b64(a.data);
+  let put: { ChecksumSHA256?: string | undefined };
+  try {
+    put = await client.send(
+      new s3.PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: a.data,
+        ContentLength: a.data.length,
+        ContentType: a.contentType ?? 'application/octet-stream',
+        ServerSideEncryption: sse,
+        ...(options.kmsKeyId === undefined ? {} : { SSEKMSKeyId: options.kmsKeyId }),
+        ChecksumAlgorithm: 'SHA256',
+        ChecksumSHA256: checksum,
+        ...(options.force === true ? {} : { IfNoneMatch: '*' }),
+      }),
+    );
+  } catch (e) {
+    const meta = (e as { $metadata?: { httpStatusCode?: number; attempts?: number } }).$metadata;
+    const name = (e as { name?: string }).name;
+    if (options.force !== true && (name === 'PreconditionFailed' || meta?.httpStatusCode === 412)) {
+      // A retried PUT is refused when an earlier attempt stored the object and only its
+      // answer was lost: if the object holds exactly these bytes it is ours, not a conflict.
+      if ((meta?.attempts ?? 1) > 1 && (await holds(client, s3, bucket, key, a.data, uri))) {
+        put = {};
+      } else {
+        throw new CertkitError('EXISTS', 'the S3 object already exists', {
+          file: uri,
+          hint: 'pass --force to replace it',
+          cause: e,
+        });
+      }
+    } else {
+      throw awsError(e, 'S3 PutObject', { file: uri });
+    }
+  }
+  if (put.ChecksumSHA256 !== undefined && put.ChecksumSHA256 !== checksum) {
+    throw new CertkitError('INTEGRITY', 'S3 stored a different SHA-256 than the one sent', { file: uri });
+  }
+  // The checksum S3 recorded, then the bytes themselves, compared with what was sent. The SDK's
+  // own response validation is off (see createS3Client): a mismatch here is INTEGRITY with
+  // the object's URI, not an anonymous SDK error.
+  const head = await callAws(
+    'S3 HeadObject',
+    () => client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })),
+    { file: uri },
+  );
+  if (head.ChecksumSHA256 !== undefined && head.ChecksumSHA256 !== checksum) {
+    throw new CertkitError('INTEGRITY', 'S3 recorded a different SHA-256 than the one sent', { file: uri });
+  }
+  const got = await callAws(
+    'S3 GetObject',
+    async () => {
+      const r = await client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
+      const body = r.Body === undefined ? new Uint8Array() : await r.Body.transformToByteArray();
+      return { body: Buffer.from(body), sse: r.ServerSideEncryption ?? head.ServerSideEncryption };
+    },
+    { file: uri },
+  );
+  if (!got.body.equals(a.data)) {
+    // No "run again" hint: the damaged object now exists, so only a run that replaces it
+    // (force) can finish; `certkit client` says so, with the files it has written.
+    throw new CertkitError('INTEGRITY', 'the object read back differs from the bytes uploaded', { file: uri });
+  }
+  if (got.sse !== undefined && got.sse !== sse) {
+    throw new CertkitError('INTEGRITY', `the object is stored with ${got.sse} encryption, not ${sse}`, { file: uri });
+  }
+  return uri;
+}
+
+/**
+ * Uploads the artifacts (all at once, each verified) and resolves with the `s3://` URI of
+ * each, in the order given.
  * Errors: USAGE (bad URI or key), EXISTS (exit 6), INTEGRITY (read back differs, exit 4),
  * AWS (exit 5, with the error name and request id).
  */
@@ -76,82 +161,15 @@ export async function uploadArtifacts(options: UploadArtifactsOptions): Promise<
 
   const client = options.client ?? (await createS3Client(options.clientConfig));
   const s3 = await import('@aws-sdk/client-s3');
-  const uris: string[] = [];
   try {
-    for (const a of options.artifacts) {
-      const key = prefix + a.name;
-      const uri = formatS3Uri(bucket, key);
-      const checksum = sha256b64(a.data);
-      let put: { ChecksumSHA256?: string | undefined };
-      try {
-        put = await client.send(
-          new s3.PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: a.data,
-            ContentLength: a.data.length,
-            ContentType: a.contentType ?? 'application/octet-stream',
-            ServerSideEncryption: sse,
-            ...(options.kmsKeyId === undefined ? {} : { SSEKMSKeyId: options.kmsKeyId }),
-            ChecksumAlgorithm: 'SHA256',
-            ChecksumSHA256: checksum,
-            ...(options.force === true ? {} : { IfNoneMatch: '*' }),
-          }),
-        );
-      } catch (e) {
-        const meta = (e as { $metadata?: { httpStatusCode?: number; attempts?: number } }).$metadata;
-        const name = (e as { name?: string }).name;
-        if (options.force !== true && (name === 'PreconditionFailed' || meta?.httpStatusCode === 412)) {
-          // A retried PUT is refused when an earlier attempt stored the object and only its
-          // answer was lost: if the object holds exactly these bytes it is ours, not a conflict.
-          if ((meta?.attempts ?? 1) > 1 && (await holds(client, s3, bucket, key, a.data, uri))) {
-            put = {};
-          } else {
-            throw new CertkitError('EXISTS', 'the S3 object already exists', {
-              file: uri,
-              hint: 'pass --force to replace it',
-              cause: e,
-            });
-          }
-        } else {
-          throw awsError(e, 'S3 PutObject', { file: uri });
-        }
-      }
-      if (put.ChecksumSHA256 !== undefined && put.ChecksumSHA256 !== checksum) {
-        throw new CertkitError('INTEGRITY', 'S3 stored a different SHA-256 than the one sent', { file: uri });
-      }
-      // The checksum S3 recorded, then the bytes themselves, compared with what was sent. The SDK's
-      // own response validation is off (see createS3Client): a mismatch here is INTEGRITY with
-      // the object's URI, not an anonymous SDK error.
-      const head = await callAws(
-        'S3 HeadObject',
-        () => client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })),
-        { file: uri },
-      );
-      if (head.ChecksumSHA256 !== undefined && head.ChecksumSHA256 !== checksum) {
-        throw new CertkitError('INTEGRITY', 'S3 recorded a different SHA-256 than the one sent', { file: uri });
-      }
-      const got = await callAws(
-        'S3 GetObject',
-        async () => {
-          const r = await client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
-          const body = r.Body === undefined ? new Uint8Array() : await r.Body.transformToByteArray();
-          return { body: Buffer.from(body), sse: r.ServerSideEncryption ?? head.ServerSideEncryption };
-        },
-        { file: uri },
-      );
-      if (!got.body.equals(a.data)) {
-        // No "run again" hint: the damaged object now exists, so only a run that replaces it
-        // (force) can finish; `certkit client` says so, with the files it has written.
-        throw new CertkitError('INTEGRITY', 'the object read back differs from the bytes uploaded', { file: uri });
-      }
-      if (got.sse !== undefined && got.sse !== sse) {
-        throw new CertkitError('INTEGRITY', `the object is stored with ${got.sse} encryption, not ${sse}`, { file: uri });
-      }
-      uris.push(uri);
-    }
+    // Each object's pipeline (PUT, then HEAD and GET to read it back) runs at the same time as
+    // the others': three objects cost about three round trips, not nine. Every pipeline runs to
+    // its end; the first failure in upload order is the one reported.
+    const settled = await Promise.allSettled(options.artifacts.map((a) => uploadOne(client, s3, bucket, prefix + a.name, a, sse, options)));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    return settled.map((r) => (r as PromiseFulfilledResult<string>).value);
   } finally {
     if (options.client === undefined) client.destroy();
   }
-  return uris;
 }

@@ -64,18 +64,38 @@ describe.skipIf(!haveTools('moto_server'))('S3 sink against moto_server', () => 
       expect(o.body.equals(a.data)).toBe(true);
       expect(o.sse).toBe('AES256');
     }
-    const puts = proxy.seen({ method: 'PUT' });
-    expect(puts.map((r) => r.path.split('?')[0])).toEqual([
-      `/${BUCKET}/glue/certs/kafka.client.keystore.jks`,
-      `/${BUCKET}/glue/certs/client_cert.pem`,
-      `/${BUCKET}/glue/certs/private_key.pem`,
-    ]);
-    expect(puts.map((r) => [r.headers['x-amz-server-side-encryption'], r.headers['x-amz-checksum-sha256'], r.headers['if-none-match']])).toEqual(
-      artifacts.map((a) => ['AES256', b64sha(a.data), '*']),
+    // The objects go up at the same time, so the proxy sees them in any order: per object, the
+    // PUT (SSE, checksum, If-None-Match), then the HEAD (checksum mode), then the GET (read-back).
+    const pathOf = (r: { path: string }) => r.path.split('?')[0]!;
+    const perObject = artifacts.map((a) =>
+      proxy.requests
+        .filter((r) => pathOf(r) === `/${BUCKET}/glue/certs/${a.name}`)
+        .map((r) =>
+          r.method === 'PUT'
+            ? ['PUT', r.headers['x-amz-server-side-encryption'], r.headers['x-amz-checksum-sha256'], r.headers['if-none-match']]
+            : r.method === 'HEAD'
+              ? ['HEAD', r.headers['x-amz-checksum-mode']]
+              : [r.method],
+        ),
     );
-    // Each object was read back after its upload.
-    expect(proxy.seen({ method: 'GET' }).map((r) => r.path.split('?')[0])).toEqual(puts.map((r) => r.path.split('?')[0]));
-    expect(proxy.seen({ method: 'HEAD' }).map((r) => r.headers['x-amz-checksum-mode'])).toEqual(['ENABLED', 'ENABLED', 'ENABLED']);
+    expect(perObject).toEqual(artifacts.map((a) => [['PUT', 'AES256', b64sha(a.data), '*'], ['HEAD', 'ENABLED'], ['GET']]));
+    expect(proxy.requests).toHaveLength(9);
+  });
+
+  it('a failed object does not stop the others; the first failure in upload order is reported', async () => {
+    // The first object's PUT is refused (403, not retried): the other two still go up and are
+    // read back, since every object's pipeline runs to its end.
+    proxy.addRule({ match: { method: 'PUT', path: /kafka\.client\.keystore\.jks/ }, fault: { kind: 'error', status: 403, type: 'AccessDenied', message: 'Access Denied' } });
+    proxy.addRule({ match: { method: 'GET', path: /private_key\.pem/ }, fault: { kind: 'corruptResponse' }, times: Infinity });
+    const e = await rejection(uploadArtifacts({ uri: `s3://${BUCKET}/partial/`, artifacts, clientConfig: awsOptionsFor(proxy.endpoint) }));
+    expect([e.code, exitStatusOf(e), e.file]).toEqual(['AWS', 5, `s3://${BUCKET}/partial/kafka.client.keystore.jks`]);
+    const seen = (method: string) => proxy.seen({ method }).map((r) => r.path.split('?')[0]!.split('/').pop()).sort();
+    expect([seen('PUT'), seen('HEAD'), seen('GET')]).toEqual([
+      ['client_cert.pem', 'kafka.client.keystore.jks', 'private_key.pem'],
+      ['client_cert.pem', 'private_key.pem'],
+      ['client_cert.pem', 'private_key.pem'],
+    ]);
+    expect((await getObject('partial/client_cert.pem')).body.equals(certPem)).toBe(true);
   });
 
   it('asks for SSE-KMS with the named key', async () => {

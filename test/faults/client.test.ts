@@ -148,7 +148,8 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
   });
 
   it('C05 S3 upload corrupted in transit: exit 4 with the files kept; rerun --force finishes with the same certificate', async () => {
-    proxy.addRule({ match: { method: 'PUT' }, fault: { kind: 'corruptBody' } });
+    // The objects go up together: the fault names the one it corrupts.
+    proxy.addRule({ match: { method: 'PUT', path: /client_cert\.pem/ }, fault: { kind: 'corruptBody' } });
     const s3 = ['--s3', `s3://${BUCKET}/c05/`, '--s3-include', 'cert,key'];
     const failed = await client('c05', s3);
     expect([failed.status, failed.stdout]).toEqual([4, '']);
