@@ -10,9 +10,14 @@ import type { CertView } from './output.js';
 /** Java's curve names, as keytool prints them ("256-bit EC (secp256r1) key"). */
 const JAVA_CURVE: Readonly<Record<string, string>> = { 'P-256': 'secp256r1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
 
-/** The listing's view of one DER certificate. `what` names it in errors. */
+/**
+ * The listing's view of one DER certificate. `what` names it in errors. Read-only: the strict DER
+ * reader checks it, OpenSSL is not asked to load it (`ParseCertificateOptions.openssl`), so a
+ * store can be listed whole even when one certificate is something the TLS stack would refuse;
+ * every command that writes or trusts a certificate still asks OpenSSL.
+ */
 export function certView(der: Buffer, what = 'certificate'): CertView {
-  const c = parseCertificate(der, what);
+  const c = parseCertificate(der, what, { openssl: false });
   let publicKeyDescription: string | undefined;
   if (c.keySize !== undefined && c.keyAlgorithm === 'RSA') publicKeyDescription = `${c.keySize}-bit RSA key`;
   if (c.keySize !== undefined && c.keyAlgorithm === 'EC' && c.curve !== undefined) {
