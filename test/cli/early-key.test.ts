@@ -2,13 +2,17 @@
  * The key `certkit client` starts generating before yargs loads: which command lines start one,
  * and that only the exact spec yargs parsed takes it, once.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { peekKeyType, startEarlyKey, takeEarlyKey } from '../../src/cli/early-key.js';
 
 /** How many keys early-key.ts asked node:crypto for (the real generateKeyPair runs). */
-const generated = vi.hoisted(() => ({ count: 0 }));
-vi.mock('node:crypto', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:crypto')>();
+const generated = { count: 0 };
+// early-key.ts fetches node:crypto with process.getBuiltinModule when it generates (not at import).
+const realGetBuiltinModule = process.getBuiltinModule.bind(process);
+vi.spyOn(process, 'getBuiltinModule').mockImplementation(((id: string) => {
+  const mod = realGetBuiltinModule(id);
+  if (id !== 'node:crypto') return mod;
+  const real = mod as typeof import('node:crypto');
   return {
     ...real,
     generateKeyPair: (...args: Parameters<typeof real.generateKeyPair>) => {
@@ -16,7 +20,8 @@ vi.mock('node:crypto', async (importOriginal) => {
       return (real.generateKeyPair as (...a: unknown[]) => void)(...args);
     },
   };
-});
+}) as typeof process.getBuiltinModule);
+afterAll(() => vi.restoreAllMocks());
 
 describe('peekKeyType', () => {
   it('reads client --key-type in both spellings, defaults to rsa2048, ignores other commands', () => {
