@@ -181,4 +181,20 @@ describe.skipIf(!builtCliExists())('bin/certkit as a process', () => {
     // The hook sees the lazily loaded parts: the JKS reader is in the listing's files, not in --help's.
     expect([help.includes('src/keystore/jks.ts'), list.includes('src/keystore/jks.ts')]).toEqual([false, true]);
   });
+
+  it('compiles yargs with the code cache the build made, and V8 takes it', () => {
+    // A hook (run with --import) wraps node:vm's Script and reports, for yargs.cjs, whether a
+    // cache was given and whether V8 rejected it (a rejected cache still works, only slower).
+    const hook =
+      "import vm from 'node:vm'; import { syncBuiltinESMExports } from 'node:module'; const S = vm.Script; " +
+      'vm.Script = class extends S { constructor(src, o) { super(src, o); if (String(o?.filename).endsWith("/yargs.cjs")) ' +
+      'process.stderr.write(`yargs.cjs cache given: ${o.cachedData !== undefined}, rejected: ${this.cachedDataRejected}\\n`); } }; ' +
+      'syncBuiltinESMExports();';
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(hook)}`, BIN, '--version'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, `${pkg.version}\n`, 'yargs.cjs cache given: true, rejected: false\n']);
+  });
 });
