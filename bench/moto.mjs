@@ -1,25 +1,38 @@
 /**
- * moto_server for the benchmark: started on a free loopback port with fake credentials, an
- * activated ACM PCA CA (RSA 2048 or EC P-256) and an S3 bucket. The same steps as
- * test/support/moto.ts (which is TypeScript and tied to vitest's hooks, so it cannot be
- * imported by a plain `node` script); see there for the facts about moto it relies on.
+ * moto_server, the AWS emulator, for the benchmark and the AWS test suites alike: plain ES module
+ * JavaScript so that `node bench/run.mjs` runs it as is; test/support/moto.ts re-exports it with
+ * the vitest hooks (types: moto.d.mts).
+ *
+ * Facts about moto 5 the helpers below rely on:
+ * - a CA must be ACTIVATED (root issued with RootCACertificate/V1 and imported) before the
+ *   certificates it issues come with a CertificateChain;
+ * - it rejects a CSR without the (empty) attributes field; openssl writes it;
+ * - it ignores the signing algorithm, validity and IdempotencyToken, never answers
+ *   RequestInProgress, and answers some errors with HTTP 500 and an HTML page.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer, request } from 'node:http';
 
-export const FAKE_ENV = {
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_REGION: 'us-east-1',
-};
+/** Fake credentials: moto accepts anything, and these never reach real AWS. */
+export const FAKE_CREDENTIALS = Object.freeze({ accessKeyId: 'testing', secretAccessKey: 'testing' });
+export const TEST_REGION = 'us-east-1';
 
-function freePort() {
+/** The same, as environment variables for a child process (the aws CLI, certkit). */
+export const FAKE_ENV = Object.freeze({
+  AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
+  AWS_DEFAULT_REGION: TEST_REGION,
+  AWS_REGION: TEST_REGION,
+});
+
+/** A free TCP port on 127.0.0.1 (found by listening on port 0). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
       srv.close(() => resolve(port));
     });
   });
@@ -39,48 +52,69 @@ function answers(url) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts moto_server; resolves with `{ endpoint, stop() }`. */
-export async function startMoto() {
-  const bin = execFileSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).trim();
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'ignore'],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PYTHONUNBUFFERED: '1' },
-  });
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  const deadline = Date.now() + 30_000;
-  while (!exited && Date.now() < deadline) {
-    if (await answers(endpoint)) {
-      return {
-        endpoint,
-        stop: () =>
-          new Promise((resolve) => {
-            if (exited) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => !exited && child.kill('SIGKILL'), 3000).unref();
-          }),
-      };
+/**
+ * Starts moto_server (`bin`, default: the one on PATH) on a free loopback port and waits until it
+ * answers (up to 30 s; three tries on fresh ports). Resolves with `{ endpoint, port, stop() }`.
+ */
+export async function startMoto(bin = execFileSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).trim()) {
+  let lastError = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // No AWS settings from the developer's environment reach moto.
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PYTHONUNBUFFERED: '1' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr = (stderr + d.toString('utf8')).slice(-4000);
+    });
+    let exited = false;
+    child.once('exit', () => {
+      exited = true;
+    });
+    const deadline = Date.now() + 30_000;
+    while (!exited && Date.now() < deadline) {
+      if (await answers(endpoint)) {
+        return {
+          endpoint,
+          port,
+          stop: () =>
+            new Promise((resolve) => {
+              if (exited) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+              setTimeout(() => {
+                if (!exited) child.kill('SIGKILL');
+              }, 3000).unref();
+            }),
+        };
+      }
+      await sleep(150);
     }
-    await sleep(150);
+    child.kill('SIGKILL');
+    lastError = stderr;
   }
-  child.kill('SIGKILL');
-  throw new Error('moto_server did not start');
+  throw new Error(`moto_server did not start: ${lastError}`);
 }
 
-const clientOptions = (endpoint) => ({
-  region: FAKE_ENV.AWS_REGION,
-  endpoint,
-  credentials: { accessKeyId: FAKE_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: FAKE_ENV.AWS_SECRET_ACCESS_KEY },
-});
+const clientOptions = (endpoint) => ({ region: TEST_REGION, endpoint, credentials: { ...FAKE_CREDENTIALS } });
 
-/** Creates and activates a root CA; `keyAlgorithm` is 'RSA_2048' or 'EC_prime256v1'. Resolves with its ARN. */
-export async function createActivatedCa(endpoint, keyAlgorithm) {
+/**
+ * Creates an ACM PCA CA in moto and activates it: CreateCertificateAuthority, GetCertificateAuthorityCsr,
+ * IssueCertificate of the root with RootCACertificate/V1, GetCertificate,
+ * ImportCertificateAuthorityCertificate. Resolves with `{ caArn, rootPem }`.
+ */
+export async function createActivatedCa(endpoint, options = {}) {
   const pca = await import('@aws-sdk/client-acm-pca');
   const client = new pca.ACMPCAClient(clientOptions(endpoint));
-  const signingAlgorithm = keyAlgorithm.startsWith('RSA') ? 'SHA256WITHRSA' : 'SHA256WITHECDSA';
+  const keyAlgorithm = options.keyAlgorithm ?? 'RSA_2048';
+  const signingAlgorithm = keyAlgorithm.startsWith('RSA')
+    ? 'SHA256WITHRSA'
+    : keyAlgorithm === 'EC_secp384r1'
+      ? 'SHA384WITHECDSA'
+      : 'SHA256WITHECDSA';
   try {
     const created = await client.send(
       new pca.CreateCertificateAuthorityCommand({
@@ -88,7 +122,7 @@ export async function createActivatedCa(endpoint, keyAlgorithm) {
         CertificateAuthorityConfiguration: {
           KeyAlgorithm: keyAlgorithm,
           SigningAlgorithm: signingAlgorithm,
-          Subject: { CommonName: `certkit bench root ${keyAlgorithm}`, Organization: 'certkit bench' },
+          Subject: { CommonName: options.commonName ?? 'certkit test root', Organization: options.organization ?? 'certkit tests' },
         },
       }),
     );
@@ -103,16 +137,12 @@ export async function createActivatedCa(endpoint, keyAlgorithm) {
         Validity: { Type: 'YEARS', Value: 10 },
       }),
     );
-    const cert = await client.send(
-      new pca.GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn: issued.CertificateArn }),
-    );
+    const cert = await client.send(new pca.GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn: issued.CertificateArn }));
+    const rootPem = cert.Certificate;
     await client.send(
-      new pca.ImportCertificateAuthorityCertificateCommand({
-        CertificateAuthorityArn: caArn,
-        Certificate: Buffer.from(cert.Certificate, 'utf8'),
-      }),
+      new pca.ImportCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: caArn, Certificate: Buffer.from(rootPem, 'utf8') }),
     );
-    return caArn;
+    return { caArn, rootPem };
   } finally {
     client.destroy();
   }
@@ -129,7 +159,7 @@ export async function createBucket(endpoint, bucket) {
   }
 }
 
-/** The keys under `prefix` in `bucket`, sorted. */
+/** The keys under `prefix` in `bucket`, sorted, without the prefix. */
 export async function listKeys(endpoint, bucket, prefix) {
   const s3 = await import('@aws-sdk/client-s3');
   const client = new s3.S3Client({ ...clientOptions(endpoint), forcePathStyle: true });

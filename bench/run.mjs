@@ -9,25 +9,49 @@
  *
  * --rounds N   paired rounds after the warm-up (default 7; --quick: 2)
  * --quick      fewer rounds and smaller batches, to check the harness (not for RESULTS.md figures)
- * --out FILE   where the report goes (default bench/RESULTS.md; with --quick a file in the temp directory)
+ * --out FILE   where the report goes (.md; the raw figures go next to it as .json). Default:
+ *              bench/RESULTS.md for a full run; with --quick or --skip a file in the temp
+ *              directory. Only a full run may write bench/RESULTS.md.
  * --skip       pipeline,startup,keystore,batch,where (sections to leave out)
  *
  * Method: every timed command is a fresh process (spawnSync, wall time from before spawn to
- * after exit). Pairs alternate their order each round so drift on a shared machine hits both
- * sides alike; the headline is the median of the per-pair ratios.
+ * after exit) with a clean environment (PATH, a scratch HOME, LANG; fake AWS credentials for
+ * AWS commands): NODE_EXTRA_CA_CERTS and the like never reach a timed process. Pairs alternate
+ * their order each round so drift on a shared machine hits both sides alike; the headline is
+ * the median of the per-pair ratios. certkit runs as installed: bin/certkit, the esbuild bundle.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { ESBUILD_RUNTIME, loadBundleMap, packageOf, UNATTRIBUTED } from './bundle-map.mjs';
 import { createActivatedCa, createBucket, FAKE_ENV, listKeys, startMoto } from './moto.mjs';
 
+/** The repository. */
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BIN = join(ROOT, 'bin/certkit');
 const SEED = join(ROOT, 'bench/seed-workflow.sh');
+
+/** Refuses to time a build older than the sources (`npm run bench` builds first). */
+function assertFreshBuild() {
+  const newest = (dir) =>
+    readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((d) => d.isFile())
+      .reduce((m, d) => Math.max(m, statSync(join(d.parentPath ?? d.path, d.name)).mtimeMs), 0);
+  const src = newest(join(ROOT, 'src'));
+  for (const built of ['dist/bin/certkit.js', 'dist/bin/meta.json', 'dist/cli/bin.js']) {
+    let t;
+    try {
+      t = statSync(join(ROOT, built)).mtimeMs;
+    } catch {
+      throw new Error(`${built} is missing: run \`npm run build\` (or \`npm run bench\`, which builds first)`);
+    }
+    if (t < src) throw new Error(`${built} is older than src/: run \`npm run build\` (or \`npm run bench\`, which builds first)`);
+  }
+}
+assertFreshBuild();
 
 const { values } = parseArgs({
   options: {
@@ -40,13 +64,52 @@ const { values } = parseArgs({
 const QUICK = values.quick;
 const ROUNDS = Number(values.rounds ?? (QUICK ? 2 : 7));
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds must be a positive integer');
-const OUT = values.out ?? (QUICK ? join(tmpdir(), 'certkit-bench-quick.md') : join(ROOT, 'bench/RESULTS.md'));
 const SKIP = new Set(values.skip.split(',').filter(Boolean));
+// bench/RESULTS.md is only ever written by a full run: all sections, the full figures.
+const RESULTS = join(ROOT, 'bench/RESULTS.md');
+const FULL = !QUICK && SKIP.size === 0;
+const OUT = resolve(values.out ?? (FULL ? RESULTS : join(tmpdir(), QUICK ? 'certkit-bench-quick.md' : 'certkit-bench-partial.md')));
+if (!FULL && (OUT === RESULTS || OUT === RESULTS.replace(/\.md$/, '.json'))) {
+  throw new Error('bench/RESULTS.md is written only by a full run (no --quick, no --skip); choose another --out');
+}
+if (!OUT.endsWith('.md')) throw new Error('--out must name a .md file (the raw figures go next to it as .json)');
 
 const STOREPASS = 'YourStorePass';
 const KEYPASS = 'YourKeyPass';
 const TMP = mkdtempSync(join(tmpdir(), 'certkit-bench-'));
 const log = (s) => process.stderr.write(s + '\n');
+
+/**
+ * A copy of the build to time (bin/, dist/, bench/, package.json; node_modules linked), so that
+ * every figure of a run comes from one build, even if dist/ is rebuilt while the run goes on.
+ * Retries while dist/ is being rewritten (a bundle file the metafile names is missing).
+ */
+function snapshotBuild() {
+  const dest = join(TMP, 'build');
+  for (let attempt = 0; ; attempt++) {
+    rmSync(dest, { recursive: true, force: true });
+    for (const d of ['bin', 'dist', 'bench']) cpSync(join(ROOT, d), join(dest, d), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(dest, 'package.json'));
+    try {
+      const meta = JSON.parse(readFileSync(join(dest, 'dist/bin/meta.json'), 'utf8'));
+      const missing = ['dist/cli/bin.js', 'dist/index.js', ...Object.keys(meta.outputs)].filter((f) => !existsSync(join(dest, f)));
+      if (missing.length === 0) break;
+      if (attempt === 5) throw new Error(`dist/ is incomplete (${missing[0]} missing): rebuild with \`npm run build\``);
+    } catch (e) {
+      if (attempt === 5) throw e;
+    }
+    spawnSync('sleep', ['3']);
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dest, 'node_modules'), 'dir');
+  return dest;
+}
+/** Where the timed build lives: the snapshot. */
+const RUN = snapshotBuild();
+/** The executable: it imports the esbuild bundle, dist/bin/certkit.js. */
+const BIN = join(RUN, 'bin/certkit');
+/** The same entry point from the plain tsc build (no bundle): what the bundle is compared with. */
+const UNBUNDLED_BIN = join(RUN, 'dist/cli/bin.js');
+const BUNDLE = loadBundleMap(RUN);
 
 // ── statistics ──────────────────────────────────────────────────────────────────────────────
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
@@ -61,10 +124,22 @@ const sec = (s) => (s >= 1 ? `${s.toFixed(2)} s` : ms(s));
 const x = (r) => `${r.toFixed(1)}x`;
 
 // ── running things ──────────────────────────────────────────────────────────────────────────
+/**
+ * The environment of every timed process: nothing inherited but PATH. HOME is the scratch
+ * directory (no ~/.aws config or credentials, no ~/.java preferences), LANG is fixed.
+ * NODE_EXTRA_CA_CERTS in particular must not reach a timed node: Node 20 reads that bundle at
+ * every start (about 90 ms on these machines), which would inflate certkit and `node -e 0` alike.
+ * AWS variables reach only the AWS commands, and only the fake ones (FAKE_ENV).
+ */
+const baseEnv = { PATH: process.env.PATH ?? '', HOME: TMP, LANG: 'C.UTF-8' };
+
+/** Inherited variables that could change how one side runs (recorded in the report, never passed on). */
+const SKEWING_ENV = /^(NODE_|NPM_|npm_config_node|UV_|JAVA_|_JAVA_|JDK_|CLASSPATH$|AWS_|BOTO|PYTHON|PYENV|OPENSSL_|SSL_|CURL_CA|REQUESTS_CA|LD_PRELOAD$|LD_LIBRARY_PATH$|TZ$|LC_)/;
+
 /** Runs a command to completion; returns its wall time in seconds. Throws if it fails. */
 function timed(cmd, args, options = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, env: baseEnv, ...options });
   const t = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}: ${(r.stderr || r.stdout || '').slice(-2000)}`);
@@ -72,9 +147,8 @@ function timed(cmd, args, options = {}) {
   return { t, stdout: r.stdout, stderr: r.stderr };
 }
 
-const baseEnv = { PATH: process.env.PATH ?? '', HOME: TMP, LANG: 'C.UTF-8' };
 const certkit = (args, options = {}) => timed(process.execPath, [BIN, ...args], { env: baseEnv, ...options });
-const keytool = (args, options = {}) => timed('keytool', args, { env: { ...baseEnv, HOME: process.env.HOME ?? TMP }, ...options });
+const keytool = (args, options = {}) => timed('keytool', args, { env: baseEnv, ...options });
 
 /** A command's output (stdout, else stderr: `java -version` prints there), trimmed. */
 function tryOut(cmd, args) {
@@ -123,7 +197,29 @@ function machine() {
     openssl: tryOut('openssl', ['version']),
     jq: tryOut('jq', ['--version']),
     moto: tryOut('sh', ['-c', "python3 -c 'import moto; print(moto.__version__)' 2>/dev/null || moto_server --version"]),
+    env: {
+      nodeExtraCaCerts: process.env.NODE_EXTRA_CA_CERTS !== undefined,
+      // Names only: values (paths, options) stay out of the report.
+      removed: Object.keys(process.env).filter((k) => SKEWING_ENV.test(k)).sort(),
+      passed: Object.keys(baseEnv),
+    },
   };
+}
+
+/**
+ * What NODE_EXTRA_CA_CERTS, as this machine sets it, adds to a node start: `node -e 0` with it
+ * against without it, paired. Undefined when it is not set.
+ */
+async function extraCaCost(n) {
+  const value = process.env.NODE_EXTRA_CA_CERTS;
+  if (value === undefined) return undefined;
+  log(`NODE_EXTRA_CA_CERTS: ${n} rounds`);
+  return paired(
+    n,
+    1,
+    async () => timed(process.execPath, ['-e', '0'], { env: { ...baseEnv, NODE_EXTRA_CA_CERTS: value } }).t,
+    async () => timed(process.execPath, ['-e', '0']).t,
+  );
 }
 
 // ── section 1: certkit client against the seed workflow ──────────────────────────────────────
@@ -205,64 +301,70 @@ async function pipelineSection(env, m) {
 }
 
 // ── section 2: start-up ──────────────────────────────────────────────────────────────────────
-async function startupSection(ks) {
+/**
+ * The packages a command loads: every module URL the ES loader sees (trace-packages.mjs); a
+ * bundle file counts as the sources esbuild put in it (dist/bin/meta.json). Returns
+ * { package: number of its source modules }, certkit's own sources as 'certkit'.
+ */
+function tracePackages(args, env = baseEnv) {
+  const file = join(TMP, `trace-${Math.random().toString(36).slice(2)}.txt`);
+  writeFileSync(file, '');
+  timed(process.execPath, ['--import', join(RUN, 'bench/trace-packages.mjs'), BIN, ...args], {
+    env: { ...env, CERTKIT_TRACE_FILE: file },
+  });
+  const counts = {};
+  const add = (k) => (counts[k] = (counts[k] ?? 0) + 1);
+  for (const url of new Set(readFileSync(file, 'utf8').split('\n').filter(Boolean))) {
+    if (url.startsWith('node:')) {
+      add('node:*');
+      continue;
+    }
+    const path = url.startsWith('file:') ? relative(RUN, fileURLToPath(url)) : url;
+    const sources = BUNDLE.isBundleFile(path) ? BUNDLE.sourcesOf(path) : [path];
+    for (const src of sources) add(packageOf(src) ?? 'other files');
+  }
+  return counts;
+}
+
+async function startupSection(ks, env) {
   const n = Math.max(QUICK ? 5 : 15, ROUNDS * 2);
   log(`start-up: ${n} rounds`);
-  const node0 = async () => timed(process.execPath, ['-e', '0'], { env: baseEnv }).t;
+  const node0 = async () => timed(process.execPath, ['-e', '0']).t;
+  const listArgs = ['keystore', 'list', ks.clientJks, '--storepass', STOREPASS];
   const help = await paired(n, 2, async () => certkit(['--help']).t, node0);
   const version = await paired(n, 1, async () => certkit(['--version']).t, node0);
-  const list = await paired(
-    n,
-    1,
-    async () => certkit(['keystore', 'list', ks.clientJks, '--storepass', STOREPASS]).t,
-    node0,
-  );
-  // What each command loads (ES module graph, by package).
-  const trace = (args) => {
-    const file = join(TMP, `trace-${Math.random().toString(36).slice(2)}.txt`);
-    writeFileSync(file, '');
-    timed(process.execPath, ['--import', join(ROOT, 'bench/trace-packages.mjs'), BIN, ...args], {
-      env: { ...baseEnv, ...FAKE_ENV, CERTKIT_TRACE_FILE: file },
-    });
-    const counts = {};
-    for (const url of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
-      const mm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-      const key = mm ? mm[1] : url.includes('/dist/') ? 'certkit' : url.startsWith('node:') ? 'node:*' : 'other';
-      counts[key] = (counts[key] ?? 0) + 1;
-    }
-    return counts;
-  };
+  const list = await paired(n, 1, async () => certkit(listArgs).t, node0);
+  log('start-up: which packages each command loads');
   const loads = {
-    '--help': trace(['--help']),
-    'keystore list (JKS)': trace(['keystore', 'list', ks.clientJks, '--storepass', STOREPASS]),
-    'keystore list (PKCS#12)': trace(['keystore', 'list', ks.clientP12, '--storepass', STOREPASS]),
-    'keystore convert JKS→PKCS#12': trace([
-      'keystore', 'convert', ks.clientJks, join(TMP, `trace-conv.p12`),
+    '--help': tracePackages(['--help']),
+    'keystore list (JKS)': tracePackages(listArgs),
+    'keystore list (PKCS#12)': tracePackages(['keystore', 'list', ks.clientP12, '--storepass', STOREPASS]),
+    'keystore convert JKS→PKCS#12': tracePackages([
+      'keystore', 'convert', ks.clientJks, join(TMP, 'trace-conv.p12'),
       '--srcstorepass', STOREPASS, '--deststorepass', STOREPASS, '--deststoretype', 'pkcs12',
     ]),
   };
-  // A bundled build of bin/ (rolldown, found in node_modules as vitest's bundler): does it start faster?
-  let bundled;
-  try {
-    const dir = join(TMP, 'bundle');
-    timed(join(ROOT, 'node_modules/.bin/rolldown'), [join(ROOT, 'dist/cli/main.js'), '--format', 'esm', '--platform', 'node', '-d', dir], {
-      env: baseEnv,
-      cwd: ROOT,
-    });
-    writeFileSync(join(dir, 'bin.mjs'), "import { main } from './main.js';\nprocess.exitCode = await main(process.argv.slice(2));\n");
-    const b = (args) => timed(process.execPath, [join(dir, 'bin.mjs'), ...args], { env: baseEnv }).t;
-    const bHelp = await paired(n, 1, async () => b(['--help']), async () => certkit(['--help']).t);
-    const bList = await paired(
-      n,
-      1,
-      async () => b(['keystore', 'list', ks.clientJks, '--storepass', STOREPASS]),
-      async () => certkit(['keystore', 'list', ks.clientJks, '--storepass', STOREPASS]).t,
-    );
-    bundled = { help: bHelp, list: bList };
-  } catch (e) {
-    bundled = { error: String(e.message ?? e).split('\n')[0] };
-  }
-  return { n, help, version, list, loads, bundled };
+  // certkit client loads the SDK by design; shown apart from the start-up path.
+  const clientLoads =
+    env.endpoint === undefined
+      ? undefined
+      : tracePackages(
+          [
+            'client', '--ca-arn', env.rsaCa, '--endpoint-url', env.endpoint, '--s3', `s3://${env.bucket}/trace-client/`,
+            '--key-type', 'ec256', '--dname', 'CN=glue-client', '--alias', 'client',
+            '--storepass', STOREPASS, '--keypass', KEYPASS, '--out', join(TMP, 'trace-client'),
+          ],
+          { ...baseEnv, ...FAKE_ENV },
+        );
+  // What the bundle saves: bin/certkit (dist/bin/, esbuild) against the same CLI from the plain
+  // tsc build (dist/cli/bin.js, the same entry point, hundreds of modules through the ES loader).
+  log(`start-up: bundle against the tsc build, ${n} rounds`);
+  const unbundled = (args) => timed(process.execPath, [UNBUNDLED_BIN, ...args]).t;
+  const bundle = {
+    help: await paired(n, 1, async () => certkit(['--help']).t, async () => unbundled(['--help'])),
+    list: await paired(n, 1, async () => certkit(listArgs).t, async () => unbundled(listArgs)),
+  };
+  return { n, help, version, list, loads, clientLoads, bundle, mapping: BUNDLE.methods() };
 }
 
 // ── section 3: keystore commands against keytool ─────────────────────────────────────────────
@@ -270,7 +372,7 @@ async function startupSection(ks) {
 async function makeKeystores(sizes) {
   const dir = join(TMP, 'ks');
   mkdirSync(dir, { recursive: true });
-  const lib = await import(join(ROOT, 'dist/index.js'));
+  const lib = await import(join(RUN, 'dist/index.js'));
   const { generateKeyPairSync } = await import('node:crypto');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const stores = {};
@@ -344,6 +446,12 @@ async function keystoreSection(ks, trust) {
   const profDir = join(TMP, 'list-prof');
   timed(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, BIN, 'keystore', 'list', trust.stores[biggest], '--storepass', STOREPASS], { env: baseEnv });
   out.listProfile = { size: biggest, top: selfTop(join(profDir, readdirSync(profDir).find((q) => q.endsWith('.cpuprofile'))), 8) };
+  // Where the time of each listing goes, by category: what grows with the entries and what does not.
+  out.listCategories = {};
+  for (const [size, file] of Object.entries(trust.stores)) {
+    log(`keystore list ${size}: profiles`);
+    out.listCategories[size] = profileCommand(QUICK ? 1 : 3, () => ['keystore', 'list', file, '--storepass', STOREPASS], baseEnv);
+  }
   const convert = async (label, src) => {
     log(`keystore convert ${label}: ${n} rounds`);
     const tag = Object.keys(out.convert).length;
@@ -368,31 +476,39 @@ async function keystoreSection(ks, trust) {
     if (!(keytoolCount(last) > 0)) throw new Error(`keytool cannot list certkit's ${last}`);
   };
   await convert('client keystore (key + chain)', ks.clientJks);
-  const mid = Object.keys(trust.stores).map(Number).sort((a, b) => a - b)[0];
-  await convert(`truststore of ${mid} CAs`, trust.stores[mid]);
+  await convert('truststore of 150 CAs', trust.stores[150]);
   return out;
 }
 
 // ── section 4: batch issuance through the library ────────────────────────────────────────────
+/** ACM PCA's IssueCertificate quota as this harness assumes it (requests per second, per account and Region). */
+const PCA_ISSUE_RATE = 25;
+
 function batchSection(env) {
   const sizes = QUICK ? [5, 20] : [10, 100];
   const concurrency = 4;
-  const out = { concurrency, runs: [] };
-  const run = (keyType, n, issuer) => {
-    const dir = join(TMP, `batch-${keyType}-${n}-${issuer}`);
-    const args = [join(ROOT, 'bench/batch.mjs'), '--key-type', keyType, '--n', String(n), '--concurrency', String(concurrency), '--dir', dir];
+  const out = { concurrency, pcaRate: PCA_ISSUE_RATE, runs: [] };
+  const run = (keyType, n, issuer, rate) => {
+    const dir = join(TMP, `batch-${keyType}-${n}-${out.runs.length}`);
+    const args = [join(RUN, 'bench/batch.mjs'), '--key-type', keyType, '--n', String(n), '--concurrency', String(concurrency), '--dir', dir];
     if (issuer === 'acm-pca (moto)') args.push('--ca-arn', keyType === 'ec256' ? env.ecCa : env.rsaCa, '--endpoint-url', env.endpoint);
-    log(`batch ${keyType} ${n} ${issuer}`);
+    if (rate !== undefined) args.push('--rate', String(rate));
+    log(`batch ${keyType} ${n} ${issuer}${rate === undefined ? '' : ` at most ${rate}/s`}`);
     const r = JSON.parse(timed(process.execPath, args, { env: { ...baseEnv, ...FAKE_ENV } }).stdout);
     out.runs.push({ keyType, issuer, ...r });
     rmSync(dir, { recursive: true, force: true });
   };
   for (const keyType of ['ec256', 'rsa2048']) for (const n of sizes) run(keyType, n, 'local CA');
-  if (env.endpoint !== undefined) run('ec256', sizes[sizes.length - 1], 'acm-pca (moto)');
+  if (env.endpoint !== undefined) for (const n of sizes) run('ec256', n, 'acm-pca (moto)', PCA_ISSUE_RATE);
+  // The pacing itself: a local CA issues faster than 5 per second, so at --rate 5 the pacer binds.
+  const paceN = QUICK ? 10 : 20;
+  run('ec256', paceN, 'local CA', 5);
+  out.pacing = out.runs[out.runs.length - 1];
+  out.runs.pop();
   // Where a batch spends its time: one EC batch under the CPU profiler.
   const n = sizes[sizes.length - 1];
   const profDir = join(TMP, 'batch-prof');
-  timed(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, join(ROOT, 'bench/batch.mjs'), '--key-type', 'ec256', '--n', String(n), '--concurrency', String(concurrency), '--dir', join(TMP, 'batch-prof-out')], { env: baseEnv });
+  timed(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, join(RUN, 'bench/batch.mjs'), '--key-type', 'ec256', '--n', String(n), '--concurrency', String(concurrency), '--dir', join(TMP, 'batch-prof-out')]);
   const f = readdirSync(profDir).find((q) => q.endsWith('.cpuprofile'));
   out.profile = { n, top: selfTop(join(profDir, f), 10) };
   rmSync(join(TMP, 'batch-prof-out'), { recursive: true, force: true });
@@ -403,7 +519,7 @@ function batchSection(env) {
 function whereSection(env, ks) {
   const k = QUICK ? 3 : 7;
   log(`where the time goes: ${k} processes per figure`);
-  const probe = (args) => JSON.parse(timed(process.execPath, [join(ROOT, 'bench/probe.mjs'), ...args], { env: baseEnv, cwd: ROOT }).stdout);
+  const probe = (args) => JSON.parse(timed(process.execPath, [join(RUN, 'bench/probe.mjs'), ...args], { env: baseEnv, cwd: RUN }).stdout);
   const imports = (specs) => {
     const runs = Array.from({ length: k }, () => probe(['import', ...specs]));
     return Object.fromEntries(specs.map((s) => [s, median(runs.map((r) => r[s]))]));
@@ -460,54 +576,98 @@ function whereSection(env, ks) {
       ...(ks === undefined ? {} : { 'certkit keystore list (client JKS)': profileCommand(k, () => ['keystore', 'list', ks.clientJks, '--storepass', STOREPASS], baseEnv) }),
     };
   }
-  return { k, node0, alone, newerFirst, pcaFirst, keygen, versions, smithyCores, awsCores, profiles };
+  // How the profiles' bundle frames were attributed to sources (bench/bundle-map.mjs), by file count.
+  const mapping = {};
+  for (const how of Object.values(BUNDLE.methods())) mapping[how] = (mapping[how] ?? 0) + 1;
+  return { k, node0, alone, newerFirst, pcaFirst, keygen, versions, smithyCores, awsCores, profiles, mapping };
 }
 
 // ── a CPU profile of whole commands, by category ──────────────────────────────────────────────
 const YARGS_FAMILY = new Set(['yargs', 'yargs-parser', 'cliui', 'string-width', 'y18n', 'wrap-ansi', 'strip-ansi', 'ansi-regex', 'ansi-styles', 'emoji-regex', 'get-east-asian-width', 'escalade', 'get-caller-file']);
+const AWS_FAMILY = new Set(['uuid', 'fast-xml-parser', 'strnum', 'tslib', 'bowser', '@aws/lambda-invoke-store']);
+const CAT = {
+  loading: 'module loading (resolve, read, compile: Node internals)',
+  runtime: "module loading (esbuild's CommonJS / ESM glue in the bundle)",
+  idle: 'idle: waiting for the network (moto) or the thread pool (key generation)',
+  gc: 'garbage collection',
+  node: 'Node internals (bootstrap, fs, crypto, streams)',
+  certkit: 'certkit code',
+  sdk: 'AWS SDK (run, including module top-level code)',
+  yargs: 'yargs and its dependencies (run)',
+  asn1: 'asn1js (run)',
+  unattributed: 'bundle code that cannot be attributed (minified, no source map)',
+};
 
-/** Sorts a profile sample's innermost frame into a category. */
-function category(url, fn) {
-  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)(\/node_modules\/((?:@[^/]+\/)?[^/]+))?/.exec(url);
-  if (m) {
-    const pkg = m[3] ?? m[1];
-    if (YARGS_FAMILY.has(pkg)) return 'yargs and its dependencies (run)';
-    if (pkg.startsWith('@aws-sdk/') || pkg.startsWith('@smithy/') || pkg.startsWith('@aws-crypto/') || ['uuid', 'fast-xml-parser', 'strnum', 'tslib', 'bowser', '@aws/lambda-invoke-store'].includes(pkg)) {
-      return 'AWS SDK (run, including module top-level code)';
-    }
-    if (pkg === 'asn1js' || pkg === 'pkijs' || pkg.startsWith('@peculiar/') || pkg === 'pvtsutils' || pkg === 'pvutils' || pkg === 'bytestreamjs') return 'asn1js / pkijs (run)';
-    return `other packages (${pkg})`;
-  }
-  if (url.includes('/dist/')) return 'certkit code (dist/)';
-  if (fn === '(idle)') return 'idle: waiting for the network (moto) or the thread pool (key generation)';
-  if (fn === '(garbage collector)') return 'garbage collection';
-  return 'Node internals: bootstrap, module resolution, compiling, fs';
+/**
+ * Where a profile frame's code came from: a repository-relative source path ('src/...',
+ * 'node_modules/...', 'dist/...'; for a bundle file, the source at the frame's line and column,
+ * per bench/bundle-map.mjs), or the URL as is ('node:internal/...', '' for V8's own entries).
+ */
+function frameSource(frame) {
+  const path = runPath(frame.url);
+  if (path === undefined) return frame.url;
+  return BUNDLE.sourceAt(path, frame.lineNumber, frame.columnNumber) ?? path;
 }
 
 /**
- * Wall time of one profile by category: each sample goes to the innermost frame that belongs to
- * a package or to certkit; node's module loader (resolving, reading, compiling) met first on the
- * way out counts as module loading; (idle) is waiting on the network or the thread pool.
+ * The repository-relative path of a frame's file, or undefined if it is not a file. A script run
+ * through node:vm is named by its path, a module by its file: URL; a script compiled from a V8
+ * code cache keeps the name it had when the cache was made (the build in the repository, not
+ * the snapshot that ran), so a path in the repository counts as the same path in the snapshot.
  */
-function profileBreakdown(file) {
+function runPath(url) {
+  if (!url.startsWith('file:') && !url.startsWith('/')) return undefined;
+  const abs = url.startsWith('/') ? url : fileURLToPath(url);
+  const inRun = relative(RUN, abs);
+  return inRun.startsWith('..') ? relative(ROOT, abs) : inRun;
+}
+
+const isCertkitSource = (src) => packageOf(src) === 'certkit';
+
+/** The category of a frame's source, or undefined for Node's own code. */
+function category(src) {
+  if (src === ESBUILD_RUNTIME) return CAT.runtime;
+  if (src === UNATTRIBUTED) return CAT.unattributed;
+  const pkg = packageOf(src);
+  if (pkg === undefined) return undefined;
+  if (pkg === 'certkit') return CAT.certkit;
+  if (YARGS_FAMILY.has(pkg)) return CAT.yargs;
+  if (pkg.startsWith('@aws-sdk/') || pkg.startsWith('@smithy/') || pkg.startsWith('@aws-crypto/') || AWS_FAMILY.has(pkg)) return CAT.sdk;
+  if (pkg === 'asn1js' || pkg.startsWith('@peculiar/') || pkg === 'pvtsutils' || pkg === 'pvutils') return CAT.asn1;
+  return `other packages (${pkg})`;
+}
+
+/** A profile's nodes by id, and each node's parent. */
+function profileTree(file) {
   const p = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  return { p, byId, parent };
+}
+
+/**
+ * Wall time of one profile by category: each sample goes to the innermost frame that belongs to
+ * a package or to certkit (attributed by source, so a bundle's frames count for the package
+ * esbuild took them from); node's module loader met first on the way out counts as module
+ * loading; (idle) is waiting on the network or the thread pool.
+ */
+function profileBreakdown(file) {
+  const { p, byId, parent } = profileTree(file);
   const memo = new Map();
   const classify = (id) => {
     if (memo.has(id)) return memo.get(id);
     const leaf = byId.get(id).callFrame.functionName;
     let c;
-    if (leaf === '(idle)') c = 'idle: waiting for the network (moto) or the thread pool (key generation)';
-    else if (leaf === '(garbage collector)') c = 'garbage collection';
+    if (leaf === '(idle)') c = CAT.idle;
+    else if (leaf === '(garbage collector)') c = CAT.gc;
     else {
       for (let cur = id; cur !== undefined && c === undefined; cur = parent.get(cur)) {
-        const { url } = byId.get(cur).callFrame;
-        if (url.startsWith('node:internal/modules') || url.startsWith('node:internal/vm')) c = 'module loading (resolve, read, compile: Node internals)';
-        else if (url.includes('node_modules/') || url.includes('/dist/')) c = category(url, '');
+        const src = frameSource(byId.get(cur).callFrame);
+        if (src.startsWith('node:internal/modules') || src.startsWith('node:internal/vm')) c = CAT.loading;
+        else c = category(src);
       }
-      c ??= 'Node internals (bootstrap, fs, crypto, streams)';
+      c ??= CAT.node;
     }
     memo.set(id, c);
     return c;
@@ -524,24 +684,28 @@ function profileBreakdown(file) {
 }
 
 /**
- * The `n` functions with the most self time in a profile: [["name (file:line) ← certkit caller", ms], ...].
- * Node's own functions are named with the nearest certkit function that called them.
+ * The `n` functions with the most self time in a profile: [["name (source) ← certkit caller", ms], ...].
+ * Frames are named by their source (a bundle's frames by the source esbuild took them from);
+ * functions outside certkit are named with the nearest certkit function that called them.
  */
 function selfTop(file, n) {
-  const p = JSON.parse(readFileSync(file, 'utf8'));
-  const byId = new Map(p.nodes.map((q) => [q.id, q]));
-  const parent = new Map();
-  for (const q of p.nodes) for (const c of q.children ?? []) parent.set(c, q.id);
-  const name = ({ functionName, url, lineNumber }) =>
-    `${functionName || '(anonymous)'}${url === '' ? '' : ` (${url.replace(/^.*\/(dist|node_modules)\//, '$1/').replace(/^file:\/\/.*\//, '')}:${lineNumber + 1})`}`;
+  const { p, byId, parent } = profileTree(file);
+  const name = (frame) => {
+    const src = frameSource(frame);
+    // A bundle file's line numbers mean nothing to a reader: its frames are named by source only.
+    const path = runPath(frame.url);
+    const inBundle = path !== undefined && BUNDLE.isBundleFile(path);
+    const where = src === '' || inBundle ? src : `${src}:${frame.lineNumber + 1}`;
+    return `${frame.functionName || '(anonymous)'}${where === '' ? '' : ` (${where})`}`;
+  };
   const self = new Map();
   for (let i = 0; i < p.samples.length; i++) {
     const leaf = byId.get(p.samples[i]).callFrame;
     let k = name(leaf);
-    if (!leaf.url.includes('/dist/')) {
+    if (!isCertkitSource(frameSource(leaf))) {
       for (let cur = parent.get(p.samples[i]); cur !== undefined; cur = parent.get(cur)) {
         const f = byId.get(cur).callFrame;
-        if (f.url.includes('/dist/')) {
+        if (isCertkitSource(frameSource(f))) {
           k += ` ← ${name(f)}`;
           break;
         }
@@ -583,7 +747,7 @@ function targets(r) {
     const over = (q) => q.a.median - q.b.median;
     rows.push(['`certkit --help` within 60 ms of `node -e 0`', `+${ms(over(s.help))}`, verdict(over(s.help) <= 0.06)]);
     rows.push(['`certkit keystore list` within 60 ms of `node -e 0`', `+${ms(over(s.list))}`, verdict(over(s.list) <= 0.06)]);
-    const sdk = Object.entries(s.loads).filter(([, c]) => Object.keys(c).some((k) => k.startsWith('@aws-sdk/') || k === 'pkijs'));
+    const sdk = Object.entries(s.loads).filter(([, c]) => Object.keys(c).some((k) => k.startsWith('@aws-sdk/') || k.startsWith('@smithy/') || k === 'pkijs'));
     rows.push(['no AWS SDK and no pkijs on the `--help` / keystore start-up path', sdk.length === 0 ? 'none loaded' : `loaded by ${sdk.map(([c]) => c).join(', ')}`, verdict(sdk.length === 0)]);
   }
   const k = r.keystore;
@@ -592,18 +756,19 @@ function targets(r) {
     if (list) rows.push(['`keystore list` (150 CAs) ≥ 4x keytool', x(list.ratio.median), verdict(list.ratio.median >= 4)]);
     for (const [label, q] of Object.entries(k.convert)) rows.push([`\`keystore convert\` JKS→PKCS#12 (${label}) ≥ 4x keytool`, x(q.ratio.median), verdict(q.ratio.median >= 4)]);
     const big = k.list['1000'];
-    if (list && big) {
-      const growth = big.b.median / list.b.median;
-      rows.push(['`keystore list` grows gently: 1,000 entries against 150 (6.7x the entries)', `${x(growth)} the time`, 'see the scaling notes']);
+    const one = k.list['1'];
+    if (list && big && one) {
+      const t = (q) => q.b.median - one.b.median;
+      rows.push(['`keystore list` grows gently: 1,000 entries against 150 (time above the 1-entry listing)', linearity(t(big) / t(list), 999 / 149), 'see "Scaling"']);
     }
   }
   const b = r.batch;
   if (b) {
-    for (const keyType of ['ec256', 'rsa2048']) {
-      const runs = b.runs.filter((q) => q.keyType === keyType && q.issuer === 'local CA').sort((a2, b2) => a2.n - b2.n);
+    for (const [keyType, issuer] of [['ec256', 'local CA'], ['rsa2048', 'local CA'], ['ec256', 'acm-pca (moto)']]) {
+      const runs = b.runs.filter((q) => q.keyType === keyType && q.issuer === issuer).sort((a2, b2) => a2.n - b2.n);
       if (runs.length >= 2) {
         const [lo, hi] = [runs[0], runs[runs.length - 1]];
-        rows.push([`issuing ${hi.n} ${keyType} identities against ${lo.n} (time per identity)`, `${(1000 * hi.seconds / hi.n).toFixed(0)} ms against ${(1000 * lo.seconds / lo.n).toFixed(0)} ms`, 'see the batch table']);
+        rows.push([`issuing ${hi.n} ${keyType} identities (${issuer}) against ${lo.n}: time per identity`, `${(1000 * hi.seconds / hi.n).toFixed(0)} ms against ${(1000 * lo.seconds / lo.n).toFixed(0)} ms`, 'see "Scaling"']);
       }
     }
   }
@@ -626,13 +791,90 @@ function targets(r) {
   return L;
 }
 
+/** "close to linear" and the like, for a measured growth against the growth of the work. */
+function linearity(growth, work) {
+  const q = growth / work;
+  if (q >= 0.8 && q <= 1.25) return `close to linear (${x(growth)} the time for ${x(work)} the work)`;
+  return q < 0.8
+    ? `**sublinear**: ${x(growth)} the time for ${x(work)} the work`
+    : `**superlinear**: ${x(growth)} the time for ${x(work)} the work`;
+}
+
+/**
+ * The issue's "cost that grows gently", computed: the listing's cost above its fixed part (a
+ * 1-entry store) at 150 and 1,000 entries, split by profile category to say which part grows;
+ * batches of 10 and 100 identities split into a fixed part and a per-identity part (the line
+ * through the two sizes), with what the first identity paid and, for ACM PCA, the rate floor.
+ */
+function scalingNotes(r) {
+  const L = [];
+  const k = r.keystore;
+  const b = r.batch;
+  if (!k?.list?.['1'] && !b) return L;
+  L.push('## Scaling: cost that grows gently');
+  L.push('');
+  const sizes = Object.keys(k?.list ?? {}).map(Number).sort((a, c) => a - c);
+  if (k?.list?.['1'] && sizes.length >= 3) {
+    const [lo, hi] = [sizes[1], sizes[sizes.length - 1]];
+    L.push(`\`keystore list\` of truststores with 1, ${lo} and ${hi} CAs (medians of the paired runs above). The work is the entries beyond the first, so the growth compared is the time above the 1-entry listing.`);
+    L.push('');
+    L.push(row(['tool', '1 entry', `${lo} entries`, `${hi} entries`, `per entry, 1→${lo}`, `per entry, ${lo}→${hi}`, `growth above the 1-entry time, ${lo}→${hi}`]));
+    L.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---']));
+    const work = (hi - 1) / (lo - 1);
+    for (const [tool, side] of [['certkit', 'b'], ['keytool', 'a']]) {
+      const t = (sz) => k.list[sz][side].median;
+      const perEntry = (a, c) => `${(((t(c) - t(a)) / (c - a)) * 1000).toFixed(2)} ms`;
+      L.push(row([tool, ms(t(1)), ms(t(lo)), ms(t(hi)), perEntry(1, lo), perEntry(lo, hi), linearity((t(hi) - t(1)) / (t(lo) - t(1)), work)]));
+    }
+    L.push('');
+    const c = k.listCategories;
+    if (c?.['1'] && c[lo] && c[hi]) {
+      const cats = [...new Set([1, lo, hi].flatMap((sz) => Object.keys(c[sz])))].filter((q) => q !== 'total');
+      cats.sort((a, d) => (c[hi][d] ?? 0) - (c[hi][a] ?? 0));
+      L.push(`Which part grows: certkit's listing under the CPU profiler by category (median ms), and each category's time per entry between ${lo} and ${hi} entries. A category flat across the sizes is fixed cost; one whose per-entry figure is larger than its 1→${lo} figure grows faster than the entries.`);
+      L.push('');
+      L.push(row(['category', '1 entry', `${lo} entries`, `${hi} entries`, `µs per entry, 1→${lo}`, `µs per entry, ${lo}→${hi}`]));
+      L.push(row(['---', '---:', '---:', '---:', '---:', '---:']));
+      const v = (sz, q) => c[sz][q] ?? 0;
+      for (const q of [...cats, 'total']) {
+        const label = q === 'total' ? '**total (profiled)**' : q;
+        L.push(row([label, v(1, q).toFixed(0), v(lo, q).toFixed(0), v(hi, q).toFixed(0), (((v(lo, q) - v(1, q)) / (lo - 1)) * 1000).toFixed(0), (((v(hi, q) - v(lo, q)) / (hi - lo)) * 1000).toFixed(0)]));
+      }
+      L.push('');
+    }
+  }
+  if (b) {
+    const groups = new Map();
+    for (const q of b.runs) {
+      const key = `${q.keyType}, ${q.issuer}`;
+      groups.set(key, [...(groups.get(key) ?? []), q]);
+    }
+    L.push(`Batches (\`bench/batch.mjs\`, ${b.concurrency} at a time): the line through the two sizes splits each into a fixed part and a per-identity part. Per-identity cost that stays the same means linear growth; a fixed part well above zero is paid once (the first identity loads what the later ones find ready), so the small batch looks dearer per identity.`);
+    L.push('');
+    L.push(row(['batch', 'sizes', 'ms per identity (small → large)', 'per identity (slope)', 'fixed part', 'first identity done after', 'growth', 'rate floor (large batch)']));
+    L.push(row(['---', '---', '---:', '---:', '---:', '---:', '---', '---']));
+    for (const [key, qs] of groups) {
+      if (qs.length < 2) continue;
+      qs.sort((a, c) => a.n - c.n);
+      const [s0, s1] = [qs[0], qs[qs.length - 1]];
+      const slope = (s1.seconds - s0.seconds) / (s1.n - s0.n);
+      const fixed = s0.seconds - slope * s0.n;
+      const floor = s1.rate > 0 ? `${((s1.n - 1) / s1.rate).toFixed(2)} s at ${s1.rate}/s: ${s1.seconds <= 1.2 * ((s1.n - 1) / s1.rate) ? 'rate-bound' : 'not reached'}` : 'none';
+      L.push(row([key, `${s0.n} → ${s1.n}`, `${((1000 * s0.seconds) / s0.n).toFixed(0)} → ${((1000 * s1.seconds) / s1.n).toFixed(0)}`, `${(slope * 1000).toFixed(0)} ms`, ms(fixed), `${ms(s0.firstSeconds)} → ${ms(s1.firstSeconds)}`, linearity(s1.seconds / s0.seconds, s1.n / s0.n), floor]));
+    }
+    L.push('');
+  }
+  return L;
+}
+
 function report(r) {
   const L = [];
   const m = r.machine;
   L.push('# certkit benchmark results');
   L.push('');
   L.push('Written by `npm run bench` (bench/run.mjs) from the run below; do not edit by hand.');
-  L.push(QUICK ? '\n**QUICK RUN** (`--quick`): too few rounds for conclusions; a check of the harness.\n' : '');
+  if (QUICK) L.push('\n**QUICK RUN** (`--quick`): too few rounds for conclusions; a check of the harness.\n');
+  else if (!FULL) L.push(`\n**PARTIAL RUN** (\`--skip ${[...SKIP].join(',')}\`).\n`);
   L.push('## Machine');
   L.push('');
   L.push(row(['date', 'cores', 'CPU', 'memory', 'Node', 'load avg at start', 'at end']));
@@ -640,6 +882,19 @@ function report(r) {
   L.push(row([m.date, String(m.cores), m.cpuModel, m.memory, m.node, m.loadStart, r.loadEnd]));
   L.push('');
   L.push(`Tools: ${m.java}; ${m.awsVersion}; ${m.openssl}; ${m.jq}; moto ${m.moto}. Rounds: ${ROUNDS} paired after one warm-up pair.`);
+  L.push('');
+  const e = m.env;
+  const ca = r.extraCa;
+  L.push(
+    `Environment of every timed process (both sides, and \`node -e 0\`): only ${e.passed.map((k) => `\`${k}\``).join(', ')} ` +
+      '(HOME a scratch directory: no ~/.aws config or credentials), plus fake AWS credentials and region for the AWS commands. ' +
+      `NODE_EXTRA_CA_CERTS was ${e.nodeExtraCaCerts ? 'set on this machine and was removed' : 'not set'}` +
+      (ca ? ` (it adds ${ms(ca.a.median - ca.b.median)} to every node start: \`node -e 0\` ${ms(ca.a.median)} with it, ${ms(ca.b.median)} without, median of ${ca.a.n} pairs)` : '') +
+      '. ' +
+      (e.removed.length === 0
+        ? 'No other inherited variable that could change a side (NODE_*, JAVA_*, _JAVA_OPTIONS, AWS_*, PYTHON*, SSL_*, LC_*...) was set.'
+        : `Inherited variables that could change one side, removed for all timed processes: ${e.removed.map((k) => `\`${k}\``).join(', ')}.`),
+  );
   L.push('');
   L.push(...targets(r));
   if (r.pipeline) {
@@ -687,23 +942,27 @@ function report(r) {
       L.push(row([label, ms(q.a.median), ms(q.a.min), ms(q.a.max), ms(q.b.median), ms(over), over <= 0.06 ? 'met (≤ 60 ms)' : 'not met (> 60 ms)']));
     }
     L.push('');
-    L.push('Packages each command loads (modules through the ES loader; the AWS SDK and pkijs should be absent):');
+    L.push('Packages each command loads: every file the ES loader loads (a module hook, `bench/trace-packages.mjs`); a bundle file');
+    L.push('counts as the sources esbuild put in it (`dist/bin/meta.json`). Figures are source modules per package; `certkit` is');
+    L.push("certkit's own sources, `node:*` the built-ins imported as ES modules. The AWS SDK must be absent from the start-up path;");
+    L.push('`certkit client` loads it by design.');
     L.push('');
-    L.push(row(['command', 'packages (modules)']));
-    L.push(row(['---', '---']));
-    for (const [cmd, counts] of Object.entries(s.loads)) {
-      L.push(row([cmd, Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} (${v})`).join(', ')]));
+    L.push(row(['command', 'certkit sources', 'packages (source modules)']));
+    L.push(row(['---', '---:', '---']));
+    const loadRows = Object.entries(s.loads);
+    if (s.clientLoads) loadRows.push(['client (EC P-256, ACM PCA + S3)', s.clientLoads]);
+    for (const [cmd, counts] of loadRows) {
+      const pkgs = Object.entries(counts).filter(([k]) => k !== 'certkit').sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+      L.push(row([cmd, String(counts.certkit ?? 0), pkgs.map(([k, v]) => `${k} (${v})`).join(', ')]));
     }
     L.push('');
-    if (s.bundled.error) {
-      L.push(`Bundled build: not measured (${s.bundled.error}).`);
-    } else {
-      L.push('A bundled build of bin/ (rolldown, one ESM chunk per lazily imported module) against the unbundled dist/:');
-      L.push('');
-      L.push(row(['command', 'bundled median', 'dist/ median', 'dist/ ÷ bundled']));
-      L.push(row(['---', '---:', '---:', '---:']));
-      L.push(row(['`--help`', ms(s.bundled.help.a.median), ms(s.bundled.help.b.median), x(1 / s.bundled.help.ratio.median)]));
-      L.push(row(['`keystore list`', ms(s.bundled.list.a.median), ms(s.bundled.list.b.median), x(1 / s.bundled.list.ratio.median)]));
+    L.push('What the bundle saves: `bin/certkit` (the esbuild bundle in `dist/bin/`) against the same entry point from the plain');
+    L.push(`tsc build (\`node dist/cli/bin.js\`, every module through the ES loader), alternated, ${s.n} rounds:`);
+    L.push('');
+    L.push(row(['command', 'bundle median', 'tsc build median', 'saved (median difference)', 'tsc build ÷ bundle (median of pairs)']));
+    L.push(row(['---', '---:', '---:', '---:', '---:']));
+    for (const [label, q] of [['`--help`', s.bundle.help], ['`keystore list` (client JKS)', s.bundle.list]]) {
+      L.push(row([label, ms(q.a.median), ms(q.b.median), ms(q.b.median - q.a.median), x(1 / q.ratio.median)]));
     }
     L.push('');
   }
@@ -716,18 +975,10 @@ function report(r) {
     L.push(row(['operation', 'keytool median', 'certkit median', 'certkit min', 'certkit max', 'ratio (median of pairs)', 'target']));
     L.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---']));
     for (const [size, q] of Object.entries(k.list)) {
-      L.push(row([`list, truststore of ${size} CAs`, ms(q.a.median), ms(q.b.median), ms(q.b.min), ms(q.b.max), `**${x(q.ratio.median)}**`, q.ratio.median >= 4 ? 'met' : 'not met']));
+      L.push(row([`list, truststore of ${size} CA${size === '1' ? '' : 's'}`, ms(q.a.median), ms(q.b.median), ms(q.b.min), ms(q.b.max), `**${x(q.ratio.median)}**`, q.ratio.median >= 4 ? 'met' : 'not met']));
     }
     for (const [label, q] of Object.entries(k.convert)) {
       L.push(row([`convert JKS→PKCS#12, ${label}`, ms(q.a.median), ms(q.b.median), ms(q.b.min), ms(q.b.max), `**${x(q.ratio.median)}**`, q.ratio.median >= 4 ? 'met' : 'not met']));
-    }
-    const sizes = Object.keys(k.list).map(Number).sort((a, b) => a - b);
-    if (sizes.length >= 2 && r.startup) {
-      const [lo, hi] = [sizes[0], sizes[sizes.length - 1]];
-      const base = r.startup.list.a.median; // certkit listing a 1-entry store: the fixed cost
-      const per = (sz) => (k.list[sz].b.median - base) / sz;
-      L.push('');
-      L.push(`Scaling of \`certkit keystore list\`: fixed cost (1-entry store) ${ms(base)}; per entry above it ${(per(lo) * 1e3).toFixed(2)} ms at ${lo} entries, ${(per(hi) * 1e3).toFixed(2)} ms at ${hi} entries (linear would keep them equal).`);
     }
     if (k.listProfile) {
       L.push('');
@@ -745,10 +996,20 @@ function report(r) {
     L.push('');
     L.push(`\`bench/batch.mjs\`: the whole client pipeline per identity (key, CSR, signature, checks, all 9 files written), ${b.concurrency} at a time, one process.`);
     L.push('');
-    L.push(row(['key', 'issuer', 'identities', 'seconds', 'identities / s', 'ms per identity']));
-    L.push(row(['---', '---', '---:', '---:', '---:', '---:']));
-    for (const q of b.runs) L.push(row([q.keyType, q.issuer, String(q.n), q.seconds.toFixed(2), q.perSecond.toFixed(1), (1000 * q.seconds / q.n).toFixed(1)]));
+    L.push(`ACM PCA batches are paced to at most ${b.pcaRate} certificate requests started per second (the IssueCertificate quota this harness assumes; \`--rate\`), on top of the concurrency bound; "peak" is the most requests started in any one-second window.`);
     L.push('');
+    L.push(row(['key', 'issuer', 'identities', 'seconds', 'identities / s', 'ms per identity', 'first identity done after', 'rate bound', 'peak requests / s']));
+    L.push(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+    const batchRow = (q) =>
+      row([q.keyType, q.issuer, String(q.n), q.seconds.toFixed(2), q.perSecond.toFixed(1), ((1000 * q.seconds) / q.n).toFixed(1), ms(q.firstSeconds), q.rate === 0 ? 'none' : `${q.rate} / s`, String(q.peakIssuesPerSecond)]);
+    for (const q of b.runs) L.push(batchRow(q));
+    L.push('');
+    if (b.pacing) {
+      const q = b.pacing;
+      const floor = (q.n - 1) / q.rate;
+      L.push(`The pacing at work: ${q.n} EC identities from the local CA (which alone issues faster) at \`--rate ${q.rate}\` took ${q.seconds.toFixed(2)} s, at least the ${floor.toFixed(2)} s that ${q.n} starts ${(1000 / q.rate).toFixed(0)} ms apart need; peak ${q.peakIssuesPerSecond} starts in any one second: ${q.peakIssuesPerSecond <= q.rate && q.seconds >= floor ? '**bound held**' : '**bound NOT held**'}.`);
+      L.push('');
+    }
     if (b.profile) {
       L.push(`Where an EC P-256 batch of ${b.profile.n} spends its time (CPU profile, self time of the top functions, whole run):`);
       L.push('');
@@ -758,11 +1019,12 @@ function report(r) {
       L.push('');
     }
   }
+  L.push(...scalingNotes(r));
   if (r.where) {
     const w = r.where;
     L.push("## Where certkit's time goes");
     L.push('');
-    L.push(`Each import measured in a fresh process (median of ${w.k}), on top of Node's own start-up (\`node -e 0\`: ${w.node0.toFixed(0)} ms).`);
+    L.push(`Each import measured in a fresh process (median of ${w.k}), on top of Node's own start-up (\`node -e 0\`: ${w.node0.toFixed(0)} ms). These are the packages as installed (node_modules) and certkit's tsc build, not the bundle: what each part costs the library's users, and what the bundle starts from.`);
     L.push('');
     L.push(row(['what', 'ms (median)']));
     L.push(row(['---', '---:']));
@@ -792,6 +1054,9 @@ function report(r) {
       for (const c of cats) L.push(row([c, ...names.map((n) => `${(w.profiles[n][c] ?? 0).toFixed(0)} ms`)]));
       L.push(row(['**total (profiled)**', ...names.map((n) => `**${w.profiles[n].total.toFixed(0)} ms**`)]));
       L.push('');
+      const how = Object.entries(w.mapping ?? {}).map(([m, c]) => `${m} (${c} file${c === 1 ? '' : 's'})`).join(', ');
+      L.push(`certkit runs as the esbuild bundle, so a frame's URL is a bundle file: each frame is attributed to the source esbuild took it from, by its line and column (\`bench/bundle-map.mjs\`; this run: ${how || 'no bundle frames'}).`);
+      L.push('');
     }
   }
   return L.join('\n') + '\n';
@@ -799,8 +1064,9 @@ function report(r) {
 
 // ── main ────────────────────────────────────────────────────────────────────────────────────
 async function mainRun() {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const result = { machine: machine() };
+  // For this process only (moto set-up through the SDK); no timed process inherits it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   log(`certkit bench: ${result.machine.cores} cores, ${result.machine.cpuModel}, Node ${result.machine.node}, load ${result.machine.loadStart}; scratch ${TMP}`);
   const needMoto = ['pipeline', 'keystore', 'startup', 'batch', 'where'].some((sec) => !SKIP.has(sec));
   const moto = needMoto ? await startMoto() : undefined;
@@ -809,18 +1075,23 @@ async function mainRun() {
     if (moto) {
       env.endpoint = moto.endpoint;
       env.bucket = 'certkit-bench';
-      env.rsaCa = await createActivatedCa(moto.endpoint, 'RSA_2048');
-      env.ecCa = await createActivatedCa(moto.endpoint, 'EC_prime256v1');
+      const ca = (keyAlgorithm) => createActivatedCa(moto.endpoint, { keyAlgorithm, commonName: `certkit bench root ${keyAlgorithm}`, organization: 'certkit bench' });
+      env.rsaCa = (await ca('RSA_2048')).caArn;
+      env.ecCa = (await ca('EC_prime256v1')).caArn;
       await createBucket(moto.endpoint, env.bucket);
     }
     let ks;
     let trust;
     if (!SKIP.has('keystore') || !SKIP.has('startup') || !SKIP.has('where')) {
-      trust = await makeKeystores(QUICK ? [150] : [150, 1000]);
+      // 1 CA: the fixed cost of a listing, for the scaling notes.
+      trust = await makeKeystores(QUICK ? [1, 20, 150] : [1, 150, 1000]);
       ks = await clientKeystores(env, result.machine, trust.dir);
     }
     if (!SKIP.has('pipeline')) result.pipeline = await pipelineSection(env, result.machine);
-    if (!SKIP.has('startup')) result.startup = await startupSection(ks);
+    if (!SKIP.has('startup')) {
+      result.extraCa = await extraCaCost(QUICK ? 5 : 15);
+      result.startup = await startupSection(ks, env);
+    }
     if (!SKIP.has('keystore')) result.keystore = await keystoreSection(ks, trust);
     if (!SKIP.has('batch')) result.batch = batchSection(env);
     if (!SKIP.has('where')) result.where = whereSection(env, ks);
