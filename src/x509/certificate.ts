@@ -18,7 +18,7 @@
 import * as crypto from 'node:crypto';
 import { checkDer } from '../asn1.js';
 import { CertkitError, invalid } from '../errors.js';
-import { decodeName, formatDname, type DistinguishedName } from './dn.js';
+import { decodeCheckedName, formatDname, type DistinguishedName } from './dn.js';
 import { decodeGeneralNames, type SubjectAltName } from './general-name.js';
 import { keyDetailsFromSpki } from './spki.js';
 import { children, decodeOid, readTlv, type Tlv } from './tlv.js';
@@ -253,8 +253,9 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
     }
   }
 
-  const subject = decodeName(subjectT.bytes, `${what}: subject`);
-  const issuer = decodeName(issuerT.bytes, `${what}: issuer`);
+  // checkDer above walked the whole certificate, the Names included.
+  const subject = decodeCheckedName(subjectT.bytes, `${what}: subject`);
+  const issuer = decodeCheckedName(issuerT.bytes, `${what}: issuer`);
 
   const sigOid = decodeOid(expect(children(outerAlg.content, `${what}: signatureAlgorithm`)[0], 0x06, `${what}: signatureAlgorithm`).content, what);
   const spkiParts = children(spkiT.content, `${what}: subjectPublicKeyInfo`);

@@ -19,6 +19,8 @@
  *   RelativeDistinguishedName ::= SET SIZE (1..MAX) OF AttributeTypeAndValue
  *   AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY DEFINED BY type }
  */
+import { isUtf8 } from 'node:buffer';
+
 import { checkDer } from '../asn1.js';
 import { CertkitError, invalid } from '../errors.js';
 import { DN_LIMITS } from '../limits.js';
@@ -113,8 +115,9 @@ export function attributeName(oid: string): string {
 
 /** Java's DerValue.isPrintableStringChar. */
 function isPrintableChar(c: string): boolean {
-  return /^[A-Za-z0-9 '()+,\-./:=?]$/.test(c);
+  return c.length === 1 && PRINTABLE_RE.test(c);
 }
+const PRINTABLE_RE = /^[A-Za-z0-9 '()+,\-./:=?]$/;
 
 /** The string tag keytool chooses for a value of `oid`; throws if the value cannot be encoded. */
 function chooseTag(oid: string, value: string, where: string): number {
@@ -313,11 +316,9 @@ function fromDerValue(oid: string, der: Buffer, what: string): Ava {
 /** Decodes the string types; undefined for other types. */
 function decodeString(tag: number, content: Buffer, what: string): string | undefined {
   switch (tag) {
-    case STRING_TAG.utf8: {
-      const s = content.toString('utf8');
-      if (!Buffer.from(s, 'utf8').equals(content)) throw invalid(`${what}: UTF8String is not valid UTF-8`);
-      return s;
-    }
+    case STRING_TAG.utf8:
+      if (!isUtf8(content)) throw invalid(`${what}: UTF8String is not valid UTF-8`);
+      return content.toString('utf8');
     case STRING_TAG.printable:
     case STRING_TAG.numeric:
     case STRING_TAG.ia5:
@@ -348,12 +349,15 @@ function decodeString(tag: number, content: Buffer, what: string): string | unde
 }
 
 const ESCAPEES = ',+=\n<>#;\\"';
+/** A value the loop below would print unchanged: no escapee, no leading, trailing or doubled space. */
+const PLAIN_VALUE = /^(?! )(?!.* $)(?!.*  )[^,+=\n<>#;\\"]*$/su;
 
 /** Formats one value as Java's AVA.toKeywordValueString does. */
 function formatValue(ava: Ava): string {
   const isString = ava.der === undefined || decodeStringSafe(ava) !== undefined;
   if (!isString) return '#' + ava.der!.toString('hex').toUpperCase();
   const v = ava.value;
+  if (PLAIN_VALUE.test(v)) return v;
   let quote = false;
   let prevWhite = false;
   let out = '';
@@ -378,8 +382,10 @@ function formatValue(ava: Ava): string {
   return quote ? `"${out}"` : out;
 }
 
+const STRING_TAGS: ReadonlySet<number> = new Set(Object.values(STRING_TAG));
+
 function decodeStringSafe(ava: Ava): string | undefined {
-  return Object.values(STRING_TAG).includes(ava.tag as never) ? ava.value : undefined;
+  return STRING_TAGS.has(ava.tag) ? ava.value : undefined;
 }
 
 /**
@@ -432,7 +438,16 @@ export function encodeName(dn: DistinguishedName): Buffer {
 export function decodeName(der: Uint8Array, what = 'name'): DistinguishedName {
   const buf = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
   checkDer(buf, what);
+  return decodeCheckedName(buf, what);
+}
+
+/**
+ * `decodeName` for a Name inside a larger structure that `checkDer` has already checked whole
+ * (a certificate's subject or issuer): the same decoding and checks, without walking it twice.
+ */
+export function decodeCheckedName(buf: Buffer, what = 'name'): DistinguishedName {
   const top = readTlv(buf, 0, what);
+  if (top.end !== buf.length) throw invalid(`${what}: trailing bytes after the Name`);
   if (top.tag !== 0x30) throw invalid(`${what}: not a SEQUENCE`);
   const rdnTlvs = children(top.content, what);
   if (rdnTlvs.length > DN_LIMITS.maxRdns) throw new CertkitError('LIMIT_EXCEEDED', `${what}: more than ${DN_LIMITS.maxRdns} RDNs`);

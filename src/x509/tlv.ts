@@ -41,7 +41,7 @@ export function children(content: Buffer, what: string): Tlv[] {
   let pos = 0;
   while (pos < content.length) {
     const t = readTlv(content, pos, what);
-    out.push({ tag: t.tag, bytes: t.bytes, content: t.content });
+    out.push(t);
     pos = t.end;
   }
   return out;
@@ -67,7 +67,7 @@ export function tlv(tag: number, ...content: Uint8Array[]): Buffer {
 /** Decodes an OBJECT IDENTIFIER's contents to dotted form. */
 export function decodeOid(content: Buffer, what: string): string {
   if (content.length === 0) throw invalid(`${what}: empty OBJECT IDENTIFIER`);
-  const arcs: number[] = [];
+  let out = '';
   let v = 0;
   let started = false;
   for (let i = 0; i < content.length; i++) {
@@ -77,16 +77,14 @@ export function decodeOid(content: Buffer, what: string): string {
     v = v * 128 + (b & 0x7f);
     if (v > Number.MAX_SAFE_INTEGER / 128) throw invalid(`${what}: OBJECT IDENTIFIER arc too large`);
     if ((b & 0x80) === 0) {
-      arcs.push(v);
+      out += out === '' ? (v < 40 ? `0.${v}` : v < 80 ? `1.${v - 40}` : `2.${v - 80}`) : `.${v}`;
       v = 0;
       started = false;
     } else if (i === content.length - 1) {
       throw invalid(`${what}: truncated OBJECT IDENTIFIER`);
     }
   }
-  const first = arcs[0]!;
-  const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-  return [...head, ...arcs.slice(1)].join('.');
+  return out;
 }
 
 /** Encodes a dotted OID to an OBJECT IDENTIFIER TLV. */

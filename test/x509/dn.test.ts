@@ -121,3 +121,47 @@ describe('encodeName / decodeName', () => {
     for (const [hex, message] of cases) expect(errorOf(() => decodeName(Buffer.from(hex, 'hex'))), hex).toBe(message);
   });
 });
+
+describe('formatDname: the plain-value shortcut', () => {
+  /** Java's AVA.toKeywordValueString, character by character (the loop formatValue runs when the shortcut does not apply). */
+  function javaFormat(v: string): string {
+    const escapees = ',+=\n<>#;\\"';
+    const printable = (c: string) => /^[A-Za-z0-9 '()+,\-./:=?]$/.test(c);
+    let quote = false;
+    let prevWhite = false;
+    let out = '';
+    [...v].forEach((c, i) => {
+      if (printable(c) || escapees.includes(c)) {
+        if (!quote && ((i === 0 && (c === ' ' || c === '\n')) || escapees.includes(c))) quote = true;
+        if (!(c === ' ' || c === '\n')) {
+          if (c === '"' || c === '\\') out += '\\';
+          prevWhite = false;
+        } else {
+          if (!quote && prevWhite) quote = true;
+          prevWhite = true;
+        }
+      } else {
+        prevWhite = false;
+      }
+      out += c;
+    });
+    if (out.endsWith(' ') || out.endsWith('\n')) quote = true;
+    return quote ? `"${out}"` : out;
+  }
+
+  it('prints every value exactly as the character loop does (seeded random values over the characters that matter)', () => {
+    const alphabet = ['a', 'Z', '0', ' ', ' ', ',', '+', '=', '\n', '<', '>', '#', ';', '\\', '"', '_', '@', '*', 'é', '€', '🔑', "'", '(', '.', '?', '\t'];
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const values = ['', ' ', 'a', 'a ', ' a', 'a  b', 'a b', 'a _ b', 'a \u00a0 b', '  ', 'a\u00a0 '];
+    for (let n = 0; n < 5000; n++) {
+      const len = next() % 7;
+      let v = '';
+      for (let i = 0; i < len; i++) v += alphabet[next() % alphabet.length];
+      values.push(v);
+    }
+    for (const v of values) {
+      expect([v, formatDname([[{ oid: '2.5.4.3', value: v, tag: STRING_TAG.utf8 }]])]).toEqual([v, `CN=${javaFormat(v)}`]);
+    }
+  });
+});
