@@ -16,6 +16,7 @@
 import { CertkitError } from './errors.js';
 import { exportPkcs8Der, exportPkcs8Pem, type KeyObject } from './keys.js';
 import { writeKeyStore } from './keystore/keystore.js';
+import type { PreparedPkcs12 } from './keystore/pkcs12-write.js';
 import { encodePem } from './pem.js';
 import { certificateChainPem, redshiftSecret, redshiftSecretJson } from './redshift.js';
 import type { Artifact } from './sinks/directory.js';
@@ -133,6 +134,33 @@ export interface BuildArtifactsOptions {
   readonly randomBytes?: (n: number) => Buffer;
   /** Clock for the JKS entry's creation date. */
   readonly now?: () => Date;
+  /** Secrets `prepareArtifacts` derived ahead with these same options. */
+  readonly prepared?: PreparedArtifacts;
+}
+
+/** The password-derived parts of the artifacts, made before the certificate exists. */
+export interface PreparedArtifacts {
+  /** The PKCS#12 keystore's ciphers and MAC key (when `p12` is among the formats). */
+  readonly p12?: PreparedPkcs12;
+}
+
+/**
+ * Derives, ahead of the identity, what the artifacts need from the passwords alone: the PKCS#12
+ * keystore's PBKDF2 keys (on libuv's thread pool) and its MAC key (in slices that leave the event
+ * loop free). The pipeline runs it while the certificate is being issued, then hands the result
+ * to `buildArtifacts` as `prepared`, which then only encrypts and MACs.
+ */
+export async function prepareArtifacts(options: Omit<BuildArtifactsOptions, 'prepared'>): Promise<PreparedArtifacts> {
+  const formats = options.formats ?? ARTIFACT_FORMATS;
+  if (!formats.includes('p12')) return {};
+  const { preparePkcs12 } = await import('./keystore/pkcs12-write.js');
+  const p12 = await preparePkcs12({
+    storePassword: options.storePassword,
+    profile: 'modern',
+    keyEntries: 1,
+    ...(options.randomBytes === undefined ? {} : { randomBytes: options.randomBytes }),
+  });
+  return { p12 };
 }
 
 /**
@@ -197,9 +225,14 @@ export async function buildArtifacts(identity: Identity, options: BuildArtifacts
       case 'jks':
         data = await writeKeyStore([entry], 'jks', { ...ksOptions, keyPassword: options.keyPassword });
         break;
-      case 'p12':
-        data = await writeKeyStore([entry], 'pkcs12', { ...ksOptions, profile: 'modern' });
+      case 'p12': {
+        const prepared = options.prepared?.p12;
+        data =
+          prepared === undefined
+            ? await writeKeyStore([entry], 'pkcs12', { ...ksOptions, profile: 'modern' })
+            : (await import('./keystore/pkcs12-write.js')).writePkcs12([entry], { ...ksOptions, profile: 'modern', prepared });
         break;
+      }
       case 'cert':
         data = Buffer.from(certificateChainPem(identity.leaf, identity.chain), 'utf8');
         break;

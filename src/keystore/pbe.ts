@@ -12,12 +12,12 @@
  * small hostile file claiming 2^31 iterations is refused at once (LIMIT_EXCEEDED).
  * All ciphers are node:crypto except RC2, which Node's OpenSSL 3 no longer offers (see rc2.ts).
  */
-import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, pbkdf2, pbkdf2Sync, randomBytes as nodeRandomBytes } from 'node:crypto';
 import { CertkitError, invalid, unsupported } from '../errors.js';
 import { KDF_LIMITS } from '../limits.js';
 import { type Asn1Node, isNull, octets, oid, sequence, shownInteger, unsignedInteger, UNIVERSAL_TAG, hasTag } from './der-read.js';
 import * as der from './der-write.js';
-import { bmpPassword, pkcs12Kdf } from './pkcs12-kdf.js';
+import { bmpPassword, pkcs12Kdf, pkcs12KdfAsync } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt } from './rc2.js';
 
 /** Most PBE/KDF/MAC iterations certkit will run (OpenSSL and Java write 2048 to 100000); KDF_LIMITS in src/limits.ts. */
@@ -273,6 +273,91 @@ function checkWriteIterations(n: number): void {
 }
 
 /**
+ * A cipher ready to encrypt: salt and IV drawn, key derived from the password. What
+ * `encryptPbe` does in one step, split so the slow part (the key derivation) can run before
+ * the plaintext exists, e.g. while a certificate is being issued.
+ */
+export interface PbeCipher {
+  /** The AlgorithmIdentifier (DER) that goes with the ciphertext. */
+  readonly algorithm: Buffer;
+  /** Encrypts with the derived key and IV (each call with the same IV: one plaintext per cipher). */
+  encrypt(plaintext: Uint8Array): Buffer;
+}
+
+function pbes2Cipher(spec: Extract<PbeEncryptSpec, { scheme: 'pbes2' }>, salt: Buffer, iv: Buffer, key: Buffer): PbeCipher {
+  const info = CIPHERS[spec.cipher];
+  const kdf = der.algorithmIdentifier(
+    PBE_OID.pbkdf2,
+    der.sequence(
+      der.octetString(salt),
+      der.integer(spec.iterations),
+      der.integer(info.keyLength),
+      der.algorithmIdentifier(PRF_OID[spec.prf], der.nullValue()),
+    ),
+  );
+  const enc = der.algorithmIdentifier(info.oid, der.octetString(iv));
+  return {
+    algorithm: der.algorithmIdentifier(PBE_OID.pbes2, der.sequence(kdf, enc)),
+    encrypt: (plaintext) => {
+      const c = createCipheriv(spec.cipher, key, iv);
+      return Buffer.concat([c.update(plaintext), c.final()]);
+    },
+  };
+}
+
+function pkcs12TripleDesCipher(spec: PbeEncryptSpec, salt: Buffer, key: Buffer, iv: Buffer): PbeCipher {
+  return {
+    algorithm: der.algorithmIdentifier(PBE_OID.pbeWithSHAAnd3KeyTripleDESCBC, der.sequence(der.octetString(salt), der.integer(spec.iterations))),
+    encrypt: (plaintext) => {
+      const c = createCipheriv('des-ede3-cbc', key, iv);
+      return Buffer.concat([c.update(plaintext), c.final()]);
+    },
+  };
+}
+
+/**
+ * Draws the salt (default 20 bytes, as JDK) and IV from `randomBytes`, in that order, and
+ * derives the key: PBKDF2 over the UTF-8 password for PBES2; the PKCS#12 KDF over the BMP
+ * password (empty = no bytes, as Java) for 3DES. `encryptPbe` is this followed by `encrypt`.
+ */
+export function preparePbe(password: string, spec: PbeEncryptSpec, randomBytes: (n: number) => Buffer = nodeRandomBytes): PbeCipher {
+  checkWriteIterations(spec.iterations);
+  const salt = randomBytes(spec.saltLength ?? 20);
+  if (spec.scheme === 'pbes2') {
+    const info = CIPHERS[spec.cipher];
+    const iv = randomBytes(info.ivLength);
+    return pbes2Cipher(spec, salt, iv, pbkdf2Sync(Buffer.from(password, 'utf8'), salt, spec.iterations, info.keyLength, spec.prf));
+  }
+  const pw = bmpPassword(password, true);
+  return pkcs12TripleDesCipher(spec, salt, pkcs12Kdf('sha1', pw, salt, 1, spec.iterations, 24), pkcs12Kdf('sha1', pw, salt, 2, spec.iterations, 8));
+}
+
+/**
+ * `preparePbe` without holding the main thread: the random bytes are drawn at once (same order),
+ * PBKDF2 runs on libuv's thread pool and the PKCS#12 KDF in slices (`pkcs12KdfAsync`).
+ */
+export async function preparePbeAsync(
+  password: string,
+  spec: PbeEncryptSpec,
+  randomBytes: (n: number) => Buffer = nodeRandomBytes,
+): Promise<PbeCipher> {
+  checkWriteIterations(spec.iterations);
+  const salt = randomBytes(spec.saltLength ?? 20);
+  if (spec.scheme === 'pbes2') {
+    const info = CIPHERS[spec.cipher];
+    const iv = randomBytes(info.ivLength);
+    const key = await new Promise<Buffer>((resolve, reject) =>
+      pbkdf2(Buffer.from(password, 'utf8'), salt, spec.iterations, info.keyLength, spec.prf, (e, k) => (e ? reject(e) : resolve(k))),
+    );
+    return pbes2Cipher(spec, salt, iv, key);
+  }
+  const pw = bmpPassword(password, true);
+  const key = await pkcs12KdfAsync('sha1', pw, salt, 1, spec.iterations, 24);
+  const iv = await pkcs12KdfAsync('sha1', pw, salt, 2, spec.iterations, 8);
+  return pkcs12TripleDesCipher(spec, salt, key, iv);
+}
+
+/**
  * Encrypts `plaintext` with `password`. PBES2 writes PBKDF2 parameters as JDK 17 and OpenSSL 3
  * do (salt, iterations, key length, PRF with NULL parameters); the PKCS#12 3DES scheme encodes an
  * empty password as no bytes, as Java does. Salt (default 20 bytes, as JDK) and IV come from
@@ -284,34 +369,6 @@ export function encryptPbe(
   spec: PbeEncryptSpec,
   randomBytes: (n: number) => Buffer = nodeRandomBytes,
 ): PbeEncrypted {
-  checkWriteIterations(spec.iterations);
-  const salt = randomBytes(spec.saltLength ?? 20);
-  if (spec.scheme === 'pbes2') {
-    const info = CIPHERS[spec.cipher];
-    const iv = randomBytes(info.ivLength);
-    const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, spec.iterations, info.keyLength, spec.prf);
-    const c = createCipheriv(spec.cipher, key, iv);
-    const ciphertext = Buffer.concat([c.update(plaintext), c.final()]);
-    const kdf = der.algorithmIdentifier(
-      PBE_OID.pbkdf2,
-      der.sequence(
-        der.octetString(salt),
-        der.integer(spec.iterations),
-        der.integer(info.keyLength),
-        der.algorithmIdentifier(PRF_OID[spec.prf], der.nullValue()),
-      ),
-    );
-    const enc = der.algorithmIdentifier(info.oid, der.octetString(iv));
-    return { algorithm: der.algorithmIdentifier(PBE_OID.pbes2, der.sequence(kdf, enc)), ciphertext };
-  }
-  const pw = bmpPassword(password, true);
-  const key = pkcs12Kdf('sha1', pw, salt, 1, spec.iterations, 24);
-  const iv = pkcs12Kdf('sha1', pw, salt, 2, spec.iterations, 8);
-  const c = createCipheriv('des-ede3-cbc', key, iv);
-  const ciphertext = Buffer.concat([c.update(plaintext), c.final()]);
-  const algorithm = der.algorithmIdentifier(
-    PBE_OID.pbeWithSHAAnd3KeyTripleDESCBC,
-    der.sequence(der.octetString(salt), der.integer(spec.iterations)),
-  );
-  return { algorithm, ciphertext };
+  const cipher = preparePbe(password, spec, randomBytes);
+  return { algorithm: cipher.algorithm, ciphertext: cipher.encrypt(plaintext) };
 }

@@ -50,22 +50,27 @@ function fill(src: Uint8Array, length: number): Buffer {
   return out;
 }
 
+/** Iterations hashed between two yields to the event loop in `pkcs12KdfAsync` (about 2 ms). */
+const ITERATIONS_PER_SLICE = 1024;
+
+function checkKdfIterations(iterations: number): void {
+  if (!Number.isSafeInteger(iterations) || iterations < 1) {
+    throw new CertkitError('INVALID_INPUT', `PKCS#12 key derivation: iteration count ${iterations} is not a positive integer`);
+  }
+}
+
 /**
- * RFC 7292 B.2: derives `length` bytes for purpose `id` from the encoded `password` (see
- * `bmpPassword`) and `salt`, hashing `iterations` times. Callers check the iteration count
- * against their limit before calling (see `checkIterations` in pbe.ts).
+ * The derivation as a generator: it yields after every `ITERATIONS_PER_SLICE` hashes, so the
+ * async form can let I/O run between slices; the sync form runs it to the end at once.
  */
-export function pkcs12Kdf(
+function* derive(
   hash: Pkcs12KdfHash,
   password: Uint8Array,
   salt: Uint8Array,
   id: Pkcs12KdfId,
   iterations: number,
   length: number,
-): Buffer {
-  if (!Number.isSafeInteger(iterations) || iterations < 1) {
-    throw new CertkitError('INVALID_INPUT', `PKCS#12 key derivation: iteration count ${iterations} is not a positive integer`);
-  }
+): Generator<void, Buffer, void> {
   const { u, v } = SIZES[hash];
   const d = Buffer.alloc(v, id);
   const s = fill(salt, v * Math.ceil(salt.length / v));
@@ -75,7 +80,10 @@ export function pkcs12Kdf(
   for (let pos = 0; ; ) {
     let a = createHash(hash).update(d).update(i).digest();
     // The one-shot hash is ~1.5x faster than createHash for these tiny inputs (Node >= 20.12).
-    for (let r = 1; r < iterations; r++) a = oneShotHash(hash, a, 'buffer');
+    for (let r = 1; r < iterations; r++) {
+      a = oneShotHash(hash, a, 'buffer');
+      if (r % ITERATIONS_PER_SLICE === 0) yield;
+    }
     a.copy(out, pos, 0, Math.min(u, length - pos));
     pos += u;
     if (pos >= length) break;
@@ -91,4 +99,47 @@ export function pkcs12Kdf(
     }
   }
   return out;
+}
+
+/**
+ * RFC 7292 B.2: derives `length` bytes for purpose `id` from the encoded `password` (see
+ * `bmpPassword`) and `salt`, hashing `iterations` times. Callers check the iteration count
+ * against their limit before calling (see `checkIterations` in pbe.ts).
+ */
+export function pkcs12Kdf(
+  hash: Pkcs12KdfHash,
+  password: Uint8Array,
+  salt: Uint8Array,
+  id: Pkcs12KdfId,
+  iterations: number,
+  length: number,
+): Buffer {
+  checkKdfIterations(iterations);
+  const g = derive(hash, password, salt, id, iterations, length);
+  for (;;) {
+    const r = g.next();
+    if (r.done === true) return r.value;
+  }
+}
+
+/**
+ * `pkcs12Kdf`, the same bytes, without holding the main thread: node:crypto has no iterated
+ * hash, so the 10,000 hashes of a MAC key (~25 ms) run here in slices of about 2 ms with the
+ * event loop served in between, so network answers and file writes proceed meanwhile.
+ */
+export async function pkcs12KdfAsync(
+  hash: Pkcs12KdfHash,
+  password: Uint8Array,
+  salt: Uint8Array,
+  id: Pkcs12KdfId,
+  iterations: number,
+  length: number,
+): Promise<Buffer> {
+  checkKdfIterations(iterations);
+  const g = derive(hash, password, salt, id, iterations, length);
+  for (;;) {
+    const r = g.next();
+    if (r.done === true) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }

@@ -30,8 +30,8 @@ import { CertkitError, withContext } from '../errors.js';
 import { sequence, unsignedInteger } from './der-read.js';
 import * as der from './der-write.js';
 import type { KeyStoreEntry, WriteKeyStoreOptions } from './model.js';
-import { encryptPbe, MAX_PBE_ITERATIONS, type PbeEncryptSpec } from './pbe.js';
-import { bmpPassword, pkcs12Kdf } from './pkcs12-kdf.js';
+import { MAX_PBE_ITERATIONS, preparePbe, preparePbeAsync, type PbeCipher, type PbeEncryptSpec } from './pbe.js';
+import { bmpPassword, pkcs12Kdf, pkcs12KdfAsync } from './pkcs12-kdf.js';
 import { ANY_EXTENDED_KEY_USAGE, ATTRIBUTE, BAG, CERT_TYPE, CONTENT_TYPE, DIGEST_OID } from './pkcs12-oids.js';
 
 export type Pkcs12Profile = 'modern' | 'legacy';
@@ -44,6 +44,36 @@ export interface WritePkcs12Options extends WriteKeyStoreOptions {
   readonly iterations?: number;
   /** Iterations for the MAC (default 10000 modern, 100000 legacy). */
   readonly macIterations?: number;
+  /**
+   * The ciphers and MAC key, derived ahead by `preparePkcs12` with these same options (the
+   * random bytes were drawn then); without it they are derived here.
+   */
+  readonly prepared?: PreparedPkcs12;
+}
+
+/**
+ * Everything password-derived in a PKCS#12 store, made before the entries are known (see
+ * `preparePkcs12`): one cipher per private key, the certificate safe's cipher, the MAC salt and key.
+ */
+export interface PreparedPkcs12 {
+  readonly storePassword: string;
+  readonly keyPassword: string;
+  readonly profile: Pkcs12Profile;
+  readonly iterations: number;
+  readonly macIterations: number;
+  readonly keyCiphers: readonly PbeCipher[];
+  /** Absent for a store without certificates (no entries). */
+  readonly certCipher: PbeCipher | undefined;
+  readonly macSalt: Buffer;
+  readonly macKey: Buffer;
+}
+
+/** What `preparePkcs12` needs: the writer's options and the shape of the store to come. */
+export interface PreparePkcs12Options extends Omit<WritePkcs12Options, 'prepared'> {
+  /** How many private-key entries the store will hold. */
+  readonly keyEntries: number;
+  /** Whether it will hold certificates (false only for an empty store). Default true. */
+  readonly withCertificates?: boolean;
 }
 
 interface ProfileSpec {
@@ -106,6 +136,85 @@ function checkPkcs8(key: Buffer, where: string): void {
   });
 }
 
+function settingsOf(opts: Omit<WritePkcs12Options, 'prepared'>) {
+  const profileName = opts.profile ?? 'modern';
+  const profile = PROFILES[profileName];
+  if (profile === undefined) throw new CertkitError('USAGE', `unknown PKCS#12 profile ${String(opts.profile)}`);
+  const iterations = checkIterationOption('iterations', opts.iterations ?? profile.iterations);
+  const macIterations = checkIterationOption('MAC iterations', opts.macIterations ?? profile.macIterations);
+  return { profileName, profile, iterations, macIterations, pbe: profile.pbe(iterations), keyPassword: opts.keyPassword ?? opts.storePassword };
+}
+
+/**
+ * Derives what `writePkcs12` would derive for a store of `keyEntries` keys, drawing the random
+ * bytes in the order it does (each key's salt and IV, the certificate safe's, the MAC salt), so
+ * `writePkcs12(entries, { ...opts, prepared })` writes the same bytes it would have without.
+ * PBKDF2 runs on libuv's thread pool and the MAC's PKCS#12 KDF in slices: the main thread stays
+ * free for I/O (the pipeline runs this while the certificate is being issued).
+ */
+export async function preparePkcs12(opts: PreparePkcs12Options): Promise<PreparedPkcs12> {
+  const st = settingsOf(opts);
+  if (!Number.isSafeInteger(opts.keyEntries) || opts.keyEntries < 0) throw new CertkitError('INTERNAL', `keyEntries ${opts.keyEntries}`);
+  const random = opts.randomBytes ?? nodeRandomBytes;
+  const spec = { ...st.pbe, saltLength: SALT_LENGTH };
+  const keyCiphers = Array.from({ length: opts.keyEntries }, () => preparePbeAsync(st.keyPassword, spec, random));
+  const certCipher = opts.withCertificates === false ? undefined : preparePbeAsync(opts.storePassword, spec, random);
+  const macSalt = random(SALT_LENGTH);
+  const macKey = pkcs12KdfAsync(st.profile.mac, bmpPassword(opts.storePassword, true), macSalt, 3, st.macIterations, macSize(st.profile));
+  return {
+    storePassword: opts.storePassword,
+    keyPassword: st.keyPassword,
+    profile: st.profileName,
+    iterations: st.iterations,
+    macIterations: st.macIterations,
+    keyCiphers: await Promise.all(keyCiphers),
+    certCipher: await certCipher,
+    macSalt,
+    macKey: await macKey,
+  };
+}
+
+function macSize(profile: ProfileSpec): number {
+  return profile.mac === 'sha256' ? 32 : 20;
+}
+
+/** The same as `preparePkcs12`, at once on this thread (what `writePkcs12` does without one). */
+function prepareNow(opts: Omit<WritePkcs12Options, 'prepared'>, keyEntries: number, withCertificates: boolean): PreparedPkcs12 {
+  const st = settingsOf(opts);
+  const random = opts.randomBytes ?? nodeRandomBytes;
+  const spec = { ...st.pbe, saltLength: SALT_LENGTH };
+  const keyCiphers = Array.from({ length: keyEntries }, () => preparePbe(st.keyPassword, spec, random));
+  const certCipher = withCertificates ? preparePbe(opts.storePassword, spec, random) : undefined;
+  const macSalt = random(SALT_LENGTH);
+  // Java's encoding of an empty password (no bytes); OpenSSL's reader tries it too.
+  const macKey = pkcs12Kdf(st.profile.mac, bmpPassword(opts.storePassword, true), macSalt, 3, st.macIterations, macSize(st.profile));
+  return {
+    storePassword: opts.storePassword,
+    keyPassword: st.keyPassword,
+    profile: st.profileName,
+    iterations: st.iterations,
+    macIterations: st.macIterations,
+    keyCiphers,
+    certCipher,
+    macSalt,
+    macKey,
+  };
+}
+
+/** A prepared set made for other options or another store shape is a programming error. */
+function checkPrepared(p: PreparedPkcs12, opts: Omit<WritePkcs12Options, 'prepared'>, keyEntries: number, withCertificates: boolean): void {
+  const st = settingsOf(opts);
+  const fits =
+    p.storePassword === opts.storePassword &&
+    p.keyPassword === st.keyPassword &&
+    p.profile === st.profileName &&
+    p.iterations === st.iterations &&
+    p.macIterations === st.macIterations &&
+    p.keyCiphers.length === keyEntries &&
+    (p.certCipher !== undefined) === withCertificates;
+  if (!fits) throw new CertkitError('INTERNAL', 'the prepared PKCS#12 secrets do not fit this store or its options');
+}
+
 /**
  * Writes `entries` as a PKCS#12 keystore (DER). Private-key entries need their key and at least
  * the leaf certificate; secret-key entries cannot be written (certkit never holds their bytes).
@@ -113,16 +222,17 @@ function checkPkcs8(key: Buffer, where: string): void {
  */
 export function writePkcs12(
   entries: readonly KeyStoreEntry[],
-  opts: WriteKeyStoreOptions & { profile?: 'modern' | 'legacy'; iterations?: number; macIterations?: number },
+  opts: WriteKeyStoreOptions & { profile?: 'modern' | 'legacy'; iterations?: number; macIterations?: number; prepared?: PreparedPkcs12 },
 ): Buffer {
-  const profile = PROFILES[opts.profile ?? 'modern'];
-  if (profile === undefined) throw new CertkitError('USAGE', `unknown PKCS#12 profile ${String(opts.profile)}`);
-  const iterations = checkIterationOption('iterations', opts.iterations ?? profile.iterations);
-  const macIterations = checkIterationOption('MAC iterations', opts.macIterations ?? profile.macIterations);
-  const random = opts.randomBytes ?? nodeRandomBytes;
+  const { profile } = settingsOf(opts);
   const now = opts.now ?? (() => new Date());
-  const keyPassword = opts.keyPassword ?? opts.storePassword;
-  const pbe = profile.pbe(iterations);
+  // Checked here, before anything is derived; each entry is checked in full below.
+  const keyEntries = entries.filter((e) => e.kind === 'private-key').length;
+  const withCertificates = entries.some((e) => e.kind === 'private-key' || e.kind === 'trusted-cert');
+  let secrets: PreparedPkcs12 | undefined = opts.prepared;
+  if (secrets !== undefined) checkPrepared(secrets, opts, keyEntries, withCertificates);
+  const derived = (): PreparedPkcs12 => (secrets ??= prepareNow(opts, keyEntries, withCertificates));
+  let nextKey = 0;
 
   const seen = new Set<string>();
   const usedIds = new Set<number>();
@@ -148,8 +258,8 @@ export function writePkcs12(
         while (usedIds.has(ms)) ms++;
         usedIds.add(ms);
         const localKeyId = attribute(ATTRIBUTE.localKeyId, der.octetString(Buffer.from(`Time ${ms}`, 'latin1')));
-        const enc = encryptPbe(entry.key, keyPassword, { ...pbe, saltLength: SALT_LENGTH }, random);
-        const epki = der.sequence(enc.algorithm, der.octetString(enc.ciphertext));
+        const cipher = derived().keyCiphers[nextKey++]!;
+        const epki = der.sequence(cipher.algorithm, der.octetString(cipher.encrypt(entry.key)));
         keyBags.push(safeBag(BAG.pkcs8ShroudedKeyBag, epki, [friendlyName, localKeyId]));
         certBags.push(certBag(leaf, [friendlyName, localKeyId]));
         for (const ca of cas) {
@@ -172,19 +282,16 @@ export function writePkcs12(
   const safes: Buffer[] = [];
   if (keyBags.length > 0) safes.push(dataContentInfo(der.sequence(...keyBags)));
   if (certBags.length > 0) {
-    const enc = encryptPbe(der.sequence(...certBags), opts.storePassword, { ...pbe, saltLength: SALT_LENGTH }, random);
+    const cipher = derived().certCipher!;
     const encryptedData = der.sequence(
       der.integer(0),
-      der.sequence(der.objectIdentifier(CONTENT_TYPE.data), enc.algorithm, der.implicitOctets(0, enc.ciphertext)),
+      der.sequence(der.objectIdentifier(CONTENT_TYPE.data), cipher.algorithm, der.implicitOctets(0, cipher.encrypt(der.sequence(...certBags)))),
     );
     safes.push(der.sequence(der.objectIdentifier(CONTENT_TYPE.encryptedData), der.explicit(0, encryptedData)));
   }
   const authSafe = der.sequence(...safes);
 
-  const macSalt = random(SALT_LENGTH);
-  const size = profile.mac === 'sha256' ? 32 : 20;
-  // Java's encoding of an empty password (no bytes); OpenSSL's reader tries it too.
-  const macKey = pkcs12Kdf(profile.mac, bmpPassword(opts.storePassword, true), macSalt, 3, macIterations, size);
+  const { macSalt, macKey, macIterations } = derived();
   const mac = createHmac(profile.mac, macKey).update(authSafe).digest();
   const macData = der.sequence(
     der.sequence(der.algorithmIdentifier(DIGEST_OID[profile.mac], der.nullValue()), der.octetString(mac)),
