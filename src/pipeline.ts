@@ -10,6 +10,8 @@
  *   AWS SDK) loads;
  * - every output target is checked BEFORE issuing: if one exists without `force`, the run stops
  *   with EXISTS and no certificate is minted for nothing;
+ * - while the certificate request is in flight, the keystores' password-derived keys are made
+ *   (off the main thread where node:crypto allows), so after the answer only encryption is left;
  * - if issuance (or the checks on what came back) fails, no artifact is written. Only the resume
  *   state (key + CSR, 0600, see `STATE_FILE`) is kept so a rerun signs the same CSR, which ACM
  *   PCA's CSR-derived idempotency token turns into the same certificate instead of a second one.
@@ -22,8 +24,10 @@ import {
   ARTIFACT_FILES,
   ARTIFACT_FORMATS,
   buildArtifacts,
+  prepareArtifacts,
   type Artifact,
   type ArtifactFormat,
+  type PreparedArtifacts,
 } from './artifacts.js';
 import { CertkitError, isCertkitError } from './errors.js';
 import type { IssuedCertificate, Issuer } from './issuers/issuer.js';
@@ -269,14 +273,40 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   const saveState = async (): Promise<void> => {
     await writeFileAtomic(join(options.outDir, STATE_FILE), Buffer.from(JSON.stringify(state) + '\n'), { mode: 0o600, force: true, cwd, fs });
   };
-  if (resumedState === undefined) {
-    await writeArtifacts(options.outDir, [], { cwd, fs }); // creates the directory (0700) if missing
-    await saveState();
-  }
+  // Saved while the issuer's read-only checks run (ACM PCA's DescribeCertificateAuthority); the
+  // issuer awaits it (`beforeIssue`) before the request that mints a certificate.
+  const saving: Promise<void> =
+    resumedState === undefined
+      ? (async () => {
+          await writeArtifacts(options.outDir, [], { cwd, fs }); // creates the directory (0700) if missing
+          await saveState();
+        })()
+      : Promise.resolve();
+  saving.catch(() => undefined); // awaited below, on every path
 
   onArn = async (arn) => {
+    await saving;
     state = { ...state, issuer: issuer.name, certificateArn: arn };
     await saveState();
+  };
+
+  // What the keystores derive from the passwords alone (PBKDF2 keys, the PKCS#12 MAC key) is
+  // derived while the certificate request is in flight, not after the answer.
+  const buildFormats = ARTIFACT_FORMATS.filter((f) => formats.includes(f) || s3Formats.includes(f));
+  const artifactOptions = {
+    alias: options.alias,
+    storePassword,
+    keyPassword,
+    formats: buildFormats,
+    keystoreLocation: join(outAbs, ARTIFACT_FILES.jks),
+    randomBytes: rnd,
+    now,
+  };
+  let preparing: Promise<PreparedArtifacts> | undefined;
+  const startPreparing = (): void => {
+    if (preparing !== undefined) return;
+    preparing = prepareArtifacts(artifactOptions);
+    preparing.catch(() => undefined); // awaited after the issuance; a failed issuance drops it
   };
 
   // 4. Issue (or fetch what an interrupted run was already issued).
@@ -287,6 +317,7 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
       progress('issue', `fetching ${savedArn}, issued to an earlier run`);
       const fetching = issuer.fetchIssued(savedArn, csrDer);
       deps.whileIssuing?.();
+      startPreparing();
       issued = await fetching;
     } else {
       progress('issue', `requesting the certificate from ${issuer.name}`);
@@ -295,11 +326,17 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
         validity,
         ...(options.signingAlgorithm === undefined ? {} : { signingAlgorithm: options.signingAlgorithm }),
         ...(options.templateArn === undefined ? {} : { templateArn: options.templateArn }),
+        beforeIssue: () => saving,
+        whileWaiting: startPreparing,
       });
       deps.whileIssuing?.();
       issued = await issuing;
     }
+    await saving; // an issuer that did not ask for it still finds it done before anything is written
   } catch (e) {
+    // The state is on disk (or its write failed, which is then the error) before any advice
+    // about resuming it, and before a state no request used is removed.
+    await saving;
     // A transient failure: say how to resume without a second certificate.
     if (isCertkitError(e) && e.code === 'AWS') {
       const resume = `rerun the same command to resume with the same key; delete ${join(options.outDir, STATE_FILE)} to start over`;
@@ -322,19 +359,8 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   const caCert = checkIssuedChain(key, issued.leaf, issued.chain);
 
   // 6. Artifacts in memory, then written.
-  const buildFormats = ARTIFACT_FORMATS.filter((f) => formats.includes(f) || s3Formats.includes(f));
-  const artifacts = await buildArtifacts(
-    { key, leaf: issued.leaf, chain: issued.chain, csrDer, caCert },
-    {
-      alias: options.alias,
-      storePassword,
-      keyPassword,
-      formats: buildFormats,
-      keystoreLocation: join(outAbs, ARTIFACT_FILES.jks),
-      randomBytes: rnd,
-      now,
-    },
-  );
+  const prepared = await (preparing ?? prepareArtifacts(artifactOptions));
+  const artifacts = await buildArtifacts({ key, leaf: issued.leaf, chain: issued.chain, csrDer, caCert }, { ...artifactOptions, prepared });
   const local = artifacts.filter((a) => formats.some((f) => ARTIFACT_FILES[f] === a.name));
   progress('write', `writing ${local.length} files to ${options.outDir}`);
   const files = await writeArtifacts(options.outDir, local, { force, cwd, fs });

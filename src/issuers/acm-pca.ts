@@ -342,7 +342,8 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
         signingAlgorithm,
         ...(templateArn === undefined ? {} : { templateArn }),
       });
-      const issuedOut = await callAws(
+      await req.beforeIssue?.();
+      const issuing = callAws(
         'ACM PCA IssueCertificate',
         () =>
           c.send(
@@ -359,6 +360,8 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
           ),
         { file: caArn },
       );
+      req.whileWaiting?.();
+      const issuedOut = await issuing;
       const certificateArn = issuedOut.CertificateArn;
       if (certificateArn === undefined || !certificateArn.startsWith(`${caArn}/certificate/`)) {
         throw new CertkitError('AWS', `IssueCertificate returned an unexpected certificate ARN '${certificateArn ?? ''}'`, {

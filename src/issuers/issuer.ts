@@ -14,6 +14,15 @@ export interface IssueRequest {
   readonly signingAlgorithm?: string;
   /** An ACM PCA template ARN (or the shorthand `client-auth`); issuers without templates ignore it. */
   readonly templateArn?: string;
+  /**
+   * Awaited just before the request that makes a certificate is sent (after the read-only
+   * checks, e.g. ACM PCA's DescribeCertificateAuthority, which may run meanwhile). The pipeline
+   * saves its resume state here: nothing is minted before a rerun could resume it. A rejection
+   * stops the issuance with that error.
+   */
+  readonly beforeIssue?: () => Promise<void>;
+  /** Called once that request is sent and its answer is awaited: time for other work. */
+  readonly whileWaiting?: () => void;
 }
 
 /** A signed certificate and the chain that leads to the issuing CA's root. */

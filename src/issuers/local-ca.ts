@@ -266,6 +266,7 @@ export function createLocalCaIssuer(ca: LocalCa, options: LocalCaIssuerOptions =
   return {
     name: 'local-ca',
     async issue(req: IssueRequest): Promise<IssuedCertificate> {
+      await req.beforeIssue?.();
       const csr = parseCsr(req.csrDer);
       if (!csr.signatureValid) {
         throw new CertkitError('VERIFY_FAILED', 'the CSR signature does not verify (the request was altered or is not signed by its key)');
