@@ -76,7 +76,11 @@ export function loadBundleMap(root) {
           const name = listed ? (known.has(named) ? named : undefined) : sectionName(text);
           if (name !== undefined) starts.push([i, name]);
         });
-      if (starts.length > 0) {
+      if (inputs.length === 0) {
+        // No sources: a re-export stub for a lazy import, or the chunk of esbuild's helpers.
+        m = () => ESBUILD_RUNTIME;
+        methods[file] = 'esbuild code only';
+      } else if (starts.length > 0) {
         m = (line) => {
           let lo = 0;
           let hi = starts.length - 1;

@@ -829,7 +829,7 @@ function scalingNotes(r) {
     L.push('');
     const c = k.listCategories;
     if (c?.['1'] && c[lo] && c[hi]) {
-      const cats = [...new Set([1, lo, hi].flatMap((sz) => Object.keys(c[sz])))].filter((q) => q !== 'total');
+      const cats = [...new Set([1, lo, hi].flatMap((sz) => Object.keys(c[sz])))].filter((q) => q !== 'total' && [1, lo, hi].some((sz) => (c[sz][q] ?? 0) >= 1));
       cats.sort((a, d) => (c[hi][d] ?? 0) - (c[hi][a] ?? 0));
       L.push(`Which part grows: certkit's listing under the CPU profiler by category (median ms), and each category's time per entry between ${lo} and ${hi} entries. A category flat across the sizes is fixed cost; one whose per-entry figure is larger than its 1→${lo} figure grows faster than the entries.`);
       L.push('');
@@ -1045,7 +1045,8 @@ function report(r) {
     L.push('');
     if (w.profiles) {
       const names = Object.keys(w.profiles);
-      const cats = [...new Set(names.flatMap((n) => Object.keys(w.profiles[n])))].filter((c) => c !== 'total');
+      // Categories with under 1 ms in every command are left out.
+      const cats = [...new Set(names.flatMap((n) => Object.keys(w.profiles[n])))].filter((c) => c !== 'total' && names.some((n) => (w.profiles[n][c] ?? 0) >= 1));
       cats.sort((a, b) => (w.profiles[names[0]][b] ?? 0) - (w.profiles[names[0]][a] ?? 0));
       L.push(`Whole commands under the CPU profiler (\`node --cpu-prof\`, median of ${w.k} runs per cell; the profiler itself slows them a little): where the wall time went, by the innermost frame of each sample.`);
       L.push('');
