@@ -51,7 +51,6 @@ function assertFreshBuild() {
     if (t < src) throw new Error(`${built} is older than src/: run \`npm run build\` (or \`npm run bench\`, which builds first)`);
   }
 }
-assertFreshBuild();
 
 const { values } = parseArgs({
   options: {
@@ -73,6 +72,7 @@ if (!FULL && (OUT === RESULTS || OUT === RESULTS.replace(/\.md$/, '.json'))) {
   throw new Error('bench/RESULTS.md is written only by a full run (no --quick, no --skip); choose another --out');
 }
 if (!OUT.endsWith('.md')) throw new Error('--out must name a .md file (the raw figures go next to it as .json)');
+assertFreshBuild();
 
 const STOREPASS = 'YourStorePass';
 const KEYPASS = 'YourKeyPass';
