@@ -132,6 +132,37 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('ACM PCA issuer against mo
     expect(Buffer.from(b64.join(''), 'base64').equals(csrDer)).toBe(true);
   });
 
+  it('awaits beforeIssue after DescribeCertificateAuthority and before IssueCertificate; whileWaiting once it is sent', async () => {
+    const events: string[] = [];
+    const targets = () => proxy.seen({}).map((r) => r.target).join(',');
+    let release: () => void = () => undefined;
+    const issuing = issuerFor().issue({
+      csrDer,
+      validity: validity300d,
+      beforeIssue: () => {
+        events.push(`beforeIssue after [${targets()}]`);
+        return new Promise<void>((r) => (release = r));
+      },
+      whileWaiting: () => events.push('whileWaiting'),
+    });
+    // Held in beforeIssue: nothing mints until it resolves.
+    while (events.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect([events, targets()]).toEqual([['beforeIssue after [DescribeCertificateAuthority]'], 'DescribeCertificateAuthority']);
+    release();
+    await issuing;
+    expect([events, targets()]).toEqual([
+      ['beforeIssue after [DescribeCertificateAuthority]', 'whileWaiting'],
+      'DescribeCertificateAuthority,IssueCertificate,GetCertificate',
+    ]);
+  });
+
+  it('a beforeIssue that fails stops the issuance with its error: no IssueCertificate', async () => {
+    const failure = new CertkitError('WRITE_FAILED', 'cannot write the resume state');
+    const e = await rejection(issuerFor().issue({ csrDer, validity: validity300d, beforeIssue: () => Promise.reject(failure) }));
+    expect(e).toBe(failure);
+    expect(proxy.seen({ target: 'IssueCertificate' })).toHaveLength(0);
+  });
+
   it('refuses a signing algorithm that does not match the CA before IssueCertificate', async () => {
     const e = await rejection(issuerFor().issue({ csrDer, validity: validity300d, signingAlgorithm: 'SHA256WITHECDSA' }));
     expect([e.code, exitStatusOf(e), e.message]).toEqual([
