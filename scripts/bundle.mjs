@@ -99,7 +99,9 @@ writeFileSync(
 // ── The code cache: compile yargs.cjs as the loader does, run it through what a start-up runs, save. ──
 {
   const file = `${root}${YARGS_CJS}`;
-  const script = new Script(WRAP[0] + readFileSync(file, 'utf8') + WRAP[1], { filename: file });
+  // Named without its directory: the cache keeps the name, and V8 does not check it (it checks
+  // the source, its own version and flags), so the build's location stays out of the cache.
+  const script = new Script(WRAP[0] + readFileSync(file, 'utf8') + WRAP[1], { filename: 'yargs.cjs' });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, outdir);
   const yargs = module.exports.default;
