@@ -8,77 +8,16 @@
  * forms and caps nesting; only then does asn1js build its objects.
  */
 import * as asn1js from 'asn1js';
+import { checkDer } from './der-check.js';
 import { CertkitError } from './errors.js';
 import { DER_LIMITS } from './limits.js';
 
 /** Limits for untrusted DER (src/limits.ts), documented in the README ("Security and reliability"). */
 export { DER_LIMITS };
+/** The bounded DER scanner (src/der-check.ts), re-exported: `parseDer` runs it first. */
+export { checkDer };
 
 const err = (what: string, message: string) => new CertkitError('INVALID_INPUT', `${what}: ${message}`);
-
-/**
- * Checks that `bytes` is exactly one DER TLV (definite, minimal lengths; nothing after it),
- * nested no deeper than `maxDepth`. Throws INVALID_INPUT / LIMIT_EXCEEDED naming `what`.
- */
-export function checkDer(bytes: Uint8Array, what: string, maxDepth: number = DER_LIMITS.maxDepth): void {
-  if (bytes.length === 0) throw err(what, 'empty input');
-  if (bytes.length > DER_LIMITS.maxBytes) {
-    throw new CertkitError('LIMIT_EXCEEDED', `${what}: ${bytes.length} bytes is more than the ${DER_LIMITS.maxBytes}-byte limit`);
-  }
-  let nodes = 0;
-  // Returns the offset just past the TLV that starts at `pos`.
-  const walk = (pos: number, end: number, depth: number): number => {
-    if (depth > maxDepth) {
-      throw new CertkitError('LIMIT_EXCEEDED', `${what}: nested more than ${maxDepth} levels deep`);
-    }
-    if (++nodes > DER_LIMITS.maxNodes) {
-      throw new CertkitError('LIMIT_EXCEEDED', `${what}: more than ${DER_LIMITS.maxNodes} ASN.1 values`);
-    }
-    if (pos >= end) throw err(what, `truncated at byte ${pos} (expected a tag)`);
-    const tag = bytes[pos]!;
-    let p = pos + 1;
-    if ((tag & 0x1f) === 0x1f) {
-      // High tag number form: base-128, at most 4 bytes, minimal.
-      let n = 0;
-      for (let i = 0; ; i++) {
-        if (p >= end) throw err(what, `truncated in a tag at byte ${p}`);
-        const b = bytes[p++]!;
-        if (i === 0 && b === 0x80) throw err(what, `non-minimal tag number at byte ${p - 1}`);
-        n = n * 128 + (b & 0x7f);
-        if ((b & 0x80) === 0) break;
-        if (i >= 3) throw err(what, `tag number too large at byte ${pos}`);
-      }
-      if (n < 31) throw err(what, `non-minimal tag number at byte ${pos}`);
-    }
-    if (p >= end) throw err(what, `truncated at byte ${p} (expected a length)`);
-    const first = bytes[p++]!;
-    let len: number;
-    if (first < 0x80) {
-      len = first;
-    } else if (first === 0x80) {
-      throw err(what, `indefinite length at byte ${p - 1} (BER, not DER)`);
-    } else {
-      const count = first & 0x7f;
-      if (count > 4) throw err(what, `length of ${count} bytes at byte ${p - 1} is larger than any input certkit reads`);
-      if (p + count > end) throw err(what, `truncated in a length at byte ${p}`);
-      if (bytes[p] === 0) throw err(what, `non-minimal length at byte ${p - 1}`);
-      len = 0;
-      for (let i = 0; i < count; i++) len = len * 256 + bytes[p++]!;
-      if (len < 0x80) throw err(what, `non-minimal length at byte ${p - count - 1}`);
-    }
-    if (len > end - p) {
-      throw err(what, `length ${len} at byte ${pos} runs past the end (${end - p} bytes left)`);
-    }
-    const contentEnd = p + len;
-    if ((tag & 0x20) !== 0) {
-      let q = p;
-      while (q < contentEnd) q = walk(q, contentEnd, depth + 1);
-    }
-    return contentEnd;
-  };
-  const end = walk(0, bytes.length, 0);
-  if (end !== bytes.length) throw err(what, `${bytes.length - end} trailing bytes after the DER structure`);
-}
 
 /** Decodes one DER structure after `checkDer`; `what` names it in errors ("certificate 2"). */
 export function parseDer(bytes: Uint8Array, what: string): asn1js.AsnType {

@@ -8,7 +8,7 @@
  * content: it is reported when the key password opens it, and left out otherwise (listing a
  * secret key never needs its password, as with keytool).
  */
-import { checkDer } from '../asn1.js';
+import { checkDer } from '../der-check.js';
 import { invalid, isCertkitError, unsupported, withContext } from '../errors.js';
 import { JavaDataReader } from './java-data.js';
 import { EntryContext, JCEKS_MAGIC, readJavaKeyStoreFrame } from './java-keystore-format.js';

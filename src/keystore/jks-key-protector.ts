@@ -11,9 +11,9 @@
  * (what JDK keytool writes; an absent parameter is accepted when reading).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import { checkDer, parseDer, toDer } from '../asn1.js';
+import { checkDer } from '../der-check.js';
 import { CertkitError, invalid, unsupported } from '../errors.js';
+import { children, decodeOid, encodeOid, readTlv, tlv, type Tlv } from '../x509/tlv.js';
 
 export const JKS_KEY_PROTECTOR_OID = '1.3.6.1.4.1.42.2.17.1.1';
 
@@ -25,31 +25,40 @@ export function javaPasswordBytes(password: string): Buffer {
   return Buffer.from(password, 'utf16le').swap16();
 }
 
-/** An EncryptedPrivateKeyInfo taken apart: the algorithm OID, its parameters (if any), the ciphertext. */
+/** An EncryptedPrivateKeyInfo taken apart: the algorithm OID, its parameters' DER (if any), the ciphertext. */
 export interface EncryptedPrivateKeyInfoParts {
   readonly algorithm: string;
-  readonly parameters: asn1js.AsnType | undefined;
+  /** The parameters' whole TLV, as it appears in the input; undefined when absent. */
+  readonly parameters: Buffer | undefined;
   readonly encryptedData: Buffer;
 }
 
-/** Parses an EncryptedPrivateKeyInfo (RFC 5208) from untrusted DER. */
+/**
+ * Parses an EncryptedPrivateKeyInfo (RFC 5208) from untrusted DER: `checkDer` first, then the
+ * TLV walker (no asn1js, which listing a JKS would otherwise load for this alone).
+ */
 export function parseEncryptedPrivateKeyInfo(der: Uint8Array, what = 'protected key'): EncryptedPrivateKeyInfoParts {
-  const root = parseDer(der, what);
+  const buf = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+  checkDer(buf, what);
   const fail = (m: string) => invalid(`${what}: not an EncryptedPrivateKeyInfo (${m})`);
-  if (!(root instanceof asn1js.Sequence) || root.valueBlock.value.length !== 2) throw fail('expected a SEQUENCE of 2');
-  const [algId, data] = root.valueBlock.value;
-  if (!(algId instanceof asn1js.Sequence)) throw fail('expected an AlgorithmIdentifier SEQUENCE');
-  const algParts = algId.valueBlock.value;
-  if (algParts.length < 1 || algParts.length > 2 || !(algParts[0] instanceof asn1js.ObjectIdentifier)) {
-    throw fail('malformed AlgorithmIdentifier');
-  }
-  if (!(data instanceof asn1js.OctetString) || data.idBlock.isConstructed) throw fail('expected a primitive OCTET STRING');
+  const root = readTlv(buf, 0, what);
+  const top = root.tag === 0x30 ? children(root.content, what) : [];
+  if (top.length !== 2) throw fail('expected a SEQUENCE of 2');
+  const [algId, data] = top as [Tlv, Tlv];
+  if (algId.tag !== 0x30) throw fail('expected an AlgorithmIdentifier SEQUENCE');
+  const algParts = children(algId.content, what);
+  if (algParts.length < 1 || algParts.length > 2 || algParts[0]!.tag !== 0x06) throw fail('malformed AlgorithmIdentifier');
+  if (data.tag !== 0x04) throw fail('expected a primitive OCTET STRING');
+  const parameters = algParts[1];
   return {
-    algorithm: algParts[0].valueBlock.toString(),
-    parameters: algParts[1],
-    encryptedData: Buffer.from(data.valueBlock.valueHexView),
+    algorithm: decodeOid(algParts[0]!.content, what),
+    parameters: parameters === undefined ? undefined : Buffer.from(parameters.bytes),
+    encryptedData: Buffer.from(data.content),
   };
 }
+
+/** The AlgorithmIdentifier keytool writes for JKS key protection: the OID with a NULL parameter. */
+const JKS_PROTECTOR_ALGORITHM = tlv(0x30, encodeOid(JKS_KEY_PROTECTOR_OID), Buffer.from([0x05, 0x00]));
 
 function keystream(pw: Buffer, salt: Uint8Array, length: number): Buffer {
   const out = Buffer.alloc(length);
@@ -77,13 +86,7 @@ export function protectJksKey(pkcs8: Uint8Array, password: string, salt: Uint8Ar
   const encrypted = xor(pkcs8, keystream(pw, salt, pkcs8.length));
   const check = createHash('sha1').update(pw).update(pkcs8).digest();
   const protectedKey = Buffer.concat([salt, encrypted, check]);
-  const epki = new asn1js.Sequence({
-    value: [
-      new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: JKS_KEY_PROTECTOR_OID }), new asn1js.Null()] }),
-      new asn1js.OctetString({ valueHex: protectedKey }),
-    ],
-  });
-  return toDer(epki);
+  return tlv(0x30, JKS_PROTECTOR_ALGORITHM, tlv(0x04, protectedKey));
 }
 
 /**
@@ -95,7 +98,7 @@ export function recoverJksKey(encryptedPrivateKeyInfo: Uint8Array, password: str
   if (epki.algorithm !== JKS_KEY_PROTECTOR_OID) {
     throw unsupported(`protected key: algorithm ${epki.algorithm} is not JKS key protection (${JKS_KEY_PROTECTOR_OID})`);
   }
-  if (epki.parameters !== undefined && !(epki.parameters instanceof asn1js.Null)) {
+  if (epki.parameters !== undefined && !epki.parameters.equals(Buffer.from([0x05, 0x00]))) {
     throw invalid('protected key: JKS key protection takes no parameters');
   }
   return recoverJksProtectedBytes(epki.encryptedData, password);

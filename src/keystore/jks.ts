@@ -9,7 +9,7 @@
  *   them too; two aliases that differ only in case are refused.
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { checkDer } from '../asn1.js';
+import { checkDer } from '../der-check.js';
 import { CertkitError, invalid, unsupported } from '../errors.js';
 import {
   EntryContext,

@@ -1,11 +1,10 @@
 /**
  * The keystore dispatcher: read any of JKS, JCEKS and PKCS#12 (detected by content unless a type
- * is given), write JKS or PKCS#12. PKCS#12 (and pkijs behind it) is loaded only when a PKCS#12
- * store is read or written, so JKS-only commands do not pay for it.
+ * is given), write JKS or PKCS#12. PKCS#12 and JCEKS (and asn1js behind them) are loaded only when
+ * such a store is read or written, so JKS-only commands do not pay for them.
  */
 import { unsupported } from '../errors.js';
 import { detectKeyStoreType } from './detect.js';
-import { readJceks } from './jceks.js';
 import { readJks, writeJks } from './jks.js';
 import type { KeyStore, KeyStoreEntry, KeyStoreType, ReadKeyStoreOptions, WriteKeyStoreOptions } from './model.js';
 
@@ -42,7 +41,7 @@ export async function readKeyStore(bytes: Uint8Array, opts: ReadAnyKeyStoreOptio
     case 'jks':
       return readJks(bytes, opts);
     case 'jceks':
-      return readJceks(bytes, opts);
+      return (await import('./jceks.js')).readJceks(bytes, opts);
     case 'pkcs12':
       return (await pkcs12()).readPkcs12(bytes, opts);
     default:

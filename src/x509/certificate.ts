@@ -16,7 +16,7 @@
  *        subjectUniqueID [2] IMPLICIT OPTIONAL, extensions [3] EXPLICIT Extensions OPTIONAL }
  */
 import * as crypto from 'node:crypto';
-import { checkDer } from '../asn1.js';
+import { checkDer } from '../der-check.js';
 import { CertkitError, invalid } from '../errors.js';
 import { decodeCheckedName, formatDname, type DistinguishedName } from './dn.js';
 import { decodeGeneralNames, type SubjectAltName } from './general-name.js';

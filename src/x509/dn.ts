@@ -21,7 +21,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 
-import { checkDer } from '../asn1.js';
+import { checkDer } from '../der-check.js';
 import { CertkitError, invalid } from '../errors.js';
 import { DN_LIMITS } from '../limits.js';
 import { quoteInput } from '../quote.js';
