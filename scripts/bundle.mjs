@@ -99,9 +99,10 @@ writeFileSync(
 // ── The code cache: compile yargs.cjs as the loader does, run it through what a start-up runs, save. ──
 {
   const file = `${root}${YARGS_CJS}`;
-  // Named without its directory: the cache keeps the name, and V8 does not check it (it checks
-  // the source, its own version and flags), so the build's location stays out of the cache.
-  const script = new Script(WRAP[0] + readFileSync(file, 'utf8') + WRAP[1], { filename: 'yargs.cjs' });
+  // Named by its path in the package, not on this machine: V8 does not check the name when it
+  // takes a cache (only the source, its version and flags), but a script compiled from the cache
+  // keeps it, so --debug stack traces name yargs's frames `dist/bin/yargs.cjs:LINE:COL`.
+  const script = new Script(WRAP[0] + readFileSync(file, 'utf8') + WRAP[1], { filename: YARGS_CJS });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, outdir);
   const yargs = module.exports.default;
