@@ -106,6 +106,15 @@ export class JavaDataReader {
  * each UTF-16 code unit on its own; 4-byte forms and stray continuation bytes are malformed.
  */
 export function decodeModifiedUtf8(bytes: Uint8Array, what: string): string {
+  // All 1-byte forms (the usual alias): each byte is its own UTF-16 code unit.
+  let ascii = true;
+  for (let k = 0; k < bytes.length; k++) {
+    if (bytes[k]! >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   const units: number[] = [];
   let i = 0;
   while (i < bytes.length) {

@@ -38,17 +38,22 @@ const framed = new WeakSet<object>();
  * "entry 3 'client' → certificate 2" for its parts.
  */
 export class EntryContext {
-  #label: string;
+  #alias: string | undefined;
   readonly #index: number;
 
   constructor(index: number, alias?: string) {
     this.#index = index;
-    this.#label = alias === undefined ? `entry ${index + 1}` : `entry ${index + 1} '${quoteInput(alias)}'`;
+    this.#alias = alias;
   }
 
   /** Names the entry by its alias once it is known. */
   setAlias(alias: string): void {
-    this.#label = `entry ${this.#index + 1} '${quoteInput(alias)}'`;
+    this.#alias = alias;
+  }
+
+  /** "entry N 'alias'", made only when an error needs it (quoting every alias costs a listing). */
+  get #label(): string {
+    return this.#alias === undefined ? `entry ${this.#index + 1}` : `entry ${this.#index + 1} '${quoteInput(this.#alias)}'`;
   }
 
   /** Runs `fn` for a part of the entry ("certificate 2"), adding "entry N 'alias' → part" to its errors. */

@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exitStatusOf } from '../../src/errors.js';
-import { JavaDataWriter, encodeModifiedUtf8 } from '../../src/keystore/java-data.js';
+import { JavaDataWriter, decodeModifiedUtf8, encodeModifiedUtf8 } from '../../src/keystore/java-data.js';
 import { JKS_MAGIC, keystoreDigest, readJavaKeyStoreFrame, writeJavaKeyStoreFrame } from '../../src/keystore/java-keystore-format.js';
 import { parseEncryptedPrivateKeyInfo, protectJksKey, recoverJksKey } from '../../src/keystore/jks-key-protector.js';
 import { readJks, writeJks } from '../../src/keystore/jks.js';
@@ -376,3 +376,18 @@ const SMALL_KEY =
   'MHcCAQEEIOm9RCUzhLevLZjbfN6orqwWdgghu0LhHQ7Ae1dqRrfPoAoGCCqGSM49AwEHoUQDQgAEPB4I90GAUokvao/VAG0gqAtW4nCwkTQ/x1JEVg1GfKaRERuxrbZmf60SuR68n9Wb3kZx+RoCJj6pQckOOs8bHA==';
 const SMALL_CERT =
   'MIIBbDCCAROgAwIBAgIUexKtm5Q00c1OAMQ6C3BPL2Eg0F4wCgYIKoZIzj0EAwIwDDEKMAgGA1UEAwwBdDAeFw0yNjExMjMxMDQ1MTFaFw0zNjExMjAxMDQ1MTFaMAwxCjAIBgNVBAMMAXQwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQ8Hgj3QYBSiS9qj9UAbSCoC1bicLCRND/HUkRWDUZ8ppERG7GttmZ/rRK5Hryf1ZveRnH5GgImPqlByQ46zxsco1MwUTAdBgNVHQ4EFgQU/hTN16ddjOeZ6Tp3oYmDNuNmZJowHwYDVR0jBBgwFoAU/hTN16ddjOeZ6Tp3oYmDNuNmZJowDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBEAiAbKhaNEa6+3bsglkKT02oqRa1+ZcFHVmOiNW6M1mJDlwIgAfT/6CGwpP1HDBaQm2Zb9D5S8l2sNf3HWpCLNvS9GOk=';
+
+describe('decodeModifiedUtf8', () => {
+  it('1-byte forms only (the ASCII shortcut): every byte 0x00-0x7f is its own code unit', () => {
+    const all = Buffer.from(Array.from({ length: 128 }, (_, i) => i));
+    expect(decodeModifiedUtf8(all, 'alias')).toBe(String.fromCharCode(...Array.from({ length: 128 }, (_, i) => i)));
+    expect(decodeModifiedUtf8(all.subarray(97, 100), 'alias')).toBe('abc');
+    expect(decodeModifiedUtf8(Buffer.alloc(0), 'alias')).toBe('');
+  });
+
+  it('mixed forms go through the full decoder: 2- and 3-byte forms, the 6-byte surrogate pair, and malformed bytes', () => {
+    expect(decodeModifiedUtf8(encodeModifiedUtf8('clé-ü trust-🔑 \u0000'), 'alias')).toBe('clé-ü trust-🔑 \u0000');
+    expect(encodeModifiedUtf8('🔑').length).toBe(6);
+    expect(() => decodeModifiedUtf8(Buffer.from([0x61, 0x80]), 'alias')).toThrow('alias: malformed modified UTF-8 at byte 1');
+  });
+});
