@@ -610,12 +610,14 @@ function frameSource(frame) {
 }
 
 /**
- * The repository-relative path of a frame's file, or undefined if it is not a file. A script run
- * through node:vm is named by its path, a module by its file: URL; a script compiled from a V8
- * code cache keeps the name it had when the cache was made (the build in the repository, not
- * the snapshot that ran), so a path in the repository counts as the same path in the snapshot.
+ * The repository-relative path of a frame's file, or undefined if it is not a file. A module is
+ * named by its file: URL, a script run through node:vm by the name it was compiled under: its
+ * path, or, compiled from a V8 code cache, the name the cache was made with (scripts/bundle.mjs
+ * names yargs's `dist/bin/yargs.cjs`; an older build's cache named the build directory's path,
+ * which counts as the same path in the snapshot that ran).
  */
 function runPath(url) {
+  if (BUNDLE.isBundleFile(url)) return url;
   if (!url.startsWith('file:') && !url.startsWith('/')) return undefined;
   const abs = url.startsWith('/') ? url : fileURLToPath(url);
   const inRun = relative(RUN, abs);
