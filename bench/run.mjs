@@ -320,8 +320,9 @@ function tracePackages(args, env = baseEnv) {
       continue;
     }
     const path = url.startsWith('file:') ? relative(RUN, fileURLToPath(url)) : url;
-    const sources = BUNDLE.isBundleFile(path) ? BUNDLE.sourcesOf(path) : [path];
-    for (const src of sources) add(packageOf(src) ?? 'other files');
+    const inBundle = BUNDLE.isBundleFile(path);
+    // A bundle's inputs outside src/ and node_modules/ are the build's own loader glue.
+    for (const src of inBundle ? BUNDLE.sourcesOf(path) : [path]) add(packageOf(src) ?? (inBundle ? 'bundle glue' : 'other files'));
   }
   return counts;
 }
