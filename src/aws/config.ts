@@ -9,6 +9,9 @@
  * - Endpoint: `--endpoint-url`, else `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`
  *   (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true); S3 goes path-style when an endpoint is set.
  * - Retries: 'adaptive' (client-side rate limiting for throttling) with a bounded attempt count.
+ * - Timeouts: a connection must open within 10 s and an answer must not stall for 60 s (the aws
+ *   CLI's read timeout); a stalled attempt fails with TimeoutError and is retried like any other,
+ *   so a service that never answers costs at most attempts × the timeout, never forever.
  *
  * The SDK modules are imported on first use, so commands that need no AWS never load them.
  */
@@ -35,6 +38,8 @@ export interface AwsOptions {
   readonly maxAttempts?: number;
   /** The environment to read AWS_* variables from; defaults to `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Milliseconds an attempt may wait with no byte of its answer (default {@link DEFAULT_REQUEST_TIMEOUT_MS}). */
+  readonly requestTimeoutMs?: number;
 }
 
 /** The settings handed to an SDK v3 client constructor. */
@@ -44,6 +49,8 @@ export interface ServiceClientConfig {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   maxAttempts: number;
   retryMode: 'adaptive';
+  /** Bounds on opening a connection and on an answer that stalls (see the module comment). */
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
   /** S3 only: bucket in the path (moto_server and most emulators need it). */
   forcePathStyle?: boolean;
   /**
@@ -56,6 +63,10 @@ export interface ServiceClientConfig {
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const MAX_MAX_ATTEMPTS = 10;
+/** Opening a connection (TCP and TLS) may take this long per attempt. */
+export const CONNECTION_TIMEOUT_MS = 10_000;
+/** An attempt's answer may stall this long (the aws CLI's default read timeout). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 const ENV_SUFFIX: Record<AwsService, string> = {
   ACM_PCA: 'ACM_PCA',
@@ -133,7 +144,17 @@ export async function clientConfig(service: AwsService, opts: AwsOptions = {}): 
   }
   const region = await resolveRegion(opts);
   const endpoint = endpointFor(service, opts);
-  const config: ServiceClientConfig = { region, maxAttempts, retryMode: 'adaptive' };
+  const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isInteger(requestTimeout) || requestTimeout < 1) {
+    throw new CertkitError('USAGE', `the request timeout must be a positive number of milliseconds, not ${requestTimeout}`);
+  }
+  const config: ServiceClientConfig = {
+    region,
+    maxAttempts,
+    retryMode: 'adaptive',
+    // throwOnRequestTimeout: newer handlers only log a stalled request unless told to fail it.
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout, throwOnRequestTimeout: true },
+  };
   if (endpoint !== undefined) config.endpoint = endpoint;
   if (service === 'S3' && endpoint !== undefined) config.forcePathStyle = true;
   if (service === 'S3') config.responseChecksumValidation = 'WHEN_REQUIRED';
@@ -280,7 +301,12 @@ export function awsError(e: unknown, action: string, options: { file?: string } 
   const rawMessage = typeof err.message === 'string' ? err.message : String(e);
   // The SDK appends a note for developers ("inspect the hidden field {error}.$response") to
   // errors raised while reading an answer; it means nothing to a user of the CLI.
-  let message = oneLine(rawMessage.replace(/\s*Deserialization error: to see the raw response, inspect the hidden field \{error\}\.\$response on this object\./, ''));
+  let message = oneLine(
+    rawMessage
+      .replace(/\s*Deserialization error: to see the raw response, inspect the hidden field \{error\}\.\$response on this object\./, '')
+      // The HTTP handler names itself and a log level in its timeout message ("@smithy/node-http-handler - [ERROR] ...").
+      .replace(/^@smithy\/[a-z-]+ - \[[A-Z]+\] /, ''),
+  );
   if (err.$response !== undefined && err.$fault === undefined && !network) {
     // The SDK could not parse the answer (an HTML error page from moto or a proxy): a SyntaxError
     // from the JSON services, a plain "XML parse error" from S3. Service errors carry $fault.
@@ -303,7 +329,7 @@ export function awsError(e: unknown, action: string, options: { file?: string } 
     hint = 'AWS credentials are missing or expired: refresh them (aws sso login, new session token) or pass --profile';
   } else if (name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'Forbidden') {
     hint = 'the credentials in use lack the permission this step needs';
-  } else if (code !== undefined && NETWORK_ERRORS.has(code)) {
+  } else if ((code !== undefined && NETWORK_ERRORS.has(code)) || name === 'TimeoutError') {
     hint = 'could not reach the AWS endpoint: check the network, the region and --endpoint-url';
   }
   const opts: { cause: unknown; hint?: string; file?: string } = { cause: e };

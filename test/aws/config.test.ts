@@ -92,14 +92,20 @@ describe('resolveRegion and clientConfig', () => {
       endpoint: 'http://127.0.0.1:5000',
       maxAttempts: 5,
       retryMode: 'adaptive',
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000, throwOnRequestTimeout: true },
       forcePathStyle: true,
       responseChecksumValidation: 'WHEN_REQUIRED',
       credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'sekrit', sessionToken: 'tok' },
     });
-    expect(await clientConfig('ACM_PCA', { region: 'us-east-1', env: {}, maxAttempts: 2 })).toEqual({
+    expect(await clientConfig('ACM_PCA', { region: 'us-east-1', env: {}, maxAttempts: 2, requestTimeoutMs: 1500 })).toEqual({
       region: 'us-east-1',
       maxAttempts: 2,
       retryMode: 'adaptive',
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 1500, throwOnRequestTimeout: true },
+    });
+    await expect(clientConfig('S3', { region: 'us-east-1', requestTimeoutMs: 0 })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: 'the request timeout must be a positive number of milliseconds, not 0',
     });
     await expect(clientConfig('S3', { region: 'us-east-1', maxAttempts: 50 })).rejects.toMatchObject({
       code: 'USAGE',

@@ -37,6 +37,7 @@
  * | P28 | the bounded wait's hint, run as printed (bin/certkit): writes the chain   |
  * | P29 | GetCertificate throttled on every attempt while polling: exit 5, no wait  |
  * | P30 | the endpoint refuses connections: exit 5, ECONNREFUSED, network hint      |
+ * | P31 | DescribeCertificateAuthority never answered: bounded, exit 5, 3 attempts   |
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -385,5 +386,16 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: ACM PCA (moto_server b
     expect(e.message).toMatch(/^ACM PCA DescribeCertificateAuthority failed: ECONNREFUSED: .*127\.0\.0\.1:[0-9]+.*$/);
     expect(e.hint).toBe('could not reach the AWS endpoint: check the network, the region and --endpoint-url');
     expect((e.cause as { $metadata?: { attempts?: number } }).$metadata?.attempts).toBe(ATTEMPTS);
+  });
+
+  it('P31 DescribeCertificateAuthority never answered: each attempt times out, exit 5 after 3, nothing issued', async () => {
+    proxy.addRule({ match: { target: 'DescribeCertificateAuthority' }, fault: { kind: 'hang' }, times: Infinity });
+    const e = await rejection(issuerFor({ aws: viaProxy(proxy.endpoint, { requestTimeoutMs: 300 }) }).issue({ csrDer: csrFor('P31'), validity }));
+    expect(outcome(e)).toMatchObject({ code: 'AWS', exit: 5, oneLine: true });
+    // The older SDK generation (client-acm-pca 3.523) words it as an idle socket timeout.
+    expect(e.message).toBe('ACM PCA DescribeCertificateAuthority failed: TimeoutError: Connection timed out after 300 ms');
+    expect(e.hint).toBe('could not reach the AWS endpoint: check the network, the region and --endpoint-url');
+    expect(count('DescribeCertificateAuthority')).toEqual({ seen: ATTEMPTS, forwarded: 0 });
+    expect(count('IssueCertificate').seen).toBe(0);
   });
 });

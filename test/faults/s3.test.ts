@@ -20,6 +20,8 @@
  * | S12 | PutObject response lost once (object stored): the retry's 412 is ours    |
  * | S13 | PutObject ExpiredToken: tried once, exit 5 with the credentials hint     |
  * | S14 | PutObject 503, then the retry's 412 on someone else's object: exit 6     |
+ * | S15 | HeadObject never answered once: that attempt times out, the retry succeeds |
+ * | S16 | PutObject never answered at all: exit 5 (ETIMEDOUT) after 3 attempts    |
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -40,11 +42,11 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: S3 (moto_server behind
   let getObject: (key: string) => Promise<Buffer | undefined>;
   let destroy: () => void;
 
-  const upload = (prefix: string, extra: { force?: boolean; data?: Buffer } = {}) =>
+  const upload = (prefix: string, extra: { force?: boolean; data?: Buffer; requestTimeoutMs?: number } = {}) =>
     uploadArtifacts({
       uri: `s3://${BUCKET}/${prefix}/`,
       artifacts: one(extra.data),
-      clientConfig: viaProxy(proxy.endpoint),
+      clientConfig: viaProxy(proxy.endpoint, extra.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: extra.requestTimeoutMs }),
       ...(extra.force === undefined ? {} : { force: extra.force }),
     });
   const count = (method: string) => ({ seen: proxy.seen({ method }).length, forwarded: proxy.forwarded({ method }).length });
@@ -143,6 +145,25 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: S3 (moto_server behind
       { seen: 1, forwarded: 1 },
       { seen: 2, forwarded: 1 },
     ]);
+  });
+
+  it('S15 HeadObject never answered once: that attempt times out, the retry succeeds', async () => {
+    proxy.addRule({ match: { method: 'HEAD' }, fault: { kind: 'hang' } });
+    expect(await upload('s15', { requestTimeoutMs: 300 })).toEqual([`s3://${BUCKET}/s15/kafka.client.keystore.jks`]);
+    expect(proxy.seen({ method: 'HEAD' }).map((r) => r.fault)).toEqual(['hang', undefined]);
+    expect(await getObject('s15/kafka.client.keystore.jks')).toEqual(jks);
+  });
+
+  it('S16 PutObject never answered at all: exit 5 with ETIMEDOUT after 3 attempts, not a wait forever', async () => {
+    proxy.addRule({ match: { method: 'PUT' }, fault: { kind: 'hang' }, times: Infinity });
+    const e = await rejection(upload('s16', { requestTimeoutMs: 300 }));
+    expect(outcome(e)).toMatchObject({ code: 'AWS', exit: 5, oneLine: true });
+    expect([e.message, e.hint]).toEqual([
+      'S3 PutObject failed: ETIMEDOUT: a request has exceeded the configured 300 ms requestTimeout.',
+      'could not reach the AWS endpoint: check the network, the region and --endpoint-url',
+    ]);
+    expect(count('PUT')).toEqual({ seen: ATTEMPTS, forwarded: 0 });
+    expect(await getObject('s16/kafka.client.keystore.jks')).toBe(undefined);
   });
 
   it('S09 GetObject HTTP 500 with an HTML page on every attempt: one readable line, 3 attempts', async () => {

@@ -22,6 +22,8 @@ export type Fault =
   | { kind: 'unavailable' }
   /** The connection is reset before anything is forwarded. */
   | { kind: 'reset' }
+  /** Nothing is forwarded and nothing is answered: the connection stays open, silent (a hung service). */
+  | { kind: 'hang' }
   /** The request is forwarded, moto acts on it, and the response is lost (connection reset). */
   | { kind: 'dropResponse' }
   /** 400 RequestInProgressException (ACM PCA GetCertificate while issuing). */
@@ -213,6 +215,9 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
         record('reset', false);
         req.socket.destroy();
         return;
+      case 'hang':
+        record('hang', false);
+        return; // the client gives up on its own (stop() closes the socket)
       case 'requestInProgress':
         record('requestInProgress', false);
         return injected(res, 400, true, 'RequestInProgressException', 'The request is still in progress.');
