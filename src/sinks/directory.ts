@@ -19,7 +19,6 @@
  * Every file-system call goes through `FsOps` (default: node:fs/promises), so tests can fail any
  * single step without patching globals.
  */
-import { randomBytes } from 'node:crypto';
 import { constants as fsc, unlinkSync } from 'node:fs';
 import { chmod, link, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -127,6 +126,9 @@ export function setBeforePublishHookForTests(hook: ((tmp: string) => Promise<voi
 
 /** The name of the temporary file for `target`: hidden, in the same directory, never an output name. */
 export function tempPathFor(target: string): string {
+  // node:crypto fetched here, not imported: the CLI imports this module at start-up (for the signal
+  // handlers), and `certkit --help` should not load crypto for a name it never makes.
+  const { randomBytes } = process.getBuiltinModule('node:crypto');
   return join(dirname(target), `.${basename(target)}.tmp-${randomBytes(6).toString('hex')}`);
 }
 
