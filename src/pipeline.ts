@@ -363,11 +363,7 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   const artifacts = await buildArtifacts({ key, leaf: issued.leaf, chain: issued.chain, csrDer, caCert }, { ...artifactOptions, prepared });
   const local = artifacts.filter((a) => formats.some((f) => ARTIFACT_FILES[f] === a.name));
   progress('write', `writing ${local.length} files to ${options.outDir}`);
-  // The files, the S3 upload and the secret proceed at the same time (disk and network waits
-  // overlap); their outcomes are taken in this order, so a failed write is reported first and
-  // the advice after a failed upload ("the files are written") holds.
-  const writing = writeArtifacts(options.outDir, local, { force, cwd, fs });
-  writing.catch(() => undefined);
+  const files = await writeArtifacts(options.outDir, local, { force, cwd, fs });
 
   // After the files are written, a failed upload is finished by a rerun with --force, which
   // resumes from the state (same key; with ACM PCA the same certificate).
@@ -388,53 +384,26 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   };
 
   // 7. S3.
-  const s3 = options.s3;
-  const uploadS3 = deps.uploadS3;
-  const upload = artifacts.filter((a) => s3Formats.some((f) => ARTIFACT_FILES[f] === a.name));
-  let uploading: Promise<string[]> | undefined;
-  if (s3 !== undefined && uploadS3 !== undefined) {
-    progress('s3', `uploading ${upload.length} files to ${s3.uri}`);
-    uploading = uploadS3(upload, s3.uri);
-    uploading.catch(() => undefined);
-  }
-
-  // 8. The Redshift secret.
-  const secretName = options.secretName;
-  const putSecret = deps.putSecret;
-  let secretPut: Promise<string> | undefined;
-  if (secretName !== undefined && putSecret !== undefined) {
-    progress('secret', `writing the secret ${secretName}`);
-    secretPut = putSecret(secretName, redshiftSecretJson(redshiftSecret(key, issued.leaf, issued.chain)));
-    secretPut.catch(() => undefined);
-  }
-
-  let files: string[];
-  try {
-    files = await writing;
-  } catch (e) {
-    // Nothing remote is left half-done behind the error: the uploads settle first.
-    await Promise.allSettled([uploading, secretPut]);
-    throw e;
-  }
   let s3Uris: string[] = [];
   let keystoreS3Uri: string | undefined;
-  if (uploading !== undefined) {
-    const pending = uploading;
-    try {
-      s3Uris = await finishing(() => pending);
-    } catch (e) {
-      await secretPut?.catch(() => undefined);
-      throw e;
-    }
+  const s3 = options.s3;
+  const uploadS3 = deps.uploadS3;
+  if (s3 !== undefined && uploadS3 !== undefined) {
+    const upload = artifacts.filter((a) => s3Formats.some((f) => ARTIFACT_FILES[f] === a.name));
+    progress('s3', `uploading ${upload.length} files to ${s3.uri}`);
+    s3Uris = await finishing(() => uploadS3(upload, s3.uri));
     const i = upload.findIndex((a) => a.name === ARTIFACT_FILES.jks);
     if (i >= 0) keystoreS3Uri = s3Uris[i];
   }
 
+  // 8. The Redshift secret.
   let secretArn: string | undefined;
   let sql: string | undefined;
-  if (secretPut !== undefined) {
-    const pending = secretPut;
-    const arn = await finishing(() => pending);
+  const secretName = options.secretName;
+  const putSecret = deps.putSecret;
+  if (secretName !== undefined && putSecret !== undefined) {
+    progress('secret', `writing the secret ${secretName}`);
+    const arn = await finishing(() => putSecret(secretName, redshiftSecretJson(redshiftSecret(key, issued.leaf, issued.chain))));
     secretArn = arn;
     sql = createExternalSchemaSql({ secretArn: arn, ...(options.mskUri === undefined ? {} : { mskUri: options.mskUri }) });
   }

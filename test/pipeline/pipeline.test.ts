@@ -98,30 +98,6 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
 
   const base: ClientPipelineOptions = { dname: 'CN=pipeline client,O=certkit', keyType: 'rsa2048', validity: '300d', alias: 'client', outDir: 'certs' };
 
-  it('starts the S3 upload and the secret while the files are being written; the results wait for both', async () => {
-    const issuer = opensslIssuer(openssl, ca);
-    const seenAtStart: Record<string, boolean> = {};
-    let t!: ReturnType<typeof setup>;
-    t = setup(issuer, {
-      uploadS3: async (artifacts, uri) => {
-        seenAtStart.s3 = existsSync(join(t.cwd, 'certs', 'kafka.client.keystore.jks'));
-        return artifacts.map((a) => `${uri}${a.name}`);
-      },
-      putSecret: async (name) => {
-        seenAtStart.secret = existsSync(join(t.cwd, 'certs', 'kafka.client.keystore.jks'));
-        return `arn:aws:secretsmanager:us-east-1:111122223333:secret:${name}-AbCdEf`;
-      },
-    });
-    const r = await runClientPipeline({ ...base, s3: { uri: 's3://bucket/certs/' }, secretName: 'msk-mtls' }, t.deps);
-    // Neither waited for the local files; the run still ends with every file, object and the secret.
-    expect(seenAtStart).toEqual({ s3: false, secret: false });
-    expect([r.files.length, r.s3Uris.length, r.secretArn]).toEqual([9, 3, 'arn:aws:secretsmanager:us-east-1:111122223333:secret:msk-mtls-AbCdEf']);
-    expect(readdirSync(join(t.cwd, 'certs')).sort()).toEqual([
-      'ca.pem', 'certkit.json', 'client.properties', 'client_cert.pem', 'csr.pem', 'kafka.client.keystore.jks', 'keystore.p12',
-      'private_key.pem', 'redshift-secret.json',
-    ]);
-  });
-
   it('runs every step in order and hands each sink what it should', async () => {
     const issuer = opensslIssuer(openssl, ca);
     const t = setup(issuer);
