@@ -495,12 +495,25 @@ function batchSection(env) {
     if (issuer === 'acm-pca (moto)') args.push('--ca-arn', keyType === 'ec256' ? env.ecCa : env.rsaCa, '--endpoint-url', env.endpoint);
     if (rate !== undefined) args.push('--rate', String(rate));
     log(`batch ${keyType} ${n} ${issuer}${rate === undefined ? '' : ` at most ${rate}/s`}`);
-    const r = JSON.parse(timed(process.execPath, args, { env: { ...baseEnv, ...FAKE_ENV } }).stdout);
+    // Two attempts per AWS call: a moto that stopped answering fails the batch in 2 minutes, not 5.
+    const r = JSON.parse(timed(process.execPath, args, { env: { ...baseEnv, ...FAKE_ENV, AWS_MAX_ATTEMPTS: '2' } }).stdout);
     out.runs.push({ keyType, issuer, ...r });
     rmSync(dir, { recursive: true, force: true });
   };
   for (const keyType of ['ec256', 'rsa2048']) for (const n of sizes) run(keyType, n, 'local CA');
-  if (env.endpoint !== undefined) for (const n of sizes) run('ec256', n, 'acm-pca (moto)', PCA_ISSUE_RATE);
+  if (env.endpoint !== undefined) {
+    for (const n of sizes) {
+      // moto_server has stopped answering part-way through a 100-identity batch (a request that
+      // never comes back; certkit gives up after its request timeout): said in the report, not fatal.
+      try {
+        run('ec256', n, 'acm-pca (moto)', PCA_ISSUE_RATE);
+      } catch (e) {
+        const cause = /CertkitError: ([^\n]*)/.exec(String(e.message ?? e))?.[1] ?? String(e.message ?? e).split('\n')[0];
+        (out.failed ??= []).push({ keyType: 'ec256', issuer: 'acm-pca (moto)', n, error: cause });
+        log(`batch ec256 ${n} acm-pca (moto) did not finish: ${cause}`);
+      }
+    }
+  }
   // The pacing itself: a local CA issues faster than 5 per second, so at --rate 5 the pacer binds.
   const paceN = QUICK ? 10 : 20;
   run('ec256', paceN, 'local CA', 5);
@@ -1007,6 +1020,10 @@ function report(r) {
       row([q.keyType, q.issuer, String(q.n), q.seconds.toFixed(2), q.perSecond.toFixed(1), ((1000 * q.seconds) / q.n).toFixed(1), ms(q.firstSeconds), q.rate === 0 ? 'none' : `${q.rate} / s`, String(q.peakIssuesPerSecond)]);
     for (const q of b.runs) L.push(batchRow(q));
     L.push('');
+    for (const f of b.failed ?? []) {
+      L.push(`The ${f.issuer} batch of ${f.n} ${f.keyType} identities did not finish: ${f.error}.`);
+      L.push('');
+    }
     if (b.pacing) {
       const q = b.pacing;
       const floor = (q.n - 1) / q.rate;
