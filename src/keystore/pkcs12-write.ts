@@ -161,16 +161,28 @@ export async function preparePkcs12(opts: PreparePkcs12Options): Promise<Prepare
   const certCipher = opts.withCertificates === false ? undefined : preparePbeAsync(opts.storePassword, spec, random);
   const macSalt = random(SALT_LENGTH);
   const macKey = pkcs12KdfAsync(st.profile.mac, bmpPassword(opts.storePassword, true), macSalt, 3, st.macIterations, macSize(st.profile));
+  return preparedOf(opts.storePassword, st, await Promise.all(keyCiphers), await certCipher, macSalt, await macKey);
+}
+
+/** The prepared set from its parts (shared by the thread-pool and the at-once forms). */
+function preparedOf(
+  storePassword: string,
+  st: ReturnType<typeof settingsOf>,
+  keyCiphers: PreparedPkcs12['keyCiphers'],
+  certCipher: PreparedPkcs12['certCipher'],
+  macSalt: Buffer,
+  macKey: Buffer,
+): PreparedPkcs12 {
   return {
-    storePassword: opts.storePassword,
+    storePassword,
     keyPassword: st.keyPassword,
     profile: st.profileName,
     iterations: st.iterations,
     macIterations: st.macIterations,
-    keyCiphers: await Promise.all(keyCiphers),
-    certCipher: await certCipher,
+    keyCiphers,
+    certCipher,
     macSalt,
-    macKey: await macKey,
+    macKey,
   };
 }
 
@@ -188,17 +200,7 @@ function prepareNow(opts: Omit<WritePkcs12Options, 'prepared'>, keyEntries: numb
   const macSalt = random(SALT_LENGTH);
   // Java's encoding of an empty password (no bytes); OpenSSL's reader tries it too.
   const macKey = pkcs12Kdf(st.profile.mac, bmpPassword(opts.storePassword, true), macSalt, 3, st.macIterations, macSize(st.profile));
-  return {
-    storePassword: opts.storePassword,
-    keyPassword: st.keyPassword,
-    profile: st.profileName,
-    iterations: st.iterations,
-    macIterations: st.macIterations,
-    keyCiphers,
-    certCipher,
-    macSalt,
-    macKey,
-  };
+  return preparedOf(opts.storePassword, st, keyCiphers, certCipher, macSalt, macKey);
 }
 
 /** A prepared set made for other options or another store shape is a programming error. */
