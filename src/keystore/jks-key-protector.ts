@@ -13,7 +13,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { checkDer } from '../der-check.js';
 import { CertkitError, invalid, unsupported } from '../errors.js';
-import { children, decodeOid, encodeOid, readTlv, tlv, type Tlv } from '../x509/tlv.js';
+import { childrenOf, decodeOidAt, encodeOid, readTlv, tlv } from '../x509/tlv.js';
 
 export const JKS_KEY_PROTECTOR_OID = '1.3.6.1.4.1.42.2.17.1.1';
 
@@ -42,16 +42,17 @@ export function parseEncryptedPrivateKeyInfo(der: Uint8Array, what = 'protected 
   checkDer(buf, what);
   const fail = (m: string) => invalid(`${what}: not an EncryptedPrivateKeyInfo (${m})`);
   const root = readTlv(buf, 0, what);
-  const top = root.tag === 0x30 ? children(root.content, what) : [];
+  const top = root.tag === 0x30 ? childrenOf(root, what) : [];
   if (top.length !== 2) throw fail('expected a SEQUENCE of 2');
-  const [algId, data] = top as [Tlv, Tlv];
+  const algId = top[0]!;
+  const data = top[1]!;
   if (algId.tag !== 0x30) throw fail('expected an AlgorithmIdentifier SEQUENCE');
-  const algParts = children(algId.content, what);
+  const algParts = childrenOf(algId, what);
   if (algParts.length < 1 || algParts.length > 2 || algParts[0]!.tag !== 0x06) throw fail('malformed AlgorithmIdentifier');
   if (data.tag !== 0x04) throw fail('expected a primitive OCTET STRING');
   const parameters = algParts[1];
   return {
-    algorithm: decodeOid(algParts[0]!.content, what),
+    algorithm: decodeOidAt(buf, algParts[0]!.contentStart, algParts[0]!.end, what),
     parameters: parameters === undefined ? undefined : Buffer.from(parameters.bytes),
     encryptedData: Buffer.from(data.content),
   };

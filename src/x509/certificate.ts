@@ -18,10 +18,10 @@
 import * as crypto from 'node:crypto';
 import { checkDer } from '../der-check.js';
 import { CertkitError, invalid } from '../errors.js';
-import { decodeCheckedName, formatDname, type DistinguishedName } from './dn.js';
+import { decodeNameTlv, formatDname, type DistinguishedName } from './dn.js';
 import { decodeGeneralNames, type SubjectAltName } from './general-name.js';
 import { keyDetailsFromSpki } from './spki.js';
-import { children, decodeOid, readTlv, type Tlv } from './tlv.js';
+import { childrenOf, decodeOidAt, readTlv, TlvAt, type Tlv, type What } from './tlv.js';
 import { quoteInput } from '../quote.js';
 
 export type KeyUsage =
@@ -139,12 +139,21 @@ export interface CertificateInfo {
   readonly extensions: readonly { oid: string; critical: boolean }[];
 }
 
+/** The ASCII of the upper-case hex digits. */
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
+
 /** Fingerprint of DER bytes as keytool prints it: upper-case hex pairs joined by ":". */
 export function fingerprint(der: Uint8Array, algorithm: 'sha256' | 'sha1'): string {
-  const hex = crypto.hash(algorithm, der, 'hex').toUpperCase();
-  let out = hex.slice(0, 2);
-  for (let i = 2; i < hex.length; i += 2) out += ':' + hex.slice(i, i + 2);
-  return out;
+  const digest = crypto.hash(algorithm, der, 'buffer');
+  // Written as bytes and decoded once: one flat string instead of a chain of 60 concatenations.
+  const out = Buffer.allocUnsafe(digest.length * 3 - 1);
+  for (let i = 0, o = 0; i < digest.length; i++, o += 3) {
+    const b = digest[i]!;
+    out[o] = HEX_DIGITS[b >> 4]!;
+    out[o + 1] = HEX_DIGITS[b & 15]!;
+    if (o + 2 < out.length) out[o + 2] = 0x3a;
+  }
+  return out.toString('latin1');
 }
 
 /** How `parseCertificate` reads. */
@@ -160,44 +169,186 @@ export interface ParseCertificateOptions {
   readonly openssl?: boolean;
 }
 
-function expect(t: Tlv | undefined, tag: number, what: string): Tlv {
-  if (t === undefined) throw invalid(`${what}: missing`);
-  if (t.tag !== tag) throw invalid(`${what}: expected tag 0x${tag.toString(16)}, found 0x${t.tag.toString(16)}`);
+const nameOf = (what: What): string => (typeof what === 'string' ? what : what());
+
+function expect(t: TlvAt | undefined, tag: number, what: What): TlvAt {
+  if (t === undefined) throw invalid(`${nameOf(what)}: missing`);
+  if (t.tag !== tag) throw invalid(`${nameOf(what)}: expected tag 0x${tag.toString(16)}, found 0x${t.tag.toString(16)}`);
   return t;
 }
 
-/** Parses a DER time (UTCTime or GeneralizedTime, "Z" form, seconds present) as RFC 5280 requires. */
-export function parseTime(t: Tlv, what: string): Date {
-  const s = t.content.toString('latin1');
-  let m: RegExpExecArray | null;
-  let year: number;
-  if (t.tag === 0x17) {
-    m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s);
-    if (m === null) throw invalid(`${what}: bad UTCTime "${quoteInput(s)}"`);
-    const yy = Number(m[1]);
-    year = yy < 50 ? 2000 + yy : 1900 + yy;
-  } else if (t.tag === 0x18) {
-    m = /^(\d\d\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(s);
-    if (m === null) throw invalid(`${what}: bad GeneralizedTime "${quoteInput(s)}"`);
-    year = Number(m[1]);
-  } else {
-    throw invalid(`${what}: not a UTCTime or GeneralizedTime`);
+/** `n` decimal digits at `buf[p]`, or -1 unless all are ASCII digits. */
+function digits(buf: Buffer, p: number, n: number): number {
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = buf[p + i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
   }
-  const [mo, d, h, mi, se] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
+  return v;
+}
+
+/** Parses a DER time (UTCTime or GeneralizedTime, "Z" form, seconds present) as RFC 5280 requires. */
+export function parseTime(time: Tlv, what: What): Date {
+  const t = time instanceof TlvAt ? time : new TlvAt(time.content, time.tag, 0, 0, time.content.length);
+  const { buf, contentStart: p, end } = t;
+  const len = end - p;
+  const bad = (type: string) => invalid(`${nameOf(what)}: bad ${type} "${quoteInput(buf.toString('latin1', p, end))}"`);
+  let year: number;
+  let q: number; // where the month starts
+  if (t.tag === 0x17) {
+    if (len !== 13 || buf[end - 1] !== 0x5a) throw bad('UTCTime');
+    const yy = digits(buf, p, 2);
+    if (yy < 0) throw bad('UTCTime');
+    year = yy < 50 ? 2000 + yy : 1900 + yy;
+    q = p + 2;
+  } else if (t.tag === 0x18) {
+    if (len !== 15 || buf[end - 1] !== 0x5a) throw bad('GeneralizedTime');
+    year = digits(buf, p, 4);
+    if (year < 0) throw bad('GeneralizedTime');
+    q = p + 4;
+  } else {
+    throw invalid(`${nameOf(what)}: not a UTCTime or GeneralizedTime`);
+  }
+  const mo = digits(buf, q, 2);
+  const d = digits(buf, q + 2, 2);
+  const h = digits(buf, q + 4, 2);
+  const mi = digits(buf, q + 6, 2);
+  const se = digits(buf, q + 8, 2);
+  if (mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0) throw bad(t.tag === 0x17 ? 'UTCTime' : 'GeneralizedTime');
   const date = new Date(Date.UTC(year, mo - 1, d, h, mi, se));
   if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) {
-    throw invalid(`${what}: impossible date "${quoteInput(s)}"`);
+    throw invalid(`${nameOf(what)}: impossible date "${quoteInput(buf.toString('latin1', p, end))}"`);
   }
   return date;
 }
 
-function bigHex(content: Buffer): string {
-  if (content.length === 0) return '0';
-  const neg = (content[0]! & 0x80) !== 0;
-  let v = BigInt('0x' + content.toString('hex'));
-  if (neg) v -= 1n << BigInt(content.length * 8);
-  return v.toString(16);
+/** A DER INTEGER's value as Java's BigInteger.toString(16) prints it (lower case, no leading zeros). */
+function bigHex(t: TlvAt): string {
+  if (t.length === 0) return '0';
+  const hex = t.buf.toString('hex', t.contentStart, t.end);
+  if ((t.buf[t.contentStart]! & 0x80) === 0) {
+    let z = 0;
+    while (z < hex.length - 1 && hex[z] === '0') z++;
+    return hex.slice(z);
+  }
+  return (BigInt('0x' + hex) - (1n << BigInt(t.length * 8))).toString(16);
 }
+
+/**
+ * What `parseCertificate` returns: plain fields, and the public key loaded on first access (a
+ * class, so its getter is on the prototype: an object literal with a getter costs a runtime call
+ * per certificate, 5 us each cold).
+ */
+class ParsedCertificate implements CertificateInfo {
+  readonly der: CertificateInfo['der'];
+  readonly version: CertificateInfo['version'];
+  readonly serial: CertificateInfo['serial'];
+  readonly serialHex: CertificateInfo['serialHex'];
+  readonly subject: CertificateInfo['subject'];
+  readonly subjectText: CertificateInfo['subjectText'];
+  readonly subjectDer: CertificateInfo['subjectDer'];
+  readonly issuer: CertificateInfo['issuer'];
+  readonly issuerText: CertificateInfo['issuerText'];
+  readonly issuerDer: CertificateInfo['issuerDer'];
+  readonly notBefore: CertificateInfo['notBefore'];
+  readonly notAfter: CertificateInfo['notAfter'];
+  readonly spki: CertificateInfo['spki'];
+  readonly keyAlgorithm: CertificateInfo['keyAlgorithm'];
+  readonly keySize: CertificateInfo['keySize'];
+  readonly curve: CertificateInfo['curve'];
+  readonly signatureAlgorithm: CertificateInfo['signatureAlgorithm'];
+  readonly sha256: CertificateInfo['sha256'];
+  readonly sha1: CertificateInfo['sha1'];
+  readonly isCA: CertificateInfo['isCA'];
+  readonly pathLen: CertificateInfo['pathLen'];
+  readonly keyUsage: CertificateInfo['keyUsage'];
+  readonly extKeyUsage: CertificateInfo['extKeyUsage'];
+  readonly subjectAltNames: CertificateInfo['subjectAltNames'];
+  readonly subjectKeyId: CertificateInfo['subjectKeyId'];
+  readonly authorityKeyId: CertificateInfo['authorityKeyId'];
+  readonly extensions: CertificateInfo['extensions'];
+  #loaded: boolean;
+  #publicKey: crypto.KeyObject | undefined;
+
+  /** `publicKey`: the key when it was already loaded (`loaded`), so it is not loaded twice. */
+  constructor(f: Omit<CertificateInfo, 'publicKey'>, loaded: boolean, publicKey: crypto.KeyObject | undefined) {
+    this.der = f.der;
+    this.version = f.version;
+    this.serial = f.serial;
+    this.serialHex = f.serialHex;
+    this.subject = f.subject;
+    this.subjectText = f.subjectText;
+    this.subjectDer = f.subjectDer;
+    this.issuer = f.issuer;
+    this.issuerText = f.issuerText;
+    this.issuerDer = f.issuerDer;
+    this.notBefore = f.notBefore;
+    this.notAfter = f.notAfter;
+    this.spki = f.spki;
+    this.keyAlgorithm = f.keyAlgorithm;
+    this.keySize = f.keySize;
+    this.curve = f.curve;
+    this.signatureAlgorithm = f.signatureAlgorithm;
+    this.sha256 = f.sha256;
+    this.sha1 = f.sha1;
+    this.isCA = f.isCA;
+    this.pathLen = f.pathLen;
+    this.keyUsage = f.keyUsage;
+    this.extKeyUsage = f.extKeyUsage;
+    this.subjectAltNames = f.subjectAltNames;
+    this.subjectKeyId = f.subjectKeyId;
+    this.authorityKeyId = f.authorityKeyId;
+    this.extensions = f.extensions;
+    this.#loaded = loaded;
+    this.#publicKey = publicKey;
+  }
+
+  /** The public key when node:crypto can load it (loaded on first access). */
+  get publicKey(): crypto.KeyObject | undefined {
+    if (!this.#loaded) {
+      this.#loaded = true;
+      this.#publicKey = loadSpki(this.spki);
+    }
+    return this.#publicKey;
+  }
+}
+
+function loadSpki(spki: Buffer): crypto.KeyObject | undefined {
+  try {
+    return crypto.createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The certificate `parseCertificate` is reading, as its errors name it. Set on entry and only read
+ * while it runs (it is synchronous and calls nothing that parses another certificate), so the
+ * fixed namers below make "certificate 2: validity" only when an error is thrown, without a
+ * closure or a string per part per certificate.
+ */
+let naming = 'certificate';
+const PART = {
+  tbs: (): string => `${naming}: tbsCertificate`,
+  signatureAlgorithm: (): string => `${naming}: signatureAlgorithm`,
+  signatureValue: (): string => `${naming}: signatureValue`,
+  version: (): string => `${naming}: version`,
+  serialNumber: (): string => `${naming}: serialNumber`,
+  signature: (): string => `${naming}: signature`,
+  issuer: (): string => `${naming}: issuer`,
+  validity: (): string => `${naming}: validity`,
+  subject: (): string => `${naming}: subject`,
+  spki: (): string => `${naming}: subjectPublicKeyInfo`,
+  spkiAlgorithm: (): string => `${naming}: subjectPublicKeyInfo algorithm`,
+  keyAlgorithm: (): string => `${naming}: key algorithm`,
+  extensions: (): string => `${naming}: extensions`,
+  notBefore: (): string => `${naming}: notBefore`,
+  notAfter: (): string => `${naming}: notAfter`,
+  /** "extension 2.5.29.19" (`namingExtension`), or "extension 3" (its place) while the list is read. */
+  extension: (): string => `${naming}: extension ${namingExtension}`,
+} as const;
+let namingExtension: string | number = '';
 
 /**
  * Parses an X.509 certificate (DER). Throws INVALID_INPUT naming `what` ("certificate",
@@ -206,40 +357,42 @@ function bigHex(content: Buffer): string {
 export function parseCertificate(der: Uint8Array, what = 'certificate', options: ParseCertificateOptions = {}): CertificateInfo {
   const buf = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
   checkDer(buf, what);
+  // Read in place (TlvAt offsets); part names are made only when an error needs them.
+  naming = what;
   const top = expect(readTlv(buf, 0, what), 0x30, what);
-  const parts = children(top.content, what);
+  const parts = childrenOf(top, what);
   if (parts.length !== 3) throw invalid(`${what}: expected 3 parts (tbsCertificate, signatureAlgorithm, signature), found ${parts.length}`);
-  const tbs = expect(parts[0], 0x30, `${what}: tbsCertificate`);
-  const outerAlg = expect(parts[1], 0x30, `${what}: signatureAlgorithm`);
-  expect(parts[2], 0x03, `${what}: signatureValue`);
-  const f = children(tbs.content, `${what}: tbsCertificate`);
+  const tbs = expect(parts[0], 0x30, PART.tbs);
+  const outerAlg = expect(parts[1], 0x30, PART.signatureAlgorithm);
+  expect(parts[2], 0x03, PART.signatureValue);
+  const f = childrenOf(tbs, PART.tbs);
   let i = 0;
   let version = 1;
   if (f[0]?.tag === 0xa0) {
-    const v = expect(children(f[0].content, `${what}: version`)[0], 0x02, `${what}: version`);
-    if (v.content.length !== 1 || v.content[0]! > 2) throw invalid(`${what}: unknown version`);
-    version = v.content[0]! + 1;
+    const v = expect(childrenOf(f[0], PART.version)[0], 0x02, PART.version);
+    if (v.length !== 1 || v.at(0)! > 2) throw invalid(`${what}: unknown version`);
+    version = v.at(0)! + 1;
     i++;
   }
-  const serialT = expect(f[i++], 0x02, `${what}: serialNumber`);
-  if (serialT.content.length === 0) throw invalid(`${what}: serialNumber: empty INTEGER`);
-  if (serialT.content.length > 1 && ((serialT.content[0] === 0 && serialT.content[1]! < 0x80) || (serialT.content[0] === 0xff && serialT.content[1]! >= 0x80))) {
+  const serialT = expect(f[i++], 0x02, PART.serialNumber);
+  if (serialT.length === 0) throw invalid(`${what}: serialNumber: empty INTEGER`);
+  if (serialT.length > 1 && ((serialT.at(0) === 0 && serialT.at(1)! < 0x80) || (serialT.at(0) === 0xff && serialT.at(1)! >= 0x80))) {
     throw invalid(`${what}: serialNumber: non-minimal INTEGER`);
   }
-  const innerAlg = expect(f[i++], 0x30, `${what}: signature`);
-  if (!innerAlg.bytes.equals(outerAlg.bytes)) throw invalid(`${what}: signature algorithm inside and outside the TBSCertificate differ`);
-  const issuerT = expect(f[i++], 0x30, `${what}: issuer`);
-  const validity = children(expect(f[i++], 0x30, `${what}: validity`).content, `${what}: validity`);
+  const innerAlg = expect(f[i++], 0x30, PART.signature);
+  if (!innerAlg.sameBytes(outerAlg)) throw invalid(`${what}: signature algorithm inside and outside the TBSCertificate differ`);
+  const issuerT = expect(f[i++], 0x30, PART.issuer);
+  const validity = childrenOf(expect(f[i++], 0x30, PART.validity), PART.validity);
   if (validity.length !== 2) throw invalid(`${what}: validity: expected notBefore and notAfter`);
-  const notBefore = parseTime(validity[0]!, `${what}: notBefore`);
-  const notAfter = parseTime(validity[1]!, `${what}: notAfter`);
-  const subjectT = expect(f[i++], 0x30, `${what}: subject`);
-  const spkiT = expect(f[i++], 0x30, `${what}: subjectPublicKeyInfo`);
+  const notBefore = parseTime(validity[0]!, PART.notBefore);
+  const notAfter = parseTime(validity[1]!, PART.notAfter);
+  const subjectT = expect(f[i++], 0x30, PART.subject);
+  const spkiT = expect(f[i++], 0x30, PART.spki);
   while (f[i] !== undefined && (f[i]!.tag === 0x81 || f[i]!.tag === 0xa1 || f[i]!.tag === 0x82 || f[i]!.tag === 0xa2)) i++;
-  let extensions: { oid: string; critical: boolean; value: Buffer }[] = [];
+  let extensions: { oid: string; critical: boolean; value: TlvAt }[] = [];
   if (f[i]?.tag === 0xa3) {
     if (version !== 3) throw invalid(`${what}: extensions in a version ${version} certificate`);
-    extensions = parseExtensions(f[i]!.content, what);
+    extensions = parseExtensions(f[i]!, what);
     i++;
   }
   if (i !== f.length) throw invalid(`${what}: unexpected fields at the end of tbsCertificate`);
@@ -254,36 +407,27 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
   }
 
   // checkDer above walked the whole certificate, the Names included.
-  const subject = decodeCheckedName(subjectT.bytes, `${what}: subject`);
-  const issuer = decodeCheckedName(issuerT.bytes, `${what}: issuer`);
+  const subject = decodeNameTlv(subjectT, `${what}: subject`);
+  const issuer = decodeNameTlv(issuerT, `${what}: issuer`);
 
-  const sigOid = decodeOid(expect(children(outerAlg.content, `${what}: signatureAlgorithm`)[0], 0x06, `${what}: signatureAlgorithm`).content, what);
-  const spkiParts = children(spkiT.content, `${what}: subjectPublicKeyInfo`);
-  const algParts = children(expect(spkiParts[0], 0x30, `${what}: subjectPublicKeyInfo algorithm`).content, what);
-  const keyOid = decodeOid(expect(algParts[0], 0x06, `${what}: key algorithm`).content, what);
+  const sigOidT = expect(childrenOf(outerAlg, PART.signatureAlgorithm)[0], 0x06, PART.signatureAlgorithm);
+  const sigOid = decodeOidAt(buf, sigOidT.contentStart, sigOidT.end, what);
+  const spkiParts = childrenOf(spkiT, PART.spki);
+  const algParts = childrenOf(expect(spkiParts[0], 0x30, PART.spkiAlgorithm), what);
+  const keyOidT = expect(algParts[0], 0x06, PART.keyAlgorithm);
+  const keyOid = decodeOidAt(buf, keyOidT.contentStart, keyOidT.end, what);
   const spki = Buffer.from(spkiT.bytes);
   // The key object is made only when someone asks for it; size and curve come from the DER when
   // keyDetailsFromSpki knows the shape (exactly what node:crypto would say), else from node:crypto.
-  let loaded = false;
   let publicKey: crypto.KeyObject | undefined;
-  const loadPublicKey = (): crypto.KeyObject | undefined => {
-    if (!loaded) {
-      loaded = true;
-      try {
-        publicKey = crypto.createPublicKey({ key: spki, format: 'der', type: 'spki' });
-      } catch {
-        publicKey = undefined;
-      }
-    }
-    return publicKey;
-  };
   let keySize: number | undefined;
   let curve: string | undefined;
   const fromDer = keyDetailsFromSpki(spki);
   if (fromDer !== undefined) {
     ({ keySize, curve } = fromDer);
   } else {
-    const details = loadPublicKey()?.asymmetricKeyDetails;
+    publicKey = loadSpki(spki);
+    const details = publicKey?.asymmetricKeyDetails;
     curve = details?.namedCurve === undefined ? undefined : (CURVE_NAMES[details.namedCurve] ?? details.namedCurve);
     keySize = details?.modulusLength ?? (curve === 'P-256' ? 256 : curve === 'P-384' ? 384 : curve === 'P-521' ? 521 : undefined);
   }
@@ -296,44 +440,47 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
   let subjectKeyId: Buffer | undefined;
   let authorityKeyId: Buffer | undefined;
   for (const ext of extensions) {
-    const w = `${what}: extension ${ext.oid}`;
-    const v = readTlv(ext.value, 0, w);
-    if (v.end !== ext.value.length) throw invalid(`${w}: trailing bytes`);
+    namingExtension = ext.oid;
+    const w = PART.extension;
+    // The extension's value is read in place: its OCTET STRING contents are the whole buffer here.
+    const v = readTlv(buf, ext.value.contentStart, w, ext.value.end);
+    if (v.end !== ext.value.end) throw invalid(`${w()}: trailing bytes`);
     switch (ext.oid) {
       case '2.5.29.19': {
-        const bc = children(expect(v, 0x30, w).content, w);
+        const bc = childrenOf(expect(v, 0x30, w), w);
         let k = 0;
         if (bc[k]?.tag === 0x01) {
-          isCA = bc[k]!.content[0] === 0xff;
+          isCA = bc[k]!.at(0) === 0xff;
           k++;
         }
         if (bc[k]?.tag === 0x02) {
-          const n = bc[k]!.content;
-          if (n.length > 4 || (n[0]! & 0x80) !== 0) throw invalid(`${w}: bad pathLenConstraint`);
-          pathLen = n.readUIntBE(0, n.length);
+          const n = bc[k]!;
+          if (n.length === 0 || n.length > 4 || (n.at(0)! & 0x80) !== 0) throw invalid(`${w()}: bad pathLenConstraint`);
+          pathLen = buf.readUIntBE(n.contentStart, n.length);
         }
         break;
       }
       case '2.5.29.15': {
         const bits = expect(v, 0x03, w).content;
-        if (bits.length < 1 || bits[0]! > 7) throw invalid(`${w}: bad BIT STRING`);
+        if (bits.length < 1 || bits[0]! > 7) throw invalid(`${w()}: bad BIT STRING`);
         keyUsage = KEY_USAGE_BITS.filter((_, n) => ((bits[1 + (n >> 3)] ?? 0) & (0x80 >> (n & 7))) !== 0);
         break;
       }
       case '2.5.29.37':
-        extKeyUsage = children(expect(v, 0x30, w).content, w).map((o) => {
-          const oid = decodeOid(expect(o, 0x06, w).content, w);
+        extKeyUsage = childrenOf(expect(v, 0x30, w), w).map((o) => {
+          expect(o, 0x06, w);
+          const oid = decodeOidAt(buf, o.contentStart, o.end, w);
           return EKU_NAMES.get(oid) ?? oid;
         });
         break;
       case '2.5.29.17':
-        subjectAltNames = decodeGeneralNames(expect(v, 0x30, w).content, w);
+        subjectAltNames = decodeGeneralNames(expect(v, 0x30, w).content, w());
         break;
       case '2.5.29.14':
         subjectKeyId = Buffer.from(expect(v, 0x04, w).content);
         break;
       case '2.5.29.35': {
-        const kid = children(expect(v, 0x30, w).content, w).find((c) => c.tag === 0x80);
+        const kid = childrenOf(expect(v, 0x30, w), w).find((c) => c.tag === 0x80);
         authorityKeyId = kid === undefined ? undefined : Buffer.from(kid.content);
         break;
       }
@@ -342,62 +489,65 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
     }
   }
 
-  return {
-    der: buf,
-    version,
-    serial: bigHex(serialT.content),
-    serialHex: serialT.content.toString('hex').toUpperCase(),
-    subject,
-    subjectText: formatDname(subject),
-    subjectDer: Buffer.from(subjectT.bytes),
-    issuer,
-    issuerText: formatDname(issuer),
-    issuerDer: Buffer.from(issuerT.bytes),
-    notBefore,
-    notAfter,
-    spki,
-    get publicKey() {
-      return loadPublicKey();
+  return new ParsedCertificate(
+    {
+      der: buf,
+      version,
+      serial: bigHex(serialT),
+      serialHex: buf.toString('hex', serialT.contentStart, serialT.end).toUpperCase(),
+      subject,
+      subjectText: formatDname(subject),
+      subjectDer: Buffer.from(subjectT.bytes),
+      issuer,
+      issuerText: formatDname(issuer),
+      issuerDer: Buffer.from(issuerT.bytes),
+      notBefore,
+      notAfter,
+      spki,
+      keyAlgorithm: KEY_ALG_NAMES[keyOid] ?? keyOid,
+      keySize,
+      curve,
+      signatureAlgorithm: SIGNATURE_OID_NAMES[sigOid] ?? sigOid,
+      sha256: fingerprint(buf, 'sha256'),
+      sha1: fingerprint(buf, 'sha1'),
+      isCA,
+      pathLen,
+      keyUsage,
+      extKeyUsage,
+      subjectAltNames,
+      subjectKeyId,
+      authorityKeyId,
+      extensions: extensions.map(({ oid, critical }) => ({ oid, critical })),
     },
-    keyAlgorithm: KEY_ALG_NAMES[keyOid] ?? keyOid,
-    keySize,
-    curve,
-    signatureAlgorithm: SIGNATURE_OID_NAMES[sigOid] ?? sigOid,
-    sha256: fingerprint(buf, 'sha256'),
-    sha1: fingerprint(buf, 'sha1'),
-    isCA,
-    pathLen,
-    keyUsage,
-    extKeyUsage,
-    subjectAltNames,
-    subjectKeyId,
-    authorityKeyId,
-    extensions: extensions.map(({ oid, critical }) => ({ oid, critical })),
-  };
+    fromDer === undefined,
+    publicKey,
+  );
 }
 
-function parseExtensions(content: Buffer, what: string): { oid: string; critical: boolean; value: Buffer }[] {
-  const seq = children(content, `${what}: extensions`);
+function parseExtensions(a3: TlvAt, what: string): { oid: string; critical: boolean; value: TlvAt }[] {
+  const seq = childrenOf(a3, PART.extensions);
   if (seq.length !== 1) throw invalid(`${what}: extensions: expected one SEQUENCE`);
-  const list = children(expect(seq[0], 0x30, `${what}: extensions`).content, `${what}: extensions`);
+  const list = childrenOf(expect(seq[0], 0x30, PART.extensions), PART.extensions);
   if (list.length > 64) throw new CertkitError('LIMIT_EXCEEDED', `${what}: more than 64 extensions`);
-  const seen = new Set<string>();
-  return list.map((e, n) => {
-    const w = `${what}: extension ${n + 1}`;
-    const p = children(expect(e, 0x30, w).content, w);
-    const oid = decodeOid(expect(p[0], 0x06, w).content, w);
-    if (seen.has(oid)) throw invalid(`${w}: ${oid} appears twice`);
-    seen.add(oid);
+  const out = new Array<{ oid: string; critical: boolean; value: TlvAt }>(list.length);
+  for (let n = 0; n < list.length; n++) {
+    namingExtension = n + 1;
+    const w = PART.extension;
+    const p = childrenOf(expect(list[n], 0x30, w), w);
+    const oidT = expect(p[0], 0x06, w);
+    const oid = decodeOidAt(oidT.buf, oidT.contentStart, oidT.end, w);
+    for (let m = 0; m < n; m++) if (out[m]!.oid === oid) throw invalid(`${w()}: ${oid} appears twice`);
     let k = 1;
     let critical = false;
     if (p[k]?.tag === 0x01) {
-      critical = p[k]!.content[0] === 0xff;
+      critical = p[k]!.at(0) === 0xff;
       k++;
     }
-    const value = expect(p[k], 0x04, w).content;
-    if (k + 1 !== p.length) throw invalid(`${w}: unexpected fields`);
-    return { oid, critical, value: Buffer.from(value) };
-  });
+    const value = expect(p[k], 0x04, w);
+    if (k + 1 !== p.length) throw invalid(`${w()}: unexpected fields`);
+    out[n] = { oid, critical, value };
+  }
+  return out;
 }
 
 /** True when `info` is valid at `now` (notBefore <= now <= notAfter). */

@@ -25,7 +25,7 @@ import { checkDer } from '../der-check.js';
 import { CertkitError, invalid } from '../errors.js';
 import { DN_LIMITS } from '../limits.js';
 import { quoteInput } from '../quote.js';
-import { children, decodeOid, encodeOid, readTlv, tlv } from './tlv.js';
+import { childrenOf, decodeOidAt, encodeOid, readTlv, tlv, type TlvAt, type What } from './tlv.js';
 
 /** ASN.1 universal tags of the string types a Name value may use. */
 export const STRING_TAG = {
@@ -309,36 +309,53 @@ function utf8(bytes: number[], pos: number, at: (p: number, m: string) => Certki
 /** An AVA from a value's whole DER TLV (strings decoded to text, others kept as DER). */
 function fromDerValue(oid: string, der: Buffer, what: string): Ava {
   const t = readTlv(der, 0, what);
-  const text = decodeString(t.tag, t.content, what);
+  const text = decodeString(t, what);
   return text === undefined ? { oid, value: '', tag: t.tag, der } : { oid, value: text, tag: t.tag, der };
 }
 
-/** Decodes the string types; undefined for other types. */
-function decodeString(tag: number, content: Buffer, what: string): string | undefined {
-  switch (tag) {
+/** True when every byte of `buf[start, end)` is ASCII. */
+function isAscii(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i]! > 0x7f) return false;
+  return true;
+}
+
+/**
+ * Decodes the string types, read in place; undefined for other types. `what` names the value in
+ * errors (a string, or a function that makes it, so the message is only built for an error),
+ * followed by the attribute's name when `oid` is given ("subject RDN 2 CN").
+ */
+function decodeString(t: TlvAt, what: What, oid?: string): string | undefined {
+  const { buf, contentStart: start, end } = t;
+  const name = (): string => {
+    const w = typeof what === 'string' ? what : what();
+    return oid === undefined ? w : `${w} ${attributeName(oid)}`;
+  };
+  switch (t.tag) {
     case STRING_TAG.utf8:
-      if (!isUtf8(content)) throw invalid(`${what}: UTF8String is not valid UTF-8`);
-      return content.toString('utf8');
+      // ASCII is UTF-8 and decodes the same as latin1; anything else is checked whole.
+      if (isAscii(buf, start, end)) return buf.toString('latin1', start, end);
+      if (!isUtf8(t.content)) throw invalid(`${name()}: UTF8String is not valid UTF-8`);
+      return buf.toString('utf8', start, end);
     case STRING_TAG.printable:
     case STRING_TAG.numeric:
     case STRING_TAG.ia5:
     case STRING_TAG.visible:
-      for (const b of content) if (b > 0x7f) throw invalid(`${what}: non-ASCII byte in an ASCII string type`);
-      return content.toString('latin1');
+      if (!isAscii(buf, start, end)) throw invalid(`${name()}: non-ASCII byte in an ASCII string type`);
+      return buf.toString('latin1', start, end);
     case STRING_TAG.teletex:
-      return content.toString('latin1');
+      return buf.toString('latin1', start, end);
     case STRING_TAG.bmp: {
-      if (content.length % 2 !== 0) throw invalid(`${what}: BMPString has an odd length`);
-      const swapped = Buffer.from(content);
+      if ((end - start) % 2 !== 0) throw invalid(`${name()}: BMPString has an odd length`);
+      const swapped = Buffer.from(t.content);
       swapped.swap16();
       return swapped.toString('utf16le');
     }
     case STRING_TAG.universal: {
-      if (content.length % 4 !== 0) throw invalid(`${what}: UniversalString length is not a multiple of 4`);
+      if ((end - start) % 4 !== 0) throw invalid(`${name()}: UniversalString length is not a multiple of 4`);
       let out = '';
-      for (let i = 0; i < content.length; i += 4) {
-        const cp = content.readUInt32BE(i);
-        if (cp > 0x10ffff) throw invalid(`${what}: UniversalString code point out of range`);
+      for (let i = start; i < end; i += 4) {
+        const cp = buf.readUInt32BE(i);
+        if (cp > 0x10ffff) throw invalid(`${name()}: UniversalString code point out of range`);
         out += String.fromCodePoint(cp);
       }
       return out;
@@ -448,27 +465,42 @@ export function decodeName(der: Uint8Array, what = 'name'): DistinguishedName {
 export function decodeCheckedName(buf: Buffer, what = 'name'): DistinguishedName {
   const top = readTlv(buf, 0, what);
   if (top.end !== buf.length) throw invalid(`${what}: trailing bytes after the Name`);
+  return decodeNameTlv(top, what);
+}
+
+/**
+ * `decodeCheckedName` of a Name read in place (a certificate's subject or issuer TLV, inside
+ * bytes `checkDer` has checked whole): no copies, and messages built only for errors.
+ */
+export function decodeNameTlv(top: TlvAt, what = 'name'): DistinguishedName {
   if (top.tag !== 0x30) throw invalid(`${what}: not a SEQUENCE`);
-  const rdnTlvs = children(top.content, what);
+  const rdnTlvs = childrenOf(top, what);
   if (rdnTlvs.length > DN_LIMITS.maxRdns) throw new CertkitError('LIMIT_EXCEEDED', `${what}: more than ${DN_LIMITS.maxRdns} RDNs`);
-  const rdns = rdnTlvs.map((r, ri) => {
-    const w = `${what} RDN ${ri + 1}`;
-    if (r.tag !== 0x31) throw invalid(`${w}: not a SET`);
-    const avaTlvs = children(r.content, w);
-    if (avaTlvs.length === 0) throw invalid(`${w}: empty SET`);
-    if (avaTlvs.length > DN_LIMITS.maxAvasPerRdn) throw new CertkitError('LIMIT_EXCEEDED', `${w}: more than ${DN_LIMITS.maxAvasPerRdn} attributes`);
-    return avaTlvs.map((a) => {
-      if (a.tag !== 0x30) throw invalid(`${w}: attribute is not a SEQUENCE`);
-      const parts = children(a.content, w);
-      if (parts.length !== 2 || parts[0]!.tag !== 0x06) throw invalid(`${w}: attribute is not (OID, value)`);
-      const oid = decodeOid(parts[0]!.content, w);
+  const rdns: Ava[][] = new Array<Ava[]>(rdnTlvs.length);
+  for (let ri = 0; ri < rdnTlvs.length; ri++) {
+    const r = rdnTlvs[ri]!;
+    const w = (): string => `${what} RDN ${ri + 1}`;
+    if (r.tag !== 0x31) throw invalid(`${w()}: not a SET`);
+    const avaTlvs = r.end === r.contentStart ? [] : childrenOf(r, w);
+    if (avaTlvs.length === 0) throw invalid(`${w()}: empty SET`);
+    if (avaTlvs.length > DN_LIMITS.maxAvasPerRdn) throw new CertkitError('LIMIT_EXCEEDED', `${w()}: more than ${DN_LIMITS.maxAvasPerRdn} attributes`);
+    const avas: Ava[] = new Array<Ava>(avaTlvs.length);
+    for (let ai = 0; ai < avaTlvs.length; ai++) {
+      const a = avaTlvs[ai]!;
+      if (a.tag !== 0x30) throw invalid(`${w()}: attribute is not a SEQUENCE`);
+      const parts = childrenOf(a, w);
+      if (parts.length !== 2 || parts[0]!.tag !== 0x06) throw invalid(`${w()}: attribute is not (OID, value)`);
+      const o = parts[0]!;
+      const oid = decodeOidAt(o.buf, o.contentStart, o.end, w);
       const v = parts[1]!;
-      const text = decodeString(v.tag, v.content, `${w} ${attributeName(oid)}`);
-      return text === undefined
-        ? ({ oid, value: '', tag: v.tag, der: Buffer.from(v.bytes) } satisfies Ava)
-        : ({ oid, value: text, tag: v.tag } satisfies Ava);
-    });
-  });
+      const text = decodeString(v, w, oid);
+      avas[ai] =
+        text === undefined
+          ? ({ oid, value: '', tag: v.tag, der: Buffer.from(v.bytes) } satisfies Ava)
+          : ({ oid, value: text, tag: v.tag } satisfies Ava);
+    }
+    rdns[ri] = avas;
+  }
   return rdns.reverse();
 }
 

@@ -15,7 +15,7 @@
  *   RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
  *   ECPoint (uncompressed) ::= 04 || X || Y
  */
-import { children, decodeOid, readTlv, type Tlv } from './tlv.js';
+import { childrenOf, decodeOidAt, readTlv, type TlvAt } from './tlv.js';
 
 /** What `keyDetailsFromSpki` knows: RSA modulus bits or EC curve bits, and the EC curve. */
 export interface SpkiKeyDetails {
@@ -73,40 +73,41 @@ const CURVES: ReadonlyMap<string, Curve> = new Map([
 ]);
 
 /** Bit length of a minimal positive DER INTEGER's contents; undefined unless minimal, positive and non-zero. */
-function positiveIntegerBits(t: Tlv | undefined): number | undefined {
+function positiveIntegerBits(t: TlvAt | undefined): number | undefined {
   if (t === undefined || t.tag !== 0x02) return undefined;
-  let c = t.content;
-  if (c.length === 0 || (c[0]! & 0x80) !== 0) return undefined; // empty or negative
-  if (c[0] === 0) {
-    if (c.length === 1 || (c[1]! & 0x80) === 0) return undefined; // zero, or a non-minimal leading zero
-    c = c.subarray(1);
+  const { buf, end } = t;
+  let p = t.contentStart;
+  if (p === end || (buf[p]! & 0x80) !== 0) return undefined; // empty or negative
+  if (buf[p] === 0) {
+    if (p + 1 === end || (buf[p + 1]! & 0x80) === 0) return undefined; // zero, or a non-minimal leading zero
+    p++;
   }
-  return (c.length - 1) * 8 + (32 - Math.clz32(c[0]!));
+  return (end - p - 1) * 8 + (32 - Math.clz32(buf[p]!));
 }
 
 /** The key bits of a BIT STRING with no unused bits; undefined otherwise. */
-function keyBits(bitString: Tlv): Buffer | undefined {
-  if (bitString.tag !== 0x03 || bitString.content.length < 2 || bitString.content[0] !== 0) return undefined;
-  return bitString.content.subarray(1);
+function keyBits(bitString: TlvAt): Buffer | undefined {
+  if (bitString.tag !== 0x03 || bitString.length < 2 || bitString.at(0) !== 0) return undefined;
+  return bitString.buf.subarray(bitString.contentStart + 1, bitString.end);
 }
 
-function rsaDetails(params: readonly Tlv[], key: Buffer): SpkiKeyDetails | undefined {
-  if (params.length !== 1 || params[0]!.tag !== 0x05 || params[0]!.content.length !== 0) return undefined;
+function rsaDetails(params: readonly TlvAt[], key: Buffer): SpkiKeyDetails | undefined {
+  if (params.length !== 1 || params[0]!.tag !== 0x05 || params[0]!.length !== 0) return undefined;
   const seq = readTlv(key, 0, 'RSAPublicKey');
   if (seq.tag !== 0x30 || seq.end !== key.length) return undefined;
-  const ints = children(seq.content, 'RSAPublicKey');
+  const ints = childrenOf(seq, 'RSAPublicKey');
   if (ints.length !== 2) return undefined;
   const bits = positiveIntegerBits(ints[0]);
   if (bits === undefined || positiveIntegerBits(ints[1]) === undefined) return undefined;
   return { keySize: bits, curve: undefined };
 }
 
-function ecDetails(params: readonly Tlv[], key: Buffer): SpkiKeyDetails | undefined {
+function ecDetails(params: readonly TlvAt[], key: Buffer): SpkiKeyDetails | undefined {
   // The point at infinity: OpenSSL loads such a key, but Node 20 then aborts the whole process
   // (an assertion in GetEcKeyDetail) when asked for its details. It has no size worth reporting.
   if (key.length === 1 && key[0] === 0x00) return { keySize: undefined, curve: undefined };
   if (params.length !== 1 || params[0]!.tag !== 0x06) return undefined;
-  const curve = CURVES.get(decodeOid(params[0]!.content, 'EC curve'));
+  const curve = CURVES.get(decodeOidAt(params[0]!.buf, params[0]!.contentStart, params[0]!.end, 'EC curve'));
   if (curve === undefined || key.length !== 1 + 2 * curve.len || key[0] !== 0x04) return undefined;
   const x = BigInt('0x' + key.toString('hex', 1, 1 + curve.len));
   const y = BigInt('0x' + key.toString('hex', 1 + curve.len));
@@ -126,11 +127,11 @@ export function keyDetailsFromSpki(spki: Buffer): SpkiKeyDetails | undefined {
   try {
     const top = readTlv(spki, 0, 'subjectPublicKeyInfo');
     if (top.tag !== 0x30 || top.end !== spki.length) return undefined;
-    const parts = children(top.content, 'subjectPublicKeyInfo');
+    const parts = childrenOf(top, 'subjectPublicKeyInfo');
     if (parts.length !== 2 || parts[0]!.tag !== 0x30) return undefined;
-    const alg = children(parts[0]!.content, 'algorithm');
+    const alg = childrenOf(parts[0]!, 'algorithm');
     if (alg[0]?.tag !== 0x06) return undefined;
-    const oid = decodeOid(alg[0].content, 'key algorithm');
+    const oid = decodeOidAt(spki, alg[0].contentStart, alg[0].end, 'key algorithm');
     const params = alg.slice(1);
     if (EDWARDS.has(oid)) return params.length === 0 ? { keySize: undefined, curve: undefined } : undefined;
     const key = keyBits(parts[1]!);
