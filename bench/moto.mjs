@@ -11,7 +11,10 @@
  *   RequestInProgress, and answers some errors with HTTP 500 and an HTML page.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Fake credentials: moto accepts anything, and these never reach real AWS. */
 export const FAKE_CREDENTIALS = Object.freeze({ accessKeyId: 'testing', secretAccessKey: 'testing' });
@@ -61,15 +64,25 @@ export async function startMoto(bin = execFileSync('sh', ['-c', 'command -v moto
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
+    // moto logs every request to stderr. Into a file, not a pipe: a parent that waits in
+    // spawnSync (as the benchmark and runBin do) does not read a pipe, and once ~64 KB of log
+    // filled it, moto's threads all blocked on the logging lock and it stopped answering.
+    const logDir = mkdtempSync(join(tmpdir(), 'certkit-moto-'));
+    const logFd = openSync(join(logDir, 'stderr.log'), 'w', 0o600);
     const child = spawn(bin, ['-H', '127.0.0.1', '-p', String(port)], {
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'ignore', logFd],
       // No AWS settings from the developer's environment reach moto.
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PYTHONUNBUFFERED: '1' },
     });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr = (stderr + d.toString('utf8')).slice(-4000);
-    });
+    closeSync(logFd);
+    const stderrTail = () => {
+      try {
+        return readFileSync(join(logDir, 'stderr.log'), 'utf8').slice(-4000);
+      } catch {
+        return '';
+      }
+    };
+    const removeLog = () => rmSync(logDir, { recursive: true, force: true });
     let exited = false;
     child.once('exit', () => {
       exited = true;
@@ -82,8 +95,14 @@ export async function startMoto(bin = execFileSync('sh', ['-c', 'command -v moto
           port,
           stop: () =>
             new Promise((resolve) => {
-              if (exited) return resolve();
-              child.once('exit', () => resolve());
+              if (exited) {
+                removeLog();
+                return resolve();
+              }
+              child.once('exit', () => {
+                removeLog();
+                resolve();
+              });
               child.kill('SIGTERM');
               setTimeout(() => {
                 if (!exited) child.kill('SIGKILL');
@@ -94,7 +113,8 @@ export async function startMoto(bin = execFileSync('sh', ['-c', 'command -v moto
       await sleep(150);
     }
     child.kill('SIGKILL');
-    lastError = stderr;
+    lastError = stderrTail();
+    removeLog();
   }
   throw new Error(`moto_server did not start: ${lastError}`);
 }
