@@ -25,10 +25,6 @@ export interface WriteAnyKeyStoreOptions extends WriteKeyStoreOptions {
 /** The keystore types certkit writes. */
 export type WritableKeyStoreType = 'jks' | 'pkcs12';
 
-/** pkcs12.ts, loaded on first use. */
-async function pkcs12(): Promise<typeof import('./pkcs12.js')> {
-  return import('./pkcs12.js');
-}
 
 /**
  * Reads a keystore of any supported type. The type comes from the content (`detectKeyStoreType`)
@@ -43,7 +39,7 @@ export async function readKeyStore(bytes: Uint8Array, opts: ReadAnyKeyStoreOptio
     case 'jceks':
       return (await import('./jceks.js')).readJceks(bytes, opts);
     case 'pkcs12':
-      return (await pkcs12()).readPkcs12(bytes, opts);
+      return (await import('./pkcs12-read.js')).readPkcs12(bytes, opts);
     default:
       throw unsupported(`keystore type '${String(type)}' (certkit reads jks, jceks and pkcs12)`);
   }
@@ -63,7 +59,8 @@ export async function writeKeyStore(
     case 'jks':
       return writeJks(entries, opts);
     case 'pkcs12':
-      return (await pkcs12()).writePkcs12(entries, opts);
+      // The writer alone: the reader (and asn1js behind it) is not loaded to write.
+      return (await import('./pkcs12-write.js')).writePkcs12Async(entries, opts);
     default:
       throw unsupported(`writing keystore type '${String(type)}' (certkit writes jks and pkcs12)`);
   }

@@ -25,9 +25,9 @@
  * cannot), else with the store password.
  */
 import { createHmac, randomBytes as nodeRandomBytes } from 'node:crypto';
-import { parseDer } from '../asn1.js';
-import { CertkitError, withContext } from '../errors.js';
-import { sequence, unsignedInteger } from './der-read.js';
+import { checkDer } from '../der-check.js';
+import { CertkitError, invalid, withContext } from '../errors.js';
+import { childrenOf, readTlv, type TlvAt } from '../x509/tlv.js';
 import * as der from './der-write.js';
 import type { KeyStoreEntry, WriteKeyStoreOptions } from './model.js';
 import { MAX_PBE_ITERATIONS, preparePbe, preparePbeAsync, type PbeCipher, type PbeEncryptSpec } from './pbe.js';
@@ -126,13 +126,51 @@ function checkIterationOption(name: string, n: number): number {
   return n;
 }
 
-/** Refuses a key that is not a PKCS#8 PrivateKeyInfo (e.g. a traditional SEC1 or PKCS#1 key). */
+/** Universal tag names, as der-read.ts gives them in messages. */
+const UNIVERSAL_NAMES: Readonly<Record<number, string>> = { 2: 'INTEGER', 4: 'OCTET STRING', 5: 'NULL', 6: 'OBJECT IDENTIFIER', 16: 'SEQUENCE', 17: 'SET', 30: 'BMPString' };
+
+/** A TLV's type for a message, as der-read.ts describes asn1js values ("SET", "[0]"). */
+function describeTag(tag: number): string {
+  const n = tag & 0x1f;
+  const cls = tag >> 6;
+  if (cls === 0) return UNIVERSAL_NAMES[n] ?? `universal tag ${n}`;
+  if (cls === 2) return `[${n}]`;
+  return `tag class ${cls + 1} number ${n}`;
+}
+
+/** Checks that `t` is the universal type `n` in the given form (der-read.ts's messages). */
+function expectUniversal(t: TlvAt, n: number, constructed: boolean, what: string): void {
+  const name = UNIVERSAL_NAMES[n]!;
+  if ((t.tag & 0xdf) !== n) throw invalid(`${what}: expected ${name}, found ${describeTag(t.tag)}`);
+  const form = (c: boolean) => (c ? 'constructed' : 'primitive');
+  if (((t.tag & 0x20) !== 0) !== constructed) throw invalid(`${what}: expected ${form(constructed)} ${name}, found ${form(!constructed)} ${name}`);
+}
+
+/** The children of a SEQUENCE, between `min` and `max` of them. */
+function sequenceOf(t: TlvAt, what: string, min: number, max: number): TlvAt[] {
+  expectUniversal(t, 16, true, what);
+  const c = childrenOf(t, what);
+  if (c.length < min || c.length > max) throw invalid(`${what}: expected ${min === max ? `${min}` : `${min} to ${max}`} items, found ${c.length}`);
+  return c;
+}
+
+/**
+ * Refuses a key that is not a PKCS#8 PrivateKeyInfo (e.g. a traditional SEC1 or PKCS#1 key):
+ * strict DER (`checkDer`), then its shape read in place: a SEQUENCE of 3 to 5, a non-negative
+ * minimal INTEGER version, an AlgorithmIdentifier SEQUENCE of 1 or 2. (Without asn1js, which
+ * this check alone made every conversion to PKCS#12 load.)
+ */
 function checkPkcs8(key: Buffer, where: string): void {
   const what = `${where}: private key`;
   withContext(what, () => {
-    const [version, algorithm] = sequence(parseDer(key, 'PrivateKeyInfo'), 'PrivateKeyInfo', 3, 5);
-    unsignedInteger(version!, 'version');
-    sequence(algorithm!, 'algorithm', 1, 2);
+    checkDer(key, 'PrivateKeyInfo');
+    const [version, algorithm] = sequenceOf(readTlv(key, 0, 'PrivateKeyInfo'), 'PrivateKeyInfo', 3, 5);
+    expectUniversal(version!, 2, false, 'version');
+    const v = version!;
+    if (v.length === 0) throw invalid('version: empty INTEGER');
+    if ((v.at(0)! & 0x80) !== 0) throw invalid('version: negative INTEGER');
+    if (v.length > 1 && v.at(0) === 0 && (v.at(1)! & 0x80) === 0) throw invalid('version: non-minimal INTEGER');
+    sequenceOf(algorithm!, 'algorithm', 1, 2);
   });
 }
 
@@ -301,4 +339,21 @@ export function writePkcs12(
     der.integer(macIterations),
   );
   return der.sequence(der.integer(3), dataContentInfo(authSafe), macData);
+}
+
+/**
+ * `writePkcs12`, the same bytes, with the password-derived secrets made first by
+ * `preparePkcs12` (unless `opts.prepared` brings them): PBKDF2 for the key and certificate safes
+ * runs on libuv's thread pool while the MAC key's PKCS#12 KDF runs here, side by side instead of
+ * one after the other (a conversion to PKCS#12 spent about 35 ms on them in series).
+ */
+export async function writePkcs12Async(
+  entries: readonly KeyStoreEntry[],
+  opts: WriteKeyStoreOptions & { profile?: 'modern' | 'legacy'; iterations?: number; macIterations?: number; prepared?: PreparedPkcs12 },
+): Promise<Buffer> {
+  if (opts.prepared !== undefined) return writePkcs12(entries, opts);
+  const keyEntries = entries.filter((e) => e.kind === 'private-key').length;
+  const withCertificates = entries.some((e) => e.kind === 'private-key' || e.kind === 'trusted-cert');
+  const prepared = await preparePkcs12({ ...opts, keyEntries, withCertificates });
+  return writePkcs12(entries, { ...opts, prepared });
 }
