@@ -1,24 +1,29 @@
 /**
  * Bundles the CLI (src/cli/bin.ts and all it loads, the AWS SDK included) into dist/bin/ with
- * esbuild: one ES module per lazily imported part, so `certkit --help` loads yargs and the command
+ * esbuild: one file per lazily imported part, so `certkit --help` loads yargs and the command
  * files but no SDK, and `certkit client` loads each SDK client as one file instead of hundreds.
  * Loading hundreds of small modules through Node's ES loader cost more than all of certkit's own
  * work (see bench/RESULTS.md). The library (dist/index.js) stays the plain tsc build.
  *
- * yargs, the largest part of every start-up, is one CommonJS file (dist/bin/yargs.cjs) compiled
- * through `vm.Script` with a V8 code cache (yargs.cjs.cache) made HERE, at build time, after
- * running yargs through a help text and a parse so the functions a start-up calls are in it.
- * Nothing writes a cache at run time; a cache V8 rejects (another Node or V8 version, other flags)
- * only means yargs is compiled as without one.
+ * Compiling those files was the next cost (~40 ms for the S3 client's alone), and Node 20 has no
+ * code cache for ES modules. So each file esbuild splits out is turned into a CommonJS-style
+ * script (X.cjs: `import` → the loader's `require`, `import()` → a promise of it), and
+ * dist/bin/certkit.js is a small loader (`createLoader` below) that compiles each script through
+ * `vm.Script` with a V8 code cache (X.cjs.cache) made HERE, at build time. yargs, the largest part
+ * of every start-up, is one CommonJS file (dist/bin/yargs.cjs) whose cache is made after running
+ * yargs through a help text and a parse, so the functions a start-up calls are in it. Nothing
+ * writes a cache at run time; a cache V8 rejects (another Node or V8 version, other flags) only
+ * means that script is compiled as without one.
  *
  * Run by `npm run build` after tsc. Writes dist/bin/meta.json (esbuild's metafiles: which package
- * went into which file), which the tests read to check what each command loads; the yargs loader's
- * input is named `vm-cached:dist/bin/yargs.cjs`, the output holding yargs.
+ * went into which file, named X.cjs), which the tests read to check what each command loads; the
+ * yargs loader's input is named `vm-cached:dist/bin/yargs.cjs`, the output holding yargs.
  */
-import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { build, transformSync } from 'esbuild';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,7 +49,40 @@ const yargsBuild = await build({
 });
 
 /** The CommonJS wrapper yargs.cjs is compiled in: the same source at build time and at run time. */
-const WRAP = ['(function (exports, require, module, __filename, __dirname) { ', '\n})'];
+const WRAP = ['(function (exports, require, module, __filename, __dirname, __certkitModuleUrl) { ', '\n})'];
+
+/**
+ * The loader bin/certkit runs the bundle with (its source is written into dist/bin/certkit.js):
+ * `load(name)` compiles dist/bin/NAME (a CommonJS-style script) with NAME.cache as its V8 code
+ * cache when there is one, runs it once, and returns its exports; a script's `require('./X.js')`
+ * loads X.cjs the same way, anything else is Node's require (the built-ins). Compiling from a
+ * cache skips parsing: ~5 ms instead of ~40 ms for the S3 client's file. A cache V8 rejects
+ * (another Node version, other V8 flags) only means that script is compiled as without one.
+ * `scriptName` names the compiled scripts (the build names them by their path in the package).
+ */
+function createLoader(dir, { Script, readFileSync, nodeRequire, pathToFileURL, scriptName = (file) => file, compiled = () => {} }) {
+  const modules = new Map();
+  const require = (spec) => (spec.startsWith('./') ? load(spec.slice(2).replace(/\.js$/, '.cjs')) : nodeRequire(spec));
+  require.resolve = nodeRequire.resolve;
+  function load(name) {
+    const loaded = modules.get(name);
+    if (loaded !== undefined) return loaded.exports;
+    const file = dir + name;
+    let cachedData;
+    try {
+      cachedData = readFileSync(file + '.cache');
+    } catch {
+      // no cache: compiled from source
+    }
+    const script = new Script(WRAP[0] + readFileSync(file, 'utf8') + WRAP[1], { filename: scriptName(file), cachedData });
+    compiled(name, script);
+    const module = { exports: {} };
+    modules.set(name, module);
+    script.runInThisContext()(module.exports, require, module, file, dir, pathToFileURL(file).href);
+    return module.exports;
+  }
+  return load;
+}
 
 /** What `import 'yargs'` is in the bundle: yargs.cjs, compiled with its code cache when V8 takes it. */
 const YARGS_LOADER = `
@@ -71,8 +109,8 @@ const result = await build({
   target: 'node20.19',
   // The SDK's ES builds (the `module` field), as Node's `import` would pick them.
   mainFields: ['module', 'main'],
-  // CommonJS packages inside an ES bundle call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __certkitCreateRequire } from 'node:module'; const require = __certkitCreateRequire(import.meta.url);" },
+  // Written below, once each file is turned into a script for the loader.
+  write: false,
   // Flat, so that main's `../../package.json` (its version) resolves from dist/bin/ as from dist/cli/.
   chunkNames: '[name]-[hash]',
   legalComments: 'linked',
@@ -88,11 +126,51 @@ const result = await build({
     },
   ],
 });
+
+// ── Each ES module esbuild wrote becomes a CommonJS-style script (X.js → X.cjs) for the loader. ──
+const toScript = (path) => path.replace(/\.js$/, '.cjs');
+for (const out of result.outputFiles) {
+  if (!out.path.endsWith('.js')) {
+    writeFileSync(out.path, out.contents); // legal comments
+    continue;
+  }
+  // esbuild's section comments (`// src/cli/main.ts`, which bench/bundle-map.mjs reads to attribute
+  // profile frames) survive the transform as legal comments (`//! `), then are turned back.
+  const section = /^\/\/(!?) ((?:src|node_modules)\/\S+)$/gm;
+  const { code } = transformSync(out.text.replace(section, '//! $2'), {
+    format: 'cjs',
+    loader: 'js',
+    legalComments: 'inline',
+    target: 'node20.19',
+    // import() becomes the loader's require(), so the whole CLI runs as scripts V8 can cache.
+    supported: { 'dynamic-import': false },
+    define: { 'import.meta.url': '__certkitModuleUrl' },
+    sourcefile: basename(out.path),
+    logLevel: 'warning',
+  });
+  writeFileSync(toScript(out.path), code.replace(section, '// $2'));
+}
+writeFileSync(
+  `${outdir}/certkit.js`,
+  [
+    '// The executable\'s bundle: loads certkit.cjs and the files it requires through the loader below',
+    '// (see scripts/bundle.mjs), each compiled with the V8 code cache the build made for it.',
+    "import { readFileSync } from 'node:fs';",
+    "import { createRequire } from 'node:module';",
+    "import { fileURLToPath, pathToFileURL } from 'node:url';",
+    "import { Script } from 'node:vm';",
+    `const WRAP = ${JSON.stringify(WRAP)};`,
+    createLoader.toString(),
+    "createLoader(fileURLToPath(new URL('.', import.meta.url)), { Script, readFileSync, nodeRequire: createRequire(import.meta.url), pathToFileURL })('certkit.cjs');",
+    '',
+  ].join('\n'),
+);
+const renamed = (outputs) => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [toScript(k), v]));
 writeFileSync(
   `${outdir}/meta.json`,
   JSON.stringify({
     inputs: { ...yargsBuild.metafile.inputs, ...result.metafile.inputs },
-    outputs: { ...yargsBuild.metafile.outputs, ...result.metafile.outputs },
+    outputs: { ...yargsBuild.metafile.outputs, ...renamed(result.metafile.outputs) },
   }),
 );
 
@@ -151,4 +229,25 @@ writeFileSync(
     }
   }
   writeFileSync(`${file}.cache`, script.createCachedData());
+}
+
+// ── The code caches of the loader's scripts: each file is loaded as at run time (run once, which
+// compiles the functions its set-up calls), then its cache is saved. The entry, certkit.cjs, is
+// only compiled: running it would run the CLI. Nothing writes a cache at run time. ──
+{
+  const scripts = new Map();
+  const load = createLoader(`${outdir}/`, {
+    Script,
+    readFileSync,
+    nodeRequire: createRequire(`${outdir}/certkit.js`),
+    pathToFileURL,
+    scriptName: (file) => `dist/bin/${basename(file)}`,
+    compiled: (name, script) => scripts.set(name, script),
+  });
+  const names = readdirSync(outdir).filter((f) => f.endsWith('.cjs') && f !== 'yargs.cjs');
+  for (const name of names) {
+    if (name === 'certkit.cjs') scripts.set(name, new Script(WRAP[0] + readFileSync(`${outdir}/${name}`, 'utf8') + WRAP[1], { filename: `dist/bin/${name}` }));
+    else load(name);
+  }
+  for (const [name, script] of scripts) writeFileSync(`${outdir}/${name}.cache`, script.createCachedData());
 }

@@ -9,10 +9,12 @@ import { startEarlyKey } from './early-key.js';
 
 const argv = process.argv.slice(2);
 startEarlyKey(argv);
-const { main } = await import('./main.js');
-const status = await main(argv);
-// Exit now, once stdout and stderr are flushed, rather than when the event loop drains: a timer
-// the older @smithy/node-http-handler (under client-acm-pca) leaves behind after a failed request
-// lasts requestTimeout + connectionTimeout (70 s) and would hold the finished process open.
-await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
-process.exit(status);
+// No top-level await: the bundle runs this file as a script (see scripts/bundle.mjs).
+void import('./main.js').then(async ({ main }) => {
+  const status = await main(argv);
+  // Exit now, once stdout and stderr are flushed, rather than when the event loop drains: a timer
+  // the older @smithy/node-http-handler (under client-acm-pca) leaves behind after a failed request
+  // lasts requestTimeout + connectionTimeout (70 s) and would hold the finished process open.
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
+  process.exit(status);
+});
