@@ -18,9 +18,14 @@ export function checkDer(bytes: Uint8Array, what: string, maxDepth: number = DER
   if (bytes.length > DER_LIMITS.maxBytes) {
     throw new CertkitError('LIMIT_EXCEEDED', `${what}: ${bytes.length} bytes is more than the ${DER_LIMITS.maxBytes}-byte limit`);
   }
+  // A pre-order walk without recursion: `ends[d]` is where the value enclosing depth d + 1 ends
+  // (a keystore listing checks every certificate, about 100 values each, so this runs a lot).
+  const ends: number[] = [];
   let nodes = 0;
-  // Returns the offset just past the TLV that starts at `pos`.
-  const walk = (pos: number, end: number, depth: number): number => {
+  let depth = 0;
+  let pos = 0;
+  let end = bytes.length;
+  for (;;) {
     if (depth > maxDepth) {
       throw new CertkitError('LIMIT_EXCEEDED', `${what}: nested more than ${maxDepth} levels deep`);
     }
@@ -62,13 +67,21 @@ export function checkDer(bytes: Uint8Array, what: string, maxDepth: number = DER
     if (len > end - p) {
       throw err(what, `length ${len} at byte ${pos} runs past the end (${end - p} bytes left)`);
     }
-    const contentEnd = p + len;
-    if ((tag & 0x20) !== 0) {
-      let q = p;
-      while (q < contentEnd) q = walk(q, contentEnd, depth + 1);
+    if ((tag & 0x20) !== 0 && len > 0) {
+      // Into a constructed value's contents.
+      ends[depth] = end;
+      end = p + len;
+      depth++;
+      pos = p;
+      continue;
     }
-    return contentEnd;
-  };
-  const end = walk(0, bytes.length, 0);
-  if (end !== bytes.length) throw err(what, `${bytes.length - end} trailing bytes after the DER structure`);
+    pos = p + len;
+    // Out of every constructed value this was the last part of.
+    while (depth > 0 && pos === end) {
+      depth--;
+      end = ends[depth]!;
+    }
+    if (depth === 0) break;
+  }
+  if (pos !== bytes.length) throw err(what, `${bytes.length - pos} trailing bytes after the DER structure`);
 }

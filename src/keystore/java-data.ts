@@ -11,10 +11,11 @@ import { invalid } from '../errors.js';
 /** A bounded big-endian reader over one byte array (Java's DataInputStream, without trust). */
 export class JavaDataReader {
   #pos = 0;
-  readonly #bytes: Uint8Array;
+  /** The input as a Buffer view (no copy), so reads can decode and copy by offsets. */
+  readonly #bytes: Buffer;
 
   constructor(bytes: Uint8Array) {
-    this.#bytes = bytes;
+    this.#bytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** The offset of the next byte to read. */
@@ -58,9 +59,26 @@ export class JavaDataReader {
   /** A signed 64-bit integer (Java `readLong`). */
   i64(what: string): bigint {
     this.need(8, what);
-    const v = Buffer.from(this.#bytes.buffer, this.#bytes.byteOffset + this.#pos, 8).readBigInt64BE(0);
+    const v = this.#bytes.readBigInt64BE(this.#pos);
     this.#pos += 8;
     return v;
+  }
+
+  /**
+   * A signed 64-bit integer (Java `readLong`) as a number when its magnitude is below 2^53 (every
+   * date a keystore holds), else as a bigint; no bigint is made for the usual case.
+   */
+  i64Small(what: string): number | bigint {
+    this.need(8, what);
+    const b = this.#bytes;
+    const p = this.#pos;
+    const hi = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) | 0;
+    if (hi >= -0x200000 && hi < 0x200000) {
+      const lo = ((b[p + 4]! << 24) | (b[p + 5]! << 16) | (b[p + 6]! << 8) | b[p + 7]!) >>> 0;
+      this.#pos += 8;
+      return hi * 0x1_0000_0000 + lo;
+    }
+    return this.i64(what);
   }
 
   /** A non-negative 32-bit length that fits in the bytes left, each item taking at least `minItem` bytes. */
@@ -76,7 +94,8 @@ export class JavaDataReader {
   /** `n` bytes, copied (the result never aliases the input). */
   bytes(n: number, what: string): Buffer {
     this.need(n, what);
-    const out = Buffer.from(this.#bytes.subarray(this.#pos, this.#pos + n));
+    const out = Buffer.allocUnsafe(n);
+    this.#bytes.copy(out, 0, this.#pos, this.#pos + n);
     this.#pos += n;
     return out;
   }
@@ -90,8 +109,19 @@ export class JavaDataReader {
   utf(what: string): string {
     const n = this.u16(`${what} length`);
     this.need(n, what);
-    const s = decodeModifiedUtf8(this.#bytes.subarray(this.#pos, this.#pos + n), what);
-    this.#pos += n;
+    const start = this.#pos;
+    const end = start + n;
+    const b = this.#bytes;
+    // All 1-byte forms (the usual alias) decode byte for byte: no view, no copy.
+    let ascii = true;
+    for (let k = start; k < end; k++) {
+      if (b[k]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    const s = ascii ? b.toString('latin1', start, end) : decodeModifiedUtf8(b.subarray(start, end), what);
+    this.#pos = end;
     return s;
   }
 

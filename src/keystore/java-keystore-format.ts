@@ -123,8 +123,8 @@ export function keystoreDigest(password: string, data: Uint8Array): Buffer {
 }
 
 function readDate(r: JavaDataReader): Date {
-  const ms = r.i64('creation date');
-  if (ms < -8_640_000_000_000_000n || ms > 8_640_000_000_000_000n) throw invalid(`creation date ${ms} ms is out of range`);
+  const ms = r.i64Small('creation date');
+  if (ms < -8_640_000_000_000_000 || ms > 8_640_000_000_000_000) throw invalid(`creation date ${ms} ms is out of range`);
   return new Date(Number(ms));
 }
 
