@@ -408,7 +408,9 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
 
   // checkDer above walked the whole certificate, the Names included.
   const subject = decodeNameTlv(subjectT, `${what}: subject`);
-  const issuer = decodeNameTlv(issuerT, `${what}: issuer`);
+  // A self-signed certificate (most of a truststore) names itself twice: decoded and printed once.
+  const selfIssued = issuerT.sameBytes(subjectT);
+  const issuer = selfIssued ? subject : decodeNameTlv(issuerT, `${what}: issuer`);
 
   const sigOidT = expect(childrenOf(outerAlg, PART.signatureAlgorithm)[0], 0x06, PART.signatureAlgorithm);
   const sigOid = decodeOidAt(buf, sigOidT.contentStart, sigOidT.end, what);
@@ -489,6 +491,7 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
     }
   }
 
+  const subjectText = formatDname(subject);
   return new ParsedCertificate(
     {
       der: buf,
@@ -496,10 +499,10 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
       serial: bigHex(serialT),
       serialHex: buf.toString('hex', serialT.contentStart, serialT.end).toUpperCase(),
       subject,
-      subjectText: formatDname(subject),
+      subjectText,
       subjectDer: Buffer.from(subjectT.bytes),
       issuer,
-      issuerText: formatDname(issuer),
+      issuerText: selfIssued ? subjectText : formatDname(issuer),
       issuerDer: Buffer.from(issuerT.bytes),
       notBefore,
       notAfter,
