@@ -59,44 +59,49 @@ const ENTRY_TYPE: Record<EntryView['kind'], string> = {
 
 const STORE_TYPE: Record<string, string> = { jks: 'JKS', pkcs12: 'PKCS12', jceks: 'JCEKS' };
 
-function certLines(c: CertView): string[] {
-  const lines = [
-    `Owner: ${c.subject}`,
-    `Issuer: ${c.issuer}`,
-    `Serial number: ${c.serial}`,
-    `Valid from: ${javaDateString(c.notBefore)} until: ${javaDateString(c.notAfter)}`,
-    'Certificate fingerprints:',
-    `\t SHA1: ${c.sha1}`,
-    `\t SHA256: ${c.sha256}`,
-  ];
-  if (c.signatureAlgorithm !== undefined) lines.push(`Signature algorithm name: ${c.signatureAlgorithm}`);
-  if (c.publicKeyDescription !== undefined) lines.push(`Subject Public Key Algorithm: ${c.publicKeyDescription}`);
-  if (c.version !== undefined) lines.push(`Version: ${c.version}`);
-  return lines;
+/** One certificate's lines, each ending in a newline. */
+function certText(c: CertView): string {
+  let s =
+    `Owner: ${c.subject}\nIssuer: ${c.issuer}\nSerial number: ${c.serial}\n` +
+    `Valid from: ${javaDateString(c.notBefore)} until: ${javaDateString(c.notAfter)}\n` +
+    `Certificate fingerprints:\n\t SHA1: ${c.sha1}\n\t SHA256: ${c.sha256}\n`;
+  if (c.signatureAlgorithm !== undefined) s += `Signature algorithm name: ${c.signatureAlgorithm}\n`;
+  if (c.publicKeyDescription !== undefined) s += `Subject Public Key Algorithm: ${c.publicKeyDescription}\n`;
+  if (c.version !== undefined) s += `Version: ${c.version}\n`;
+  return s;
 }
 
-/** The listing as `keytool -list -v` prints it (without the extensions dump). */
+const ENTRY_END = '\n\n*******************************************\n*******************************************\n\n\n';
+
+/**
+ * The listing as `keytool -list -v` prints it (without the extensions dump), ending in exactly
+ * one newline. Built as one string (each line with its newline) rather than joined from arrays:
+ * a listing of 1,000 certificates made some 20,000 of them.
+ */
 export function formatListing(type: string, entries: readonly EntryView[]): string {
-  const out: string[] = [`Keystore type: ${STORE_TYPE[type] ?? type.toUpperCase()}`, ''];
-  out.push(`Your keystore contains ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}`, '');
+  let s = `Keystore type: ${STORE_TYPE[type] ?? type.toUpperCase()}\n\n`;
+  s += `Your keystore contains ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}\n\n`;
   for (const e of entries) {
-    out.push(`Alias name: ${e.alias}`);
-    if (e.created !== undefined) out.push(`Creation date: ${javaMediumDate(e.created)}`);
-    out.push(`Entry type: ${ENTRY_TYPE[e.kind]}`);
+    s += `Alias name: ${e.alias}\n`;
+    if (e.created !== undefined) s += `Creation date: ${javaMediumDate(e.created)}\n`;
+    s += `Entry type: ${ENTRY_TYPE[e.kind]}\n`;
     if (e.kind === 'private-key') {
-      out.push(`Certificate chain length: ${e.chain.length}`);
+      s += `Certificate chain length: ${e.chain.length}\n`;
       e.chain.forEach((c, i) => {
-        out.push(`Certificate[${i + 1}]:`, ...certLines(c));
-        if (i < e.chain.length - 1) out.push('');
+        s += `Certificate[${i + 1}]:\n` + certText(c);
+        if (i < e.chain.length - 1) s += '\n';
       });
     } else if (e.kind === 'trusted-cert') {
-      for (const c of e.chain) out.push('', ...certLines(c));
+      for (const c of e.chain) s += '\n' + certText(c);
     } else if (e.keyAlgorithm !== null) {
-      out.push(`Key algorithm: ${e.keyAlgorithm}`);
+      s += `Key algorithm: ${e.keyAlgorithm}\n`;
     }
-    out.push('', '', '*******************************************', '*******************************************', '', '');
+    s += ENTRY_END;
   }
-  return out.join('\n').replace(/\n+$/, '\n');
+  // The text always ends in blank lines here: one newline is kept.
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x0a) end--;
+  return s.slice(0, end) + '\n';
 }
 
 /** `keystore list --json`: exactly DESIGN.md's shape. */
