@@ -17,17 +17,17 @@ function headerLength(n: number): number {
   return 2 + bytes;
 }
 
-/** Writes the header of a TLV with `n` contents bytes at `out[0]`; returns where the contents go. */
-function writeHeader(out: Buffer, tag: number, n: number): number {
-  out[0] = tag;
+/** Writes the header of a TLV with `n` contents bytes at `out[pos]`; returns where the contents go. */
+function writeHeader(out: Buffer, tag: number, n: number, pos = 0): number {
+  out[pos] = tag;
   if (n < 0x80) {
-    out[1] = n;
-    return 2;
+    out[pos + 1] = n;
+    return pos + 2;
   }
   const h = headerLength(n);
-  out[1] = 0x80 | (h - 2);
-  for (let i = h - 1, v = n; i >= 2; i--, v = Math.floor(v / 256)) out[i] = v & 0xff;
-  return h;
+  out[pos + 1] = 0x80 | (h - 2);
+  for (let i = pos + h - 1, v = n; i >= pos + 2; i--, v = Math.floor(v / 256)) out[i] = v & 0xff;
+  return pos + h;
 }
 
 /** One TLV with a single-byte tag around the concatenation of `parts`. */
@@ -41,6 +41,52 @@ function tlvOf(tag: number, parts: readonly Uint8Array[]): Buffer {
     pos += p.length;
   }
   return out;
+}
+
+/** Part of a `DerNode`: bytes already encoded, or another node. */
+export type DerPart = Uint8Array | DerNode;
+
+/**
+ * A TLV not yet written: its tag, its parts and so its length. A structure of many values (a
+ * certificate safe of 1,000 bags) is built as nodes and written once by `encode` into one buffer
+ * of its exact size, instead of allocating and copying at every level.
+ */
+export class DerNode {
+  /** Bytes of the contents. */
+  readonly contentLength: number;
+  /** Bytes of the whole TLV. */
+  readonly length: number;
+
+  constructor(
+    readonly tag: number,
+    readonly parts: readonly DerPart[],
+  ) {
+    let n = 0;
+    for (let i = 0; i < parts.length; i++) n += parts[i]!.length;
+    this.contentLength = n;
+    this.length = headerLength(n) + n;
+  }
+}
+
+/** A node with a single-byte tag around `parts`, in order. */
+export const node = (tag: number, parts: readonly DerPart[]): DerNode => new DerNode(tag, parts);
+
+/** The DER bytes of a node (or bytes as they are), in one allocation. */
+export function encode(v: DerPart): Buffer {
+  const out = Buffer.allocUnsafe(v.length);
+  const end = writeInto(out, 0, v);
+  if (end !== out.length) throw new RangeError(`DER node wrote ${end} of ${out.length} bytes`);
+  return out;
+}
+
+function writeInto(out: Buffer, pos: number, v: DerPart): number {
+  if (!(v instanceof DerNode)) {
+    out.set(v, pos);
+    return pos + v.length;
+  }
+  let p = writeHeader(out, v.tag, v.contentLength, pos);
+  for (let i = 0; i < v.parts.length; i++) p = writeInto(out, p, v.parts[i]!);
+  return p;
 }
 
 /** One TLV with a single-byte tag. */
@@ -70,21 +116,29 @@ export function integer(value: number | bigint): Buffer {
   return tlv(0x02, Buffer.from(bytes));
 }
 
-/** OIDs already encoded (a handful of OIDs, written many times each). */
-const OID_CACHE = new Map<string, Buffer>();
+/** OID nodes already made, by dotted form (a handful of OIDs, written many times each). */
+const OID_NODES = new Map<string, DerNode>();
 
-/** An OBJECT IDENTIFIER from its dotted form. */
-export function objectIdentifier(dotted: string): Buffer {
-  let encoded = OID_CACHE.get(dotted);
-  if (encoded === undefined) {
-    encoded = encodeObjectIdentifier(dotted);
-    if (OID_CACHE.size < 256) OID_CACHE.set(dotted, encoded);
+/**
+ * An OBJECT IDENTIFIER as a node, made once per OID and shared: `encode` only reads a node's
+ * parts (copying them out), so building with it allocates nothing.
+ */
+export function oidNode(dotted: string): DerNode {
+  let n = OID_NODES.get(dotted);
+  if (n === undefined) {
+    n = new DerNode(0x06, [oidContent(dotted)]);
+    if (OID_NODES.size < 256) OID_NODES.set(dotted, n);
   }
-  // A copy: the cached bytes are never handed out, so no caller can change them.
-  return Buffer.from(encoded);
+  return n;
 }
 
-function encodeObjectIdentifier(dotted: string): Buffer {
+/** An OBJECT IDENTIFIER from its dotted form (new bytes each time). */
+export function objectIdentifier(dotted: string): Buffer {
+  return encode(oidNode(dotted));
+}
+
+/** The contents octets of an OBJECT IDENTIFIER. */
+function oidContent(dotted: string): Buffer {
   const arcs = dotted.split('.').map((a) => BigInt(a));
   if (arcs.length < 2) throw new RangeError(`bad OID ${dotted}`);
   const out: number[] = [];
@@ -95,7 +149,7 @@ function encodeObjectIdentifier(dotted: string): Buffer {
   };
   push(arcs[0]! * 40n + arcs[1]!);
   for (const a of arcs.slice(2)) push(a);
-  return tlv(0x06, Buffer.from(out));
+  return Buffer.from(out);
 }
 
 /** A BMPString (UTF-16 code units, big-endian). */

@@ -100,23 +100,31 @@ const PROFILES: Record<Pkcs12Profile, ProfileSpec> = {
 
 const SALT_LENGTH = 20;
 
+// The safes are built as DER nodes (der-write.ts) and written once each: the certificate safe's
+// plaintext (to encrypt it), the AuthenticatedSafe (to MAC it) and the PFX.
+const SEQUENCE = 0x30;
+const OCTET_STRING = 0x04;
+const EXPLICIT_0 = 0xa0;
+const IMPLICIT_0 = 0x80;
+
+/** An Attribute, encoded (a SET OF member, sorted by its encoding). */
 function attribute(oid: string, ...values: Buffer[]): Buffer {
-  return der.sequence(der.objectIdentifier(oid), der.setOf(...values));
+  return der.encode(der.node(SEQUENCE, [der.oidNode(oid), der.setOf(...values)]));
 }
 
-function safeBag(bagId: string, value: Buffer, attributes: Buffer[]): Buffer {
-  const parts = [der.objectIdentifier(bagId), der.explicit(0, value)];
+function safeBag(bagId: string, value: der.DerPart, attributes: Buffer[]): der.DerNode {
+  const parts: der.DerPart[] = [der.oidNode(bagId), der.node(EXPLICIT_0, [value])];
   if (attributes.length > 0) parts.push(der.setOf(...attributes));
-  return der.sequence(...parts);
+  return der.node(SEQUENCE, parts);
 }
 
-function certBag(cert: Buffer, attributes: Buffer[]): Buffer {
-  const value = der.sequence(der.objectIdentifier(CERT_TYPE.x509Certificate), der.explicit(0, der.octetString(cert)));
+function certBag(cert: Buffer, attributes: Buffer[]): der.DerNode {
+  const value = der.node(SEQUENCE, [der.oidNode(CERT_TYPE.x509Certificate), der.node(EXPLICIT_0, [der.node(OCTET_STRING, [cert])])]);
   return safeBag(BAG.certBag, value, attributes);
 }
 
-function dataContentInfo(content: Buffer): Buffer {
-  return der.sequence(der.objectIdentifier(CONTENT_TYPE.data), der.explicit(0, der.octetString(content)));
+function dataContentInfo(content: der.DerPart): der.DerNode {
+  return der.node(SEQUENCE, [der.oidNode(CONTENT_TYPE.data), der.node(EXPLICIT_0, [der.node(OCTET_STRING, [content])])]);
 }
 
 function checkIterationOption(name: string, n: number): number {
@@ -276,8 +284,10 @@ export function writePkcs12(
 
   const seen = new Set<string>();
   const usedIds = new Set<number>();
-  const keyBags: Buffer[] = [];
-  const certBags: Buffer[] = [];
+  const keyBags: der.DerNode[] = [];
+  const certBags: der.DerNode[] = [];
+  // The same for every trusted certificate: made once.
+  let trustedUsage: Buffer | undefined;
   // CA certificates already in the certificate safe; a trusted entry's certificate counts as
   // written, since readers (Java, OpenSSL, certkit) build chains from every certificate bag.
   const written: Buffer[] = entries.flatMap((e) => (e.kind === 'trusted-cert' ? [e.cert] : []));
@@ -299,7 +309,7 @@ export function writePkcs12(
         usedIds.add(ms);
         const localKeyId = attribute(ATTRIBUTE.localKeyId, der.octetString(Buffer.from(`Time ${ms}`, 'latin1')));
         const cipher = derived().keyCiphers[nextKey++]!;
-        const epki = der.sequence(cipher.algorithm, der.octetString(cipher.encrypt(entry.key)));
+        const epki = der.node(SEQUENCE, [cipher.algorithm, der.node(OCTET_STRING, [cipher.encrypt(entry.key)])]);
         keyBags.push(safeBag(BAG.pkcs8ShroudedKeyBag, epki, [friendlyName, localKeyId]));
         certBags.push(certBag(leaf, [friendlyName, localKeyId]));
         for (const ca of cas) {
@@ -310,8 +320,8 @@ export function writePkcs12(
         return;
       }
       case 'trusted-cert': {
-        const usage = attribute(ATTRIBUTE.oracleTrustedKeyUsage, der.objectIdentifier(ANY_EXTENDED_KEY_USAGE));
-        certBags.push(certBag(entry.cert, [friendlyName, usage]));
+        trustedUsage ??= attribute(ATTRIBUTE.oracleTrustedKeyUsage, der.objectIdentifier(ANY_EXTENDED_KEY_USAGE));
+        certBags.push(certBag(entry.cert, [friendlyName, trustedUsage]));
         return;
       }
       case 'secret-key':
@@ -319,26 +329,27 @@ export function writePkcs12(
     }
   });
 
-  const safes: Buffer[] = [];
-  if (keyBags.length > 0) safes.push(dataContentInfo(der.sequence(...keyBags)));
+  const safes: der.DerNode[] = [];
+  if (keyBags.length > 0) safes.push(dataContentInfo(der.node(SEQUENCE, keyBags)));
   if (certBags.length > 0) {
     const cipher = derived().certCipher!;
-    const encryptedData = der.sequence(
+    const plaintext = der.encode(der.node(SEQUENCE, certBags));
+    const encryptedData = der.node(SEQUENCE, [
       der.integer(0),
-      der.sequence(der.objectIdentifier(CONTENT_TYPE.data), cipher.algorithm, der.implicitOctets(0, cipher.encrypt(der.sequence(...certBags)))),
-    );
-    safes.push(der.sequence(der.objectIdentifier(CONTENT_TYPE.encryptedData), der.explicit(0, encryptedData)));
+      der.node(SEQUENCE, [der.oidNode(CONTENT_TYPE.data), cipher.algorithm, der.node(IMPLICIT_0, [cipher.encrypt(plaintext)])]),
+    ]);
+    safes.push(der.node(SEQUENCE, [der.oidNode(CONTENT_TYPE.encryptedData), der.node(EXPLICIT_0, [encryptedData])]));
   }
-  const authSafe = der.sequence(...safes);
+  const authSafe = der.encode(der.node(SEQUENCE, safes));
 
   const { macSalt, macKey, macIterations } = derived();
   const mac = createHmac(profile.mac, macKey).update(authSafe).digest();
-  const macData = der.sequence(
+  const macData = der.node(SEQUENCE, [
     der.sequence(der.algorithmIdentifier(DIGEST_OID[profile.mac], der.nullValue()), der.octetString(mac)),
     der.octetString(macSalt),
     der.integer(macIterations),
-  );
-  return der.sequence(der.integer(3), dataContentInfo(authSafe), macData);
+  ]);
+  return der.encode(der.node(SEQUENCE, [der.integer(3), dataContentInfo(authSafe), macData]));
 }
 
 /**

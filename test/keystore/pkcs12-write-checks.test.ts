@@ -93,6 +93,17 @@ describe('DER writer', () => {
   });
 });
 
+describe('DER nodes', () => {
+  it('a node tree encodes to the bytes the Buffer builders make, long and short lengths mixed', () => {
+    const big = Buffer.alloc(300, 0x5a);
+    const tree = der.node(0x30, [der.oidNode('1.2.840.113549.1.7.1'), der.node(0xa0, [der.node(0x04, [big])]), der.integer(5)]);
+    const flat = der.sequence(der.objectIdentifier('1.2.840.113549.1.7.1'), der.explicit(0, der.octetString(big)), der.integer(5));
+    expect(der.encode(tree).equals(flat)).toBe(true);
+    expect(flat.subarray(0, 4).toString('hex')).toBe('30820142');
+    expect([tree.length, tree.contentLength]).toEqual([flat.length, flat.length - 4]);
+  });
+});
+
 describe('writePkcs12Async', () => {
   const entries: KeyStoreEntry[] = [
     { kind: 'private-key', alias: 'client', key: EC_PKCS8, chain: [EC_CERT, ROOT_CA], created: new Date('2026-11-23T10:00:00Z') },
