@@ -240,20 +240,19 @@ function bigHex(t: TlvAt): string {
  * class, so its getter is on the prototype: an object literal with a getter costs a runtime call
  * per certificate, 5 us each cold).
  */
+/** The fields `ParsedCertificate` makes on first access. */
+type LazyField = 'serialHex' | 'subjectDer' | 'issuerDer' | 'spki';
+
 class ParsedCertificate implements CertificateInfo {
   readonly der: CertificateInfo['der'];
   readonly version: CertificateInfo['version'];
   readonly serial: CertificateInfo['serial'];
-  readonly serialHex: CertificateInfo['serialHex'];
   readonly subject: CertificateInfo['subject'];
   readonly subjectText: CertificateInfo['subjectText'];
-  readonly subjectDer: CertificateInfo['subjectDer'];
   readonly issuer: CertificateInfo['issuer'];
   readonly issuerText: CertificateInfo['issuerText'];
-  readonly issuerDer: CertificateInfo['issuerDer'];
   readonly notBefore: CertificateInfo['notBefore'];
   readonly notAfter: CertificateInfo['notAfter'];
-  readonly spki: CertificateInfo['spki'];
   readonly keyAlgorithm: CertificateInfo['keyAlgorithm'];
   readonly keySize: CertificateInfo['keySize'];
   readonly curve: CertificateInfo['curve'];
@@ -270,22 +269,35 @@ class ParsedCertificate implements CertificateInfo {
   readonly extensions: CertificateInfo['extensions'];
   #loaded: boolean;
   #publicKey: crypto.KeyObject | undefined;
+  // The parts copied or printed only when asked for (a listing never asks): the TLVs in `der`.
+  readonly #serialT: TlvAt;
+  readonly #subjectT: TlvAt;
+  readonly #issuerT: TlvAt;
+  readonly #spkiT: TlvAt;
+  #spki: Buffer | undefined;
+  #subjectDer: Buffer | undefined;
+  #issuerDer: Buffer | undefined;
 
   /** `publicKey`: the key when it was already loaded (`loaded`), so it is not loaded twice. */
-  constructor(f: Omit<CertificateInfo, 'publicKey'>, loaded: boolean, publicKey: crypto.KeyObject | undefined) {
+  constructor(
+    f: Omit<CertificateInfo, 'publicKey' | LazyField>,
+    tlvs: { serial: TlvAt; subject: TlvAt; issuer: TlvAt; spki: TlvAt },
+    loaded: boolean,
+    publicKey: crypto.KeyObject | undefined,
+  ) {
+    this.#serialT = tlvs.serial;
+    this.#subjectT = tlvs.subject;
+    this.#issuerT = tlvs.issuer;
+    this.#spkiT = tlvs.spki;
     this.der = f.der;
     this.version = f.version;
     this.serial = f.serial;
-    this.serialHex = f.serialHex;
     this.subject = f.subject;
     this.subjectText = f.subjectText;
-    this.subjectDer = f.subjectDer;
     this.issuer = f.issuer;
     this.issuerText = f.issuerText;
-    this.issuerDer = f.issuerDer;
     this.notBefore = f.notBefore;
     this.notAfter = f.notAfter;
-    this.spki = f.spki;
     this.keyAlgorithm = f.keyAlgorithm;
     this.keySize = f.keySize;
     this.curve = f.curve;
@@ -302,6 +314,23 @@ class ParsedCertificate implements CertificateInfo {
     this.extensions = f.extensions;
     this.#loaded = loaded;
     this.#publicKey = publicKey;
+  }
+
+  get serialHex(): string {
+    const t = this.#serialT;
+    return t.buf.toString('hex', t.contentStart, t.end).toUpperCase();
+  }
+
+  get subjectDer(): Buffer {
+    return (this.#subjectDer ??= Buffer.from(this.#subjectT.bytes));
+  }
+
+  get issuerDer(): Buffer {
+    return (this.#issuerDer ??= Buffer.from(this.#issuerT.bytes));
+  }
+
+  get spki(): Buffer {
+    return (this.#spki ??= Buffer.from(this.#spkiT.bytes));
   }
 
   /** The public key when node:crypto can load it (loaded on first access). */
@@ -418,17 +447,16 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
   const algParts = childrenOf(expect(spkiParts[0], 0x30, PART.spkiAlgorithm), what);
   const keyOidT = expect(algParts[0], 0x06, PART.keyAlgorithm);
   const keyOid = decodeOidAt(buf, keyOidT.contentStart, keyOidT.end, what);
-  const spki = Buffer.from(spkiT.bytes);
   // The key object is made only when someone asks for it; size and curve come from the DER when
   // keyDetailsFromSpki knows the shape (exactly what node:crypto would say), else from node:crypto.
   let publicKey: crypto.KeyObject | undefined;
   let keySize: number | undefined;
   let curve: string | undefined;
-  const fromDer = keyDetailsFromSpki(spki);
+  const fromDer = keyDetailsFromSpki(spkiT.bytes);
   if (fromDer !== undefined) {
     ({ keySize, curve } = fromDer);
   } else {
-    publicKey = loadSpki(spki);
+    publicKey = loadSpki(Buffer.from(spkiT.bytes));
     const details = publicKey?.asymmetricKeyDetails;
     curve = details?.namedCurve === undefined ? undefined : (CURVE_NAMES[details.namedCurve] ?? details.namedCurve);
     keySize = details?.modulusLength ?? (curve === 'P-256' ? 256 : curve === 'P-384' ? 384 : curve === 'P-521' ? 521 : undefined);
@@ -497,16 +525,12 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
       der: buf,
       version,
       serial: bigHex(serialT),
-      serialHex: buf.toString('hex', serialT.contentStart, serialT.end).toUpperCase(),
       subject,
       subjectText,
-      subjectDer: Buffer.from(subjectT.bytes),
       issuer,
       issuerText: selfIssued ? subjectText : formatDname(issuer),
-      issuerDer: Buffer.from(issuerT.bytes),
       notBefore,
       notAfter,
-      spki,
       keyAlgorithm: KEY_ALG_NAMES[keyOid] ?? keyOid,
       keySize,
       curve,
@@ -522,6 +546,7 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
       authorityKeyId,
       extensions: extensions.map(({ oid, critical }) => ({ oid, critical })),
     },
+    { serial: serialT, subject: subjectT, issuer: issuerT, spki: spkiT },
     fromDer === undefined,
     publicKey,
   );
