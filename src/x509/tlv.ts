@@ -1,8 +1,9 @@
 /**
- * A minimal DER TLV walker for the X.509 readers, used on bytes that `checkDer` (src/asn1.ts)
+ * A minimal DER TLV walker for the X.509 readers, used on bytes that `checkDer` (src/der-check.ts)
  * has already validated (definite minimal lengths, in bounds, no trailing bytes), so each step
- * only has to check the shape it expects. It hands out subarrays: the original bytes of a
- * subject Name or a TBSCertificate are kept exactly as they were read.
+ * only has to check the shape it expects. It locates TLVs by offsets in the buffer (`TlvAt`) and
+ * makes a subarray only when `bytes` or `content` is asked for: the original bytes of a subject
+ * Name or a TBSCertificate are kept exactly as they were read.
  */
 import { invalid } from '../errors.js';
 import { quoteInput } from '../quote.js';
