@@ -36,7 +36,9 @@ export interface EntryView {
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const pad2 = (n: number) => String(n).padStart(2, '0');
+/** "00" to "99", for the two-digit fields of dates. */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const pad2 = (n: number) => TWO_DIGITS[n] ?? String(n).padStart(2, '0');
 
 /** Java's `Date.toString()` in UTC: "Mon Nov 23 10:41:25 UTC 2026" (keytool's "Valid from"). */
 export function javaDateString(d: Date): string {

@@ -61,7 +61,14 @@ export class TlvAt implements Tlv {
 
   /** True when `other` holds the same bytes (tag, length and contents). */
   sameBytes(other: TlvAt): boolean {
-    return this.buf.compare(other.buf, other.start, other.end, this.start, this.end) === 0;
+    // A loop: these are short (an AlgorithmIdentifier, a Name), and Buffer#compare with offsets
+    // validated its four arguments at a cost of several loop runs per call.
+    const n = this.end - this.start;
+    if (other.end - other.start !== n) return false;
+    const a = this.buf;
+    const b = other.buf;
+    for (let i = 0; i < n; i++) if (a[this.start + i] !== b[other.start + i]) return false;
+    return true;
   }
 }
 
