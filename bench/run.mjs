@@ -41,7 +41,7 @@ function assertFreshBuild() {
       .filter((d) => d.isFile())
       .reduce((m, d) => Math.max(m, statSync(join(d.parentPath ?? d.path, d.name)).mtimeMs), 0);
   const src = newest(join(ROOT, 'src'));
-  for (const built of ['dist/bin/certkit.js', 'dist/bin/meta.json', 'dist/cli/bin.js']) {
+  for (const built of ['dist/bin/certkit.cjs', 'dist/bin/meta.json', 'dist/cli/bin.js']) {
     let t;
     try {
       t = statSync(join(ROOT, built)).mtimeMs;
@@ -105,7 +105,7 @@ function snapshotBuild() {
 }
 /** Where the timed build lives: the snapshot. */
 const RUN = snapshotBuild();
-/** The executable: it imports the esbuild bundle, dist/bin/certkit.js. */
+/** The executable: it requires the esbuild bundle's loader, dist/bin/certkit.cjs. */
 const BIN = join(RUN, 'bin/certkit');
 /** The same entry point from the plain tsc build (no bundle): what the bundle is compared with. */
 const UNBUNDLED_BIN = join(RUN, 'dist/cli/bin.js');

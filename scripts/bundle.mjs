@@ -8,7 +8,7 @@
  * Compiling those files was the next cost (~40 ms for the S3 client's alone), and Node 20 has no
  * code cache for ES modules. So each file esbuild splits out is turned into a CommonJS-style
  * script (X.cjs: `import` → the loader's `require`, `import()` → a promise of it), and
- * dist/bin/certkit.js is a small loader (`createLoader` below) that compiles each script through
+ * dist/bin/certkit.cjs is a small loader (`createLoader` below) that compiles each script through
  * `vm.Script` with a V8 code cache (X.cjs.cache) made HERE, at build time. yargs, the largest part
  * of every start-up, is one CommonJS file (dist/bin/yargs.cjs) whose cache is made after running
  * yargs through a help text and a parse, so the functions a start-up calls are in it. Nothing
@@ -52,7 +52,7 @@ const yargsBuild = await build({
 const WRAP = ['(function (exports, require, module, __filename, __dirname, __certkitModuleUrl) { ', '\n})'];
 
 /**
- * The loader bin/certkit runs the bundle with (its source is written into dist/bin/certkit.js):
+ * The loader bin/certkit runs the bundle with (its source is written into dist/bin/certkit.cjs):
  * `load(name)` compiles dist/bin/NAME (a CommonJS-style script) with NAME.cache as its V8 code
  * cache when there is one, runs it once, and returns its exports; a script's `require('./X.js')`
  * loads X.cjs the same way, anything else is Node's require (the built-ins). Compiling from a
@@ -100,7 +100,7 @@ export default module.exports.default;
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { certkit: 'src/cli/bin.ts' },
+  entryPoints: { cli: 'src/cli/bin.ts' },
   outdir,
   bundle: true,
   splitting: true,
@@ -150,18 +150,20 @@ for (const out of result.outputFiles) {
   });
   writeFileSync(toScript(out.path), code.replace(section, '// $2'));
 }
+// The loader, as CommonJS: bin/certkit (CommonJS too, see bin/package.json) requires it, so Node
+// starts certkit without initializing its ES module loader (~10 ms of every start-up).
 writeFileSync(
-  `${outdir}/certkit.js`,
+  `${outdir}/certkit.cjs`,
   [
-    '// The executable\'s bundle: loads certkit.cjs and the files it requires through the loader below',
+    "'use strict';",
+    '// The executable\'s bundle: runs cli.cjs and the files it requires through the loader below',
     '// (see scripts/bundle.mjs), each compiled with the V8 code cache the build made for it.',
-    "import { readFileSync } from 'node:fs';",
-    "import { createRequire } from 'node:module';",
-    "import { fileURLToPath, pathToFileURL } from 'node:url';",
-    "import { Script } from 'node:vm';",
+    "const { readFileSync } = require('node:fs');",
+    "const { pathToFileURL } = require('node:url');",
+    "const { Script } = require('node:vm');",
     `const WRAP = ${JSON.stringify(WRAP)};`,
     createLoader.toString(),
-    "createLoader(fileURLToPath(new URL('.', import.meta.url)), { Script, readFileSync, nodeRequire: createRequire(import.meta.url), pathToFileURL })('certkit.cjs');",
+    "createLoader(__dirname + '/', { Script, readFileSync, nodeRequire: require, pathToFileURL })('cli.cjs');",
     '',
   ].join('\n'),
 );
@@ -232,21 +234,21 @@ writeFileSync(
 }
 
 // ── The code caches of the loader's scripts: each file is loaded as at run time (run once, which
-// compiles the functions its set-up calls), then its cache is saved. The entry, certkit.cjs, is
+// compiles the functions its set-up calls), then its cache is saved. The entry, cli.cjs, is
 // only compiled: running it would run the CLI. Nothing writes a cache at run time. ──
 {
   const scripts = new Map();
   const load = createLoader(`${outdir}/`, {
     Script,
     readFileSync,
-    nodeRequire: createRequire(`${outdir}/certkit.js`),
+    nodeRequire: createRequire(`${outdir}/certkit.cjs`),
     pathToFileURL,
     scriptName: (file) => `dist/bin/${basename(file)}`,
     compiled: (name, script) => scripts.set(name, script),
   });
-  const names = readdirSync(outdir).filter((f) => f.endsWith('.cjs') && f !== 'yargs.cjs');
+  const names = readdirSync(outdir).filter((f) => f.endsWith('.cjs') && f !== 'yargs.cjs' && f !== 'certkit.cjs');
   for (const name of names) {
-    if (name === 'certkit.cjs') scripts.set(name, new Script(WRAP[0] + readFileSync(`${outdir}/${name}`, 'utf8') + WRAP[1], { filename: `dist/bin/${name}` }));
+    if (name === 'cli.cjs') scripts.set(name, new Script(WRAP[0] + readFileSync(`${outdir}/${name}`, 'utf8') + WRAP[1], { filename: `dist/bin/${name}` }));
     else load(name);
   }
   for (const [name, script] of scripts) writeFileSync(`${outdir}/${name}.cache`, script.createCachedData());

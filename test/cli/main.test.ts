@@ -201,7 +201,7 @@ describe.skipIf(!builtCliExists())('bin/certkit as a process', () => {
     const lines = r.stderr.trim().split('\n');
     // The entry, main and yargs among them (names without esbuild's content hash)...
     const names = lines.map((l) => l.split(' ')[0]!.replace(/-[A-Z0-9]{8}\.cjs$/, '.cjs'));
-    expect(['certkit.cjs', 'main.cjs', 'yargs.cjs'].filter((n) => names.includes(n))).toEqual(['certkit.cjs', 'main.cjs', 'yargs.cjs']);
+    expect(['cli.cjs', 'main.cjs', 'yargs.cjs'].filter((n) => names.includes(n))).toEqual(['cli.cjs', 'main.cjs', 'yargs.cjs']);
     // ...and every one compiled with its cache, taken.
     expect(lines.filter((l) => !/^[\w-]+\.cjs cache given: true, rejected: false$/.test(l))).toEqual([]);
   });

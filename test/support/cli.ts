@@ -51,7 +51,7 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
 }
 
 /** The bundle bin/certkit runs (`npm run build`: tsc, then scripts/bundle.mjs). */
-export const BUNDLE = fileURLToPath(new URL('../../dist/bin/certkit.js', import.meta.url));
+export const BUNDLE = fileURLToPath(new URL('../../dist/bin/certkit.cjs', import.meta.url));
 
 /** True when the built CLI exists (bin/certkit runs the bundle in dist/bin/). */
 export function builtCliExists(): boolean {
