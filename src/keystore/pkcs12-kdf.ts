@@ -59,18 +59,15 @@ function checkKdfIterations(iterations: number): void {
   }
 }
 
+/** RFC 7292 B.2's inputs, in the order every form of the derivation takes them. */
+type KdfArgs = [hash: Pkcs12KdfHash, password: Uint8Array, salt: Uint8Array, id: Pkcs12KdfId, iterations: number, length: number];
+
 /**
  * The derivation as a generator: it yields after every `ITERATIONS_PER_SLICE` hashes, so the
  * async form can let I/O run between slices; the sync form runs it to the end at once.
  */
-function* derive(
-  hash: Pkcs12KdfHash,
-  password: Uint8Array,
-  salt: Uint8Array,
-  id: Pkcs12KdfId,
-  iterations: number,
-  length: number,
-): Generator<void, Buffer, void> {
+function* derive(...[hash, password, salt, id, iterations, length]: KdfArgs): Generator<void, Buffer, void> {
+  checkKdfIterations(iterations); // runs at the first next(), before any hashing
   const { u, v } = SIZES[hash];
   const d = Buffer.alloc(v, id);
   const s = fill(salt, v * Math.ceil(salt.length / v));
@@ -106,16 +103,8 @@ function* derive(
  * `bmpPassword`) and `salt`, hashing `iterations` times. Callers check the iteration count
  * against their limit before calling (see `checkIterations` in pbe.ts).
  */
-export function pkcs12Kdf(
-  hash: Pkcs12KdfHash,
-  password: Uint8Array,
-  salt: Uint8Array,
-  id: Pkcs12KdfId,
-  iterations: number,
-  length: number,
-): Buffer {
-  checkKdfIterations(iterations);
-  const g = derive(hash, password, salt, id, iterations, length);
+export function pkcs12Kdf(...args: KdfArgs): Buffer {
+  const g = derive(...args);
   for (;;) {
     const r = g.next();
     if (r.done === true) return r.value;
@@ -127,16 +116,8 @@ export function pkcs12Kdf(
  * hash, so the 10,000 hashes of a MAC key (~25 ms) run here in slices of about 2 ms with the
  * event loop served in between, so network answers and file writes proceed meanwhile.
  */
-export async function pkcs12KdfAsync(
-  hash: Pkcs12KdfHash,
-  password: Uint8Array,
-  salt: Uint8Array,
-  id: Pkcs12KdfId,
-  iterations: number,
-  length: number,
-): Promise<Buffer> {
-  checkKdfIterations(iterations);
-  const g = derive(hash, password, salt, id, iterations, length);
+export async function pkcs12KdfAsync(...args: KdfArgs): Promise<Buffer> {
+  const g = derive(...args);
   for (;;) {
     const r = g.next();
     if (r.done === true) return r.value;
