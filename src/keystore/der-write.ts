@@ -1,7 +1,7 @@
 /**
- * A minimal DER writer for the structures certkit's keystore codecs build (PKCS#12, PBE
- * parameters). Building bytes directly keeps the output exactly DER: definite minimal lengths,
- * SET OF sorted by encoding, no BER shortcuts.
+ * A minimal DER writer for the structures certkit builds (PKCS#12, PBE parameters, and through
+ * src/x509/tlv.ts its certificates and CSRs). Building bytes directly keeps the output exactly
+ * DER: definite minimal lengths, SET OF sorted by encoding, no BER shortcuts.
  *
  * Each TLV is written once into a buffer of its exact size (header and contents lengths are
  * known up front), and OBJECT IDENTIFIERs are encoded once per process: a PKCS#12 truststore of
@@ -89,9 +89,9 @@ function writeInto(out: Buffer, pos: number, v: DerPart): number {
   return p;
 }
 
-/** One TLV with a single-byte tag. */
-export function tlv(tag: number, content: Uint8Array): Buffer {
-  return tlvOf(tag, [content]);
+/** One TLV with a single-byte tag around the concatenation of `content`. */
+export function tlv(tag: number, ...content: Uint8Array[]): Buffer {
+  return tlvOf(tag, content);
 }
 
 export const sequence = (...parts: Uint8Array[]): Buffer => tlvOf(0x30, parts);

@@ -6,6 +6,7 @@
  * Name or a TBSCertificate are kept exactly as they were read.
  */
 import { invalid } from '../errors.js';
+import { tlv } from '../keystore/der-write.js';
 import { quoteInput } from '../quote.js';
 
 /** What a value is called in errors: the name, or a function that makes it only when an error needs it. */
@@ -129,22 +130,8 @@ function walkChildren(buf: Buffer, pos: number, end: number, what: What): TlvAt[
   return out;
 }
 
-/** Encodes a DER length. */
-export function derLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  while (n > 0) {
-    bytes.unshift(n & 0xff);
-    n = Math.floor(n / 256);
-  }
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-/** Encodes one TLV with a low tag number. */
-export function tlv(tag: number, ...content: Uint8Array[]): Buffer {
-  const body = Buffer.concat(content);
-  return Buffer.concat([Buffer.from([tag]), derLength(body.length), body]);
-}
+/** Encodes one TLV with a low tag number (the DER writer's: one buffer of the exact size). */
+export { tlv };
 
 /** Decodes an OBJECT IDENTIFIER's contents to dotted form. */
 export function decodeOid(content: Buffer, what: string): string {
