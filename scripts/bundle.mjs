@@ -20,11 +20,16 @@
  * yargs loader's input is named `vm-cached:dist/bin/yargs.cjs`, the output holding yargs.
  */
 import { build, transformSync } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
+
+import { createLoader, WRAP } from './script-loader.mjs';
+import { startTrainingEndpoint, TRAINING_BUCKET, TRAINING_CA_ARN, TRAINING_CALLS, TRAINING_SECRET_NAME, trainingEnv } from './training-endpoint.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bin`;
@@ -48,41 +53,6 @@ const yargsBuild = await build({
   logLevel: 'warning',
 });
 
-/** The CommonJS wrapper yargs.cjs is compiled in: the same source at build time and at run time. */
-const WRAP = ['(function (exports, require, module, __filename, __dirname, __certkitModuleUrl) { ', '\n})'];
-
-/**
- * The loader bin/certkit runs the bundle with (its source is written into dist/bin/certkit.cjs):
- * `load(name)` compiles dist/bin/NAME (a CommonJS-style script) with NAME.cache as its V8 code
- * cache when there is one, runs it once, and returns its exports; a script's `require('./X.js')`
- * loads X.cjs the same way, anything else is Node's require (the built-ins). Compiling from a
- * cache skips parsing: ~5 ms instead of ~40 ms for the S3 client's file. A cache V8 rejects
- * (another Node version, other V8 flags) only means that script is compiled as without one.
- * `scriptName` names the compiled scripts (the build names them by their path in the package).
- */
-function createLoader(dir, { Script, readFileSync, nodeRequire, pathToFileURL, scriptName = (file) => file, compiled = () => {} }) {
-  const modules = new Map();
-  const require = (spec) => (spec.startsWith('./') ? load(spec.slice(2).replace(/\.js$/, '.cjs')) : nodeRequire(spec));
-  require.resolve = nodeRequire.resolve;
-  function load(name) {
-    const loaded = modules.get(name);
-    if (loaded !== undefined) return loaded.exports;
-    const file = dir + name;
-    let cachedData;
-    try {
-      cachedData = readFileSync(file + '.cache');
-    } catch {
-      // no cache: compiled from source
-    }
-    const script = new Script(WRAP[0] + readFileSync(file, 'utf8') + WRAP[1], { filename: scriptName(file), cachedData });
-    compiled(name, script);
-    const module = { exports: {} };
-    modules.set(name, module);
-    script.runInThisContext()(module.exports, require, module, file, dir, pathToFileURL(file).href);
-    return module.exports;
-  }
-  return load;
-}
 
 /** What `import 'yargs'` is in the bundle: yargs.cjs, compiled with its code cache when V8 takes it. */
 const YARGS_LOADER = `
@@ -233,23 +203,42 @@ writeFileSync(
   writeFileSync(`${file}.cache`, script.createCachedData());
 }
 
-// ── The code caches of the loader's scripts: each file is loaded as at run time (run once, which
-// compiles the functions its set-up calls), then its cache is saved. The entry, cli.cjs, is
-// only compiled: running it would run the CLI. Nothing writes a cache at run time. ──
+// ── The code caches of the loader's scripts, made by running the CLI once (scripts/train-cache.mjs,
+// its own process) through a whole `certkit client` with S3 and the Redshift secret, against a
+// local stand-in for AWS (scripts/training-endpoint.mjs). A cache then holds what a real run
+// compiles, not only each file's set-up: ~65 ms off `certkit client`. Nothing writes a cache at
+// run time. ──
 {
-  const scripts = new Map();
-  const load = createLoader(`${outdir}/`, {
-    Script,
-    readFileSync,
-    nodeRequire: createRequire(`${outdir}/certkit.cjs`),
-    pathToFileURL,
-    scriptName: (file) => `dist/bin/${basename(file)}`,
-    compiled: (name, script) => scripts.set(name, script),
-  });
-  const names = readdirSync(outdir).filter((f) => f.endsWith('.cjs') && f !== 'yargs.cjs' && f !== 'certkit.cjs');
-  for (const name of names) {
-    if (name === 'cli.cjs') scripts.set(name, new Script(WRAP[0] + readFileSync(`${outdir}/${name}`, 'utf8') + WRAP[1], { filename: `dist/bin/${name}` }));
-    else load(name);
+  const lib = await import(pathToFileURL(`${root}dist/index.js`).href);
+  const tmp = mkdtempSync(join(tmpdir(), 'certkit-train-'));
+  const endpoint = await startTrainingEndpoint(lib, join(tmp, 'ca'));
+  try {
+    const child = spawn(
+      process.execPath,
+      [
+        `${root}scripts/train-cache.mjs`,
+        'client',
+        ...['--ca-arn', TRAINING_CA_ARN, '--endpoint-url', endpoint.url],
+        ...['--s3', `s3://${TRAINING_BUCKET}/glue/`, '--secret-name', TRAINING_SECRET_NAME, '--msk-uri', 'b-1.example:9094'],
+        ...['--key-type', 'ec256', '--dname', 'CN=certkit-training', '--out', join(tmp, 'out')],
+        ...['--storepass', 'env:CERTKIT_TRAINING_PASS', '--keypass', 'env:CERTKIT_TRAINING_PASS'],
+      ],
+      { cwd: tmp, env: { ...trainingEnv(tmp), CERTKIT_TRAINING_PASS: 'training-password' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const status = await new Promise((resolve, reject) => child.once('error', reject).once('close', resolve));
+    // The run must have gone through every service call it is there to train.
+    const made = new Set(endpoint.requests.map((r) => r.replace(/^(S3 [A-Z]+) .*/, '$1')));
+    const missing = TRAINING_CALLS.filter((call) => !made.has(call));
+    if (status !== 0 || missing.length > 0) {
+      throw new Error(
+        `the training run of the bundled CLI failed (status ${status}${missing.length > 0 ? `, never called ${missing.join(', ')}` : ''}); ` +
+          `requests: ${endpoint.requests.join(', ')}\n${stderr}`,
+      );
+    }
+  } finally {
+    await endpoint.close();
+    rmSync(tmp, { recursive: true, force: true });
   }
-  for (const [name, script] of scripts) writeFileSync(`${outdir}/${name}.cache`, script.createCachedData());
 }
