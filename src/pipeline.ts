@@ -90,7 +90,7 @@ export type SecretWriter = (name: string, secretString: string) => Promise<strin
 
 /** What the pipeline hands the issuer factory: where to report a certificate ARN as soon as it is known. */
 export interface IssuerHooks {
-  /** Saves the ARN in the resume state before the wait, so an interrupted run can fetch it later. */
+  /** Saves the ARN in the resume state as the wait begins, so an interrupted run can fetch it later. */
   readonly onCertificateArn: (certificateArn: string) => Promise<void>;
 }
 

@@ -7,7 +7,7 @@
  * request itself (CSR, CA, validity, algorithm, template), so PCA answers a repeat within its
  * idempotency window with the first certificate's ARN. Beyond that window a rerun resumes
  * from the saved certificate ARN with {@link AcmPcaIssuer.fetchIssued} (`onCertificateArn`
- * hands the ARN to the caller before the wait begins, so it can be saved first).
+ * hands the ARN to the caller as the wait begins; the issuance completes only once its save has).
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import type { ACMPCAClient, GetCertificateCommandOutput, SigningAlgorithm } from '@aws-sdk/client-acm-pca';
@@ -228,7 +228,11 @@ export interface AcmPcaIssuerOptions {
   /** Waiter delays between polls (seconds; default 1 and 5). */
   readonly minDelaySeconds?: number;
   readonly maxDelaySeconds?: number;
-  /** Called with the certificate ARN as soon as IssueCertificate answers, before the wait. */
+  /**
+   * Called with the certificate ARN as soon as IssueCertificate answers; the first GetCertificate
+   * is sent meanwhile, and `issue` resolves only after what this returns has (its rejection is
+   * the issuance's error).
+   */
   readonly onCertificateArn?: (certificateArn: string) => void | Promise<void>;
 }
 
@@ -368,8 +372,13 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
           file: caArn,
         });
       }
-      await options.onCertificateArn?.(certificateArn);
-      return waitAndGet(certificateArn, req.csrDer);
+      // The ARN is saved (for a rerun to fetch it) while the first GetCertificate is in flight;
+      // both are awaited, a failed save first: it is the error then.
+      const saving = options.onCertificateArn?.(certificateArn);
+      const getting = waitAndGet(certificateArn, req.csrDer);
+      getting.catch(() => undefined); // awaited below, after the save
+      await saving;
+      return await getting;
     },
     async fetchIssued(certificateArn: string, csrDer?: Uint8Array): Promise<IssuedCertificate> {
       if (!certificateArn.startsWith(`${caArn}/certificate/`) || !/^[0-9a-f]{32}$/.test(certificateArn.slice(caArn.length + 13))) {
