@@ -10,6 +10,8 @@
  *    appeared at `path` since any earlier check, so nothing is ever overwritten) and then the
  *    temporary name is removed; with `force` by `rename(tmp, path)`, which replaces atomically;
  * 4. the directory is `fsync`ed (best effort) so the new name survives a crash.
+ * `writeArtifacts` does steps 1 and 2 for all its files at once, then 3 for each in order, then 4
+ * once.
  * The temporary file is removed on any failure, so a failed write leaves nothing behind. It is
  * named `.<name>.tmp-<hex>` (hidden, never an output name) and listed in a registry while it
  * exists, so the CLI's SIGINT/SIGTERM handler can remove it (`removeInFlightTempFiles`). Only a
@@ -192,11 +194,21 @@ export async function writeFileAtomic(path: string, data: Uint8Array, options: W
   const force = options.force ?? false;
   const target = absolute(path, options.cwd);
   const dir = dirname(target);
-  const tmp = tempPathFor(target);
   const fs = options.fs ?? nodeFsOps;
 
   if (!force) await refuseExisting(fs, target, path);
+  const tmp = await stage(fs, target, data, mode, path);
+  await publish(fs, tmp, target, path, force);
+  await syncDirectory(fs, dir);
+}
 
+/**
+ * Steps 1 and 2: a temporary file beside `target`, created with `mode` (O_EXCL), written and
+ * synced. Resolves with its path, registered as in flight until `publish` or `discard`; on
+ * failure nothing is left (WRITE_FAILED naming `shown`).
+ */
+async function stage(fs: FsOps, target: string, data: Uint8Array, mode: number, shown: string): Promise<string> {
+  const tmp = tempPathFor(target);
   let created = false;
   inFlight.add(tmp);
   try {
@@ -210,22 +222,32 @@ export async function writeFileAtomic(path: string, data: Uint8Array, options: W
     } finally {
       await fh.close();
     }
-    if (beforePublishHook !== undefined) await beforePublishHook(tmp);
-    if (force) {
-      await fs.rename(tmp, target);
-      created = false;
-    } else {
-      await publishExclusive(fs, tmp, target, path);
-      created = false;
-    }
+    return tmp;
   } catch (e) {
     if (created) await removeTemp(fs, tmp);
-    if (e instanceof CertkitError) throw e;
-    throw writeFailed(e, path);
+    inFlight.delete(tmp);
+    throw e instanceof CertkitError ? e : writeFailed(e, shown);
+  }
+}
+
+/** Step 3: publishes a staged file at `target` (see `writeFileAtomic`); the temporary name is gone afterwards either way. */
+async function publish(fs: FsOps, tmp: string, target: string, shown: string, force: boolean): Promise<void> {
+  try {
+    if (beforePublishHook !== undefined) await beforePublishHook(tmp);
+    if (force) await fs.rename(tmp, target);
+    else await publishExclusive(fs, tmp, target, shown);
+  } catch (e) {
+    await removeTemp(fs, tmp);
+    throw e instanceof CertkitError ? e : writeFailed(e, shown);
   } finally {
     inFlight.delete(tmp);
   }
-  await syncDirectory(fs, dir);
+}
+
+/** Removes a staged file that will not be published. */
+async function discard(fs: FsOps, tmp: string): Promise<void> {
+  await removeTemp(fs, tmp);
+  inFlight.delete(tmp);
 }
 
 /** Removes a temporary file, trying twice; failing that it stays (hidden, never an output name). */
@@ -317,18 +339,29 @@ export async function writeArtifacts(
   await checkArtifacts(dir, artifacts, options);
   const fs = options.fs ?? nodeFsOps;
   await makeDirectory(fs, absDir, dir);
-  const written: string[] = [];
-  for (const a of artifacts) {
-    const shown = join(dir, a.name);
-    await writeFileAtomic(shown, a.data, {
-      mode: a.sensitive ? SECRET_MODE : PUBLIC_MODE,
-      force,
-      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      fs,
-    });
-    written.push(shown);
+  // Every file is staged at once (their writes and fsyncs overlap on the thread pool), then
+  // published one by one in order, then the directory is synced once. A failed staging publishes
+  // nothing; a failed publication leaves the files before it published and nothing after it.
+  const shown = artifacts.map((a) => join(dir, a.name));
+  const staged = await Promise.allSettled(
+    artifacts.map((a, i) => stage(fs, join(absDir, a.name), a.data, a.sensitive ? SECRET_MODE : PUBLIC_MODE, shown[i]!)),
+  );
+  const tmps = staged.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = staged.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(tmps.map((tmp) => discard(fs, tmp)));
+    throw failed.reason;
   }
-  return written;
+  for (const [i, tmp] of tmps.entries()) {
+    try {
+      await publish(fs, tmp, join(absDir, artifacts[i]!.name), shown[i]!, force);
+    } catch (e) {
+      await Promise.all(tmps.slice(i + 1).map((t) => discard(fs, t)));
+      throw e;
+    }
+  }
+  if (artifacts.length > 0) await syncDirectory(fs, absDir);
+  return shown;
 }
 
 /**

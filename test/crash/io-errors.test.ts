@@ -32,9 +32,9 @@ beforeAll(async () => {
   key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 });
 
-async function failingRun(step: Step, ordinal: number, code: string) {
+async function failingRun(step: Step, ordinal: number, code: string, file?: string) {
   const cwd = fresh();
-  const fs = new FaultyFs({ step, ordinal, code });
+  const fs = new FaultyFs({ step, ordinal, code, ...(file === undefined ? {} : { file }) });
   let error: unknown;
   try {
     await runClientPipeline(
@@ -52,15 +52,17 @@ async function failingRun(step: Step, ordinal: number, code: string) {
 
 describe('local I/O errors: one line naming the path, exit 7, no partial file', () => {
   it.each([
-    // [errno, step, ordinal, the output it hits, the text]
-    ['ENOSPC', 'write', 2, 'out/kafka.client.keystore.jks', 'no space left on device'],
-    ['ENOSPC', 'fsync', 4, 'out/client_cert.pem', 'no space left on device'],
+    // [errno, step, ordinal (of the calls on that output, for write and fsync: the artifacts are
+    // staged concurrently), the output it hits, the text]
+    ['ENOSPC', 'write', 1, 'out/kafka.client.keystore.jks', 'no space left on device'],
+    ['ENOSPC', 'fsync', 1, 'out/client_cert.pem', 'no space left on device'],
     ['EROFS', 'open', 1, `out/${STATE_FILE}`, 'read-only file system'],
     ['EROFS', 'link', 3, 'out/client_cert.pem', 'read-only file system'],
     ['EACCES', 'open', 3, 'out/keystore.p12', 'permission denied'],
     ['EACCES', 'mkdir', 1, 'out', 'permission denied'],
   ] as const)('%s at %s #%i: %s', async (code, step, ordinal, path, text) => {
-    const r = await failingRun(step, ordinal, code);
+    const perFile = step === 'write' || step === 'fsync';
+    const r = await failingRun(step, ordinal, code, perFile ? path.slice('out/'.length) : undefined);
     expect(r.line).toBe(`certkit: ${path}: cannot write: ${text}`);
     expect(r.status).toBe(7);
     expect(r.after.temps).toEqual([]);

@@ -10,7 +10,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { open as openP } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { expect } from 'vitest';
 
 import { ARTIFACT_FILES, clientProperties } from '../../src/artifacts.js';
@@ -66,12 +66,28 @@ export class FaultyFs implements FsOps {
   /** Set when the fault fired. */
   fired: { step: Step; path: string } | undefined;
 
-  constructor(private readonly fault?: { step: Step; ordinal: number; code: string }) {}
+  /** Per step, the calls on `fault.file` (or its temporary file) so far. */
+  private readonly fileCounts = new Map<Step, number>();
+
+  /**
+   * Fails the `ordinal`-th call of `step` with errno `code`; with `file`, the `ordinal`-th call of
+   * `step` on that output or its temporary file (the artifacts are staged concurrently, so which
+   * file the n-th write or fsync belongs to is not fixed).
+   */
+  constructor(private readonly fault?: { step: Step; ordinal: number; code: string; file?: string }) {}
 
   private hit(step: Step, path: string): void {
     const n = (this.counts.get(step) ?? 0) + 1;
     this.counts.set(step, n);
-    if (this.fault !== undefined && this.fault.step === step && this.fault.ordinal === n) {
+    const file = this.fault?.file;
+    let ordinal = n;
+    if (file !== undefined) {
+      const name = basename(path);
+      if (name !== file && !name.startsWith(`.${file}.tmp-`)) return;
+      ordinal = (this.fileCounts.get(step) ?? 0) + 1;
+      this.fileCounts.set(step, ordinal);
+    }
+    if (this.fault !== undefined && this.fault.step === step && this.fault.ordinal === ordinal) {
       this.fired = { step, path };
       throw errno(this.fault.code, step, path);
     }
