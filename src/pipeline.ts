@@ -242,34 +242,45 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   if (options.s3 !== undefined && deps.uploadS3 === undefined) throw new CertkitError('INTERNAL', 'no S3 uploader given');
   if (options.secretName !== undefined && deps.putSecret === undefined) throw new CertkitError('INTERNAL', 'no Secrets Manager writer given');
 
-  // 2. Refuse early: every local target is checked before a certificate is requested.
+  // 2. Refuse early: every local target is checked before a certificate is requested, and every
+  // remote one (the preflight) before anything is written or issued.
   const localNames = [...formats.map((f) => ARTIFACT_FILES[f]), RECORD_FILE];
   await checkArtifacts(options.outDir, localNames.map((name) => ({ name, data: Buffer.alloc(0), sensitive: true })), { force, cwd, fs });
-  if (deps.preflight !== undefined) await deps.preflight({ s3Names: s3Formats.map((f) => ARTIFACT_FILES[f]) });
+  const preflighting = deps.preflight === undefined ? Promise.resolve() : deps.preflight({ s3Names: s3Formats.map((f) => ARTIFACT_FILES[f]) });
+  preflighting.catch(() => undefined); // awaited below, first
 
   // 3. Passwords: given, or generated (reported once by the caller).
   const passwordsGenerated = options.storePassword === undefined && options.keyPassword === undefined;
   const storePassword = options.storePassword ?? generatePassword(rnd);
   const keyPassword = options.keyPassword ?? (options.storePassword !== undefined ? options.storePassword : generatePassword(rnd));
 
-  let onArn: (arn: string) => Promise<void> = async () => undefined;
-  const issuerPromise = deps.issuer({ onCertificateArn: (arn) => onArn(arn) });
-  issuerPromise.catch(() => undefined);
+  // The CSR and the resume state's text are made as soon as the key is there, while the
+  // preflight's requests are in flight: once it passes, only writing and asking are left.
+  const request = keyPromise.then((key) => {
+    progress('csr', `building the CSR for ${options.dname}`);
+    const csrDer = resumedState?.csrDer ?? buildCsr({ subject: options.dname, key });
+    // Keep what a rerun needs to resume without minting a second certificate (0600: it holds the key).
+    const initial: ResumeState = resumedState?.state ?? {
+      version: 1,
+      dname: options.dname,
+      keyType: options.keyType,
+      ...(caId === undefined ? {} : { ca: caId }),
+      key: exportPkcs8Pem(key),
+      csr: encodePem('CERTIFICATE REQUEST', csrDer),
+    };
+    return { key, csrDer, initial };
+  });
+  request.catch(() => undefined);
 
-  // Both were started above and run together; a failing issuer (bad CA, unreadable local CA)
-  // stops the run here, before the resume state is written.
-  const [key, issuer] = await Promise.all([keyPromise, issuerPromise]);
-  progress('csr', `building the CSR for ${options.dname}`);
-  const csrDer = resumedState?.csrDer ?? buildCsr({ subject: options.dname, key });
-  // Keep what a rerun needs to resume without minting a second certificate (0600: it holds the key).
-  let state: ResumeState = resumedState?.state ?? {
-    version: 1,
-    dname: options.dname,
-    keyType: options.keyType,
-    ...(caId === undefined ? {} : { ca: caId }),
-    key: exportPkcs8Pem(key),
-    csr: encodePem('CERTIFICATE REQUEST', csrDer),
-  };
+  // The issuer is made once the preflight has passed (the local CA is written on first use), at
+  // the same time as the key; a failing issuer (bad CA, unreadable local CA) stops the run
+  // before the resume state is written. A failed preflight is the error whatever else failed.
+  let onArn: (arn: string) => Promise<void> = async () => undefined;
+  const issuerPromise = preflighting.then(() => deps.issuer({ onCertificateArn: (arn) => onArn(arn) }));
+  issuerPromise.catch(() => undefined);
+  await preflighting;
+  const [{ key, csrDer, initial }, issuer] = await Promise.all([request, issuerPromise]);
+  let state: ResumeState = initial;
   const saveState = async (): Promise<void> => {
     await writeFileAtomic(join(options.outDir, STATE_FILE), Buffer.from(JSON.stringify(state) + '\n'), { mode: 0o600, force: true, cwd, fs });
   };
