@@ -108,22 +108,22 @@ async function preflight(
     const { bucket, prefix } = parseS3Uri(s3);
     // The upload uses the same client later: its connections are kept alive for it.
     const client = await s3Client();
-    // What the run loads next (the issuer's SDK) loads while the HEAD requests are in flight.
-    whileWaiting();
     // All objects at once; the first that exists, in upload order, is reported.
-    const existing = await Promise.all(
-      s3Names.map(async (name) => {
-        const uri = `s3://${bucket}/${prefix}${name}`;
-        try {
-          await client.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + name }));
-        } catch (e) {
-          const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-          if (status === 404 || (e as { name?: string }).name === 'NotFound') return undefined;
-          throw awsError(e, 'S3 HeadObject', { file: uri });
-        }
-        return uri;
-      }),
-    );
+    const heads = s3Names.map(async (name) => {
+      const uri = `s3://${bucket}/${prefix}${name}`;
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + name }));
+      } catch (e) {
+        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || (e as { name?: string }).name === 'NotFound') return undefined;
+        throw awsError(e, 'S3 HeadObject', { file: uri });
+      }
+      return uri;
+    });
+    // What the run does next (the issuer's DescribeCertificateAuthority, loading its SDK) starts
+    // once the HEAD requests are on their way, and overlaps their round trips.
+    setImmediate(whileWaiting);
+    const existing = await Promise.all(heads);
     const uri = existing.find((u) => u !== undefined);
     if (uri !== undefined) {
       throw new CertkitError('EXISTS', 'the S3 object already exists', { file: uri, hint: 'use --force to replace it' });
@@ -235,10 +235,25 @@ export const clientCommand = defineCommand({
       if (showProgress) ctx.warn(`${STEP_LABEL[step]}  ${text}`);
     };
 
+    // The ACM PCA issuer is made once, on first use (nothing is sent until it is asked): the
+    // preflight has it send its DescribeCertificateAuthority while the HEAD requests are in flight.
+    const caArn = args.caArn;
+    let onCertificateArn: IssuerHooks['onCertificateArn'] = async () => undefined;
+    let pcaIssuer: Promise<import('../issuers/acm-pca.js').AcmPcaIssuer> | undefined;
+    const acmPcaIssuer = (arn: string) =>
+      (pcaIssuer ??= import('../issuers/acm-pca.js').then(({ createAcmPcaIssuer }) =>
+        createAcmPcaIssuer({ caArn: arn, aws, onCertificateArn: (certificateArn) => onCertificateArn(certificateArn) }),
+      ));
+    // Starts the CA's read-only DescribeCertificateAuthority (and with it, loading the SDK) now;
+    // a failure here is reported by the issuance, or not at all if the run stops before it.
+    const prepareIssuer = () => {
+      if (caArn !== undefined) acmPcaIssuer(caArn).then((issuer) => issuer.prepare(), () => undefined);
+    };
+
     const issuerFactory = async (hooks: IssuerHooks): Promise<ResumableIssuer> => {
-      if (args.caArn !== undefined) {
-        const { createAcmPcaIssuer } = await import('../issuers/acm-pca.js');
-        return createAcmPcaIssuer({ caArn: args.caArn, aws, onCertificateArn: hooks.onCertificateArn });
+      if (caArn !== undefined) {
+        onCertificateArn = hooks.onCertificateArn;
+        return acmPcaIssuer(caArn);
       }
       const lc = await import('../issuers/local-ca.js');
       // Made on first use; a CA left unfinished by a killed run (key, no certificate) is completed.
@@ -256,11 +271,9 @@ export const clientCommand = defineCommand({
     const templateArn =
       args.templateArn === undefined ? undefined : (await import('../issuers/acm-pca.js')).resolveTemplateArn(args.templateArn);
 
-    // Without a preflight (--force, or nothing remote to check) nothing loads the issuer's SDK
-    // early: start it now, while the key is generated.
-    if (args.caArn !== undefined && (args.force || (s3 === undefined && secretName === undefined))) {
-      prefetch(() => import('../issuers/acm-pca.js'), () => import('@aws-sdk/client-acm-pca'));
-    }
+    // Without a preflight (--force, or nothing remote to check) nothing starts the issuer early:
+    // start it now, while the key is generated.
+    if (args.force || (s3 === undefined && secretName === undefined)) prepareIssuer();
 
     // One S3 client for the preflight and the upload (kept-alive connections), made on first use.
     let s3ClientPromise: Promise<import('@aws-sdk/client-s3').S3Client> | undefined;
@@ -299,9 +312,7 @@ export const clientCommand = defineCommand({
           ? {}
           : {
               preflight: async ({ s3Names }: { readonly s3Names: readonly string[] }) =>
-                preflight(s3, s3Names, secretName, aws, s3Client, () => {
-                  if (args.caArn !== undefined) prefetch(() => import('../issuers/acm-pca.js'), () => import('@aws-sdk/client-acm-pca'));
-                }),
+                preflight(s3, s3Names, secretName, aws, s3Client, prepareIssuer),
             }),
         ...(s3 === undefined
           ? {}

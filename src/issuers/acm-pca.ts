@@ -10,7 +10,7 @@
  * hands the ARN to the caller as the wait begins; the issuance completes only once its save has).
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import type { ACMPCAClient, GetCertificateCommandOutput, SigningAlgorithm } from '@aws-sdk/client-acm-pca';
+import type { ACMPCAClient, DescribeCertificateAuthorityCommandOutput, GetCertificateCommandOutput, SigningAlgorithm } from '@aws-sdk/client-acm-pca';
 import { callAws, awsError, createAcmPcaClient, type AwsOptions } from '../aws/config.js';
 import { CertkitError } from '../errors.js';
 import { quoteInput } from '../quote.js';
@@ -244,6 +244,13 @@ export interface AcmPcaIssuer extends Issuer {
    * a saved ARN after an interrupted run. With `csrDer`, checks the leaf carries the CSR's key.
    */
   fetchIssued(certificateArn: string, csrDer?: Uint8Array): Promise<IssuedCertificate>;
+  /**
+   * Sends the next `issue`'s DescribeCertificateAuthority now (read-only), so that its round trip
+   * overlaps the caller's other work (`certkit client`: the preflight's requests). The answer,
+   * or its error, is the one that `issue` then checks; a later `issue` asks again. Idempotent
+   * until that `issue`.
+   */
+  prepare(): void;
   /** Releases the client's sockets (only a client this issuer made). */
   close(): void;
 }
@@ -251,7 +258,7 @@ export interface AcmPcaIssuer extends Issuer {
 export const DEFAULT_MAX_WAIT_SECONDS = 60;
 
 /**
- * An Issuer backed by ACM Private CA. Nothing is loaded or sent until `issue`/`fetchIssued`;
+ * An Issuer backed by ACM Private CA. Nothing is loaded or sent until `issue`, `fetchIssued` or `prepare`;
  * argument errors (CA ARN, wait bounds) are thrown here.
  */
 export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
@@ -315,21 +322,35 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
     return assembleIssued(out.Certificate, out.CertificateChain, csrDer, certificateArn);
   }
 
+  async function describe(): Promise<DescribeCertificateAuthorityCommandOutput> {
+    const c = await client();
+    const pca = await import('@aws-sdk/client-acm-pca');
+    return callAws('ACM PCA DescribeCertificateAuthority', () => c.send(new pca.DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: caArn })), {
+      file: caArn,
+    });
+  }
+  /** A DescribeCertificateAuthority `prepare` sent, for the next `issue`. */
+  let prepared: Promise<DescribeCertificateAuthorityCommandOutput> | undefined;
+
   return {
     name: 'acm-pca',
     caArn,
+    prepare(): void {
+      if (prepared !== undefined) return;
+      prepared = describe();
+      prepared.catch(() => undefined); // its error is issue()'s to report
+    },
     async issue(req: IssueRequest): Promise<IssuedCertificate> {
-      // Everything that can be checked locally is checked before the first request.
+      const describing = prepared;
+      prepared = undefined;
+      // Everything that can be checked locally is checked before the first request (or, after
+      // prepare(), before the first that is not read-only).
       csrPublicKeyDer(req.csrDer);
       const explicit = req.signingAlgorithm === undefined ? undefined : parseSigningAlgorithm(req.signingAlgorithm);
       const templateArn = req.templateArn === undefined ? undefined : resolveTemplateArn(req.templateArn);
+      const described = await (describing ?? describe());
       const c = await client();
       const pca = await import('@aws-sdk/client-acm-pca');
-      const described = await callAws(
-        'ACM PCA DescribeCertificateAuthority',
-        () => c.send(new pca.DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: caArn })),
-        { file: caArn },
-      );
       const ca = described.CertificateAuthority;
       if (ca?.Status !== undefined && ca.Status !== 'ACTIVE') {
         throw new CertkitError('AWS', `the CA is ${ca.Status}, not ACTIVE: it cannot issue certificates`, { file: caArn });

@@ -156,6 +156,37 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('ACM PCA issuer against mo
     ]);
   });
 
+  it('prepare() sends DescribeCertificateAuthority at once; the next issue() uses its answer, a later one asks again', async () => {
+    const targets = () => proxy.seen({}).map((r) => r.target).join(',');
+    const issuer = issuerFor();
+    issuer.prepare();
+    issuer.prepare(); // idempotent until the next issue()
+    while (proxy.seen({}).length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(targets()).toBe('DescribeCertificateAuthority');
+    const first = await issuer.issue({ csrDer, validity: parseValidity('11d', now) });
+    expect(targets()).toBe('DescribeCertificateAuthority,IssueCertificate,GetCertificate');
+    await issuer.issue({ csrDer, validity: parseValidity('12d', now) });
+    expect(targets()).toBe(
+      'DescribeCertificateAuthority,IssueCertificate,GetCertificate,DescribeCertificateAuthority,IssueCertificate,GetCertificate',
+    );
+    expect(new X509Certificate(first.leaf).publicKey.export({ type: 'spki', format: 'pem' })).toBe(csrPublicKeyPem);
+  });
+
+  it("a prepared DescribeCertificateAuthority that fails is issue()'s error, and nothing is issued", async () => {
+    proxy.addRule({
+      match: { target: 'DescribeCertificateAuthority' },
+      fault: { kind: 'error', status: 400, type: 'AccessDeniedException', message: 'User is not authorized to perform acm-pca:DescribeCertificateAuthority' },
+    });
+    const issuer = issuerFor();
+    issuer.prepare();
+    while (proxy.seen({}).length === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50)); // its failure arrives before anyone awaits it: not unhandled
+    const e = await rejection(issuer.issue({ csrDer, validity: parseValidity('13d', now) }));
+    expect([e.code, exitStatusOf(e), e.file]).toEqual(['AWS', 5, ca.caArn]);
+    expect(e.message).toMatch(/^ACM PCA DescribeCertificateAuthority failed: AccessDeniedException: /);
+    expect(proxy.seen({}).map((r) => r.target)).toEqual(['DescribeCertificateAuthority']);
+  });
+
   it('a beforeIssue that fails stops the issuance with its error: no IssueCertificate', async () => {
     const failure = new CertkitError('WRITE_FAILED', 'cannot write the resume state');
     const e = await rejection(issuerFor().issue({ csrDer, validity: validity300d, beforeIssue: () => Promise.reject(failure) }));

@@ -93,7 +93,10 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
     expect(heads.length).toBeGreaterThanOrEqual(1);
     expect(new Set(heads).size).toBe(heads.length);
     for (const h of heads) expect([`/${BUCKET}/taken/client_cert.pem`, `/${BUCKET}/taken/private_key.pem`]).toContain(h);
-    expect([count('DescribeCertificateAuthority').seen, count('IssueCertificate').seen]).toEqual([0, 0]);
+    // Nothing is issued. The CA's read-only DescribeCertificateAuthority goes out alongside the
+    // HEADs, so it may have been sent (once) before the answer that stopped the run.
+    expect(count('IssueCertificate').seen).toBe(0);
+    expect([0, 1]).toContain(count('DescribeCertificateAuthority').seen);
     expect(files('c01')).toBeUndefined();
     expect((await s3Object('taken/client_cert.pem')).toString()).toBe('not a certificate\n');
   });
