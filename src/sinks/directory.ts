@@ -375,12 +375,17 @@ export async function checkArtifacts(
 ): Promise<void> {
   const absDir = absolute(dir, options.cwd);
   const fs = options.fs ?? nodeFsOps;
-  await checkDirectory(fs, absDir, dir);
-  for (const a of artifacts) {
-    const target = join(absDir, a.name);
-    if (options.force) await refuseDirectoryAt(fs, target, join(dir, a.name));
-    else await refuseExisting(fs, target, join(dir, a.name));
-  }
+  // Every path at once; the first problem in order (the directory, then each target) is the one
+  // reported.
+  const checks = await Promise.allSettled([
+    checkDirectory(fs, absDir, dir),
+    ...artifacts.map((a) => {
+      const target = join(absDir, a.name);
+      return options.force ? refuseDirectoryAt(fs, target, join(dir, a.name)) : refuseExisting(fs, target, join(dir, a.name));
+    }),
+  ]);
+  const failed = checks.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }
 
 /** Fails early when `dir` exists but is not a directory. */
