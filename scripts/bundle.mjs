@@ -8,12 +8,14 @@
  * Compiling those files was the next cost (~40 ms for the S3 client's alone), and Node 20 has no
  * code cache for ES modules. So each file esbuild splits out is turned into a CommonJS-style
  * script (X.cjs: `import` → the loader's `require`, `import()` → a promise of it), and
- * dist/bin/certkit.cjs is a small loader (`createLoader` below) that compiles each script through
- * `vm.Script` with a V8 code cache (X.cjs.cache) made HERE, at build time. yargs, the largest part
- * of every start-up, is one CommonJS file (dist/bin/yargs.cjs) whose cache is made after running
- * yargs through a help text and a parse, so the functions a start-up calls are in it. Nothing
- * writes a cache at run time; a cache V8 rejects (another Node or V8 version, other flags) only
- * means that script is compiled as without one.
+ * dist/bin/certkit.cjs is a small loader (`createLoader`, scripts/script-loader.mjs) that compiles
+ * each script through `vm.Script` with a V8 code cache (X.cjs.cache) made at build time, by
+ * running the bundled CLI through the commands users run most (scripts/train-cache.mjs, below),
+ * so the caches hold what those runs compile, not only each file's set-up. yargs, the largest
+ * part of every start-up, is one CommonJS file (dist/bin/yargs.cjs) whose cache is made after
+ * running yargs through a help text and a parse. Nothing writes a cache at run time; a cache V8
+ * rejects (another Node or V8 version, other flags) only means that script is compiled as
+ * without one.
  *
  * Run by `npm run build` after tsc. Writes dist/bin/meta.json (esbuild's metafiles: which package
  * went into which file, named X.cjs), which the tests read to check what each command loads; the
