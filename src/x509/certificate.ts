@@ -243,30 +243,31 @@ function bigHex(t: TlvAt): string {
  * per certificate, 5 us each cold).
  */
 /** The fields `ParsedCertificate` makes on first access. */
-type LazyField = 'serialHex' | 'subjectDer' | 'issuerDer' | 'spki' | 'subjectKeyId' | 'authorityKeyId';
+type LazyField = 'serialHex' | 'subjectDer' | 'issuerDer' | 'spki' | 'subjectKeyId' | 'authorityKeyId' | 'extensions';
 
 class ParsedCertificate implements CertificateInfo {
-  readonly der: CertificateInfo['der'];
-  readonly version: CertificateInfo['version'];
-  readonly serial: CertificateInfo['serial'];
-  readonly subject: CertificateInfo['subject'];
-  readonly subjectText: CertificateInfo['subjectText'];
-  readonly issuer: CertificateInfo['issuer'];
-  readonly issuerText: CertificateInfo['issuerText'];
-  readonly notBefore: CertificateInfo['notBefore'];
-  readonly notAfter: CertificateInfo['notAfter'];
-  readonly keyAlgorithm: CertificateInfo['keyAlgorithm'];
-  readonly keySize: CertificateInfo['keySize'];
-  readonly curve: CertificateInfo['curve'];
-  readonly signatureAlgorithm: CertificateInfo['signatureAlgorithm'];
-  readonly sha256: CertificateInfo['sha256'];
-  readonly sha1: CertificateInfo['sha1'];
-  readonly isCA: CertificateInfo['isCA'];
-  readonly pathLen: CertificateInfo['pathLen'];
-  readonly keyUsage: CertificateInfo['keyUsage'];
-  readonly extKeyUsage: CertificateInfo['extKeyUsage'];
-  readonly subjectAltNames: CertificateInfo['subjectAltNames'];
-  readonly extensions: CertificateInfo['extensions'];
+  // Public fields declared, not defined: the constructor assigns each once (class-field semantics
+  // would define them all as undefined first, a second write of every field per certificate).
+  declare readonly der: CertificateInfo['der'];
+  declare readonly version: CertificateInfo['version'];
+  declare readonly serial: CertificateInfo['serial'];
+  declare readonly subject: CertificateInfo['subject'];
+  declare readonly subjectText: CertificateInfo['subjectText'];
+  declare readonly issuer: CertificateInfo['issuer'];
+  declare readonly issuerText: CertificateInfo['issuerText'];
+  declare readonly notBefore: CertificateInfo['notBefore'];
+  declare readonly notAfter: CertificateInfo['notAfter'];
+  declare readonly keyAlgorithm: CertificateInfo['keyAlgorithm'];
+  declare readonly keySize: CertificateInfo['keySize'];
+  declare readonly curve: CertificateInfo['curve'];
+  declare readonly signatureAlgorithm: CertificateInfo['signatureAlgorithm'];
+  declare readonly sha256: CertificateInfo['sha256'];
+  declare readonly sha1: CertificateInfo['sha1'];
+  declare readonly isCA: CertificateInfo['isCA'];
+  declare readonly pathLen: CertificateInfo['pathLen'];
+  declare readonly keyUsage: CertificateInfo['keyUsage'];
+  declare readonly extKeyUsage: CertificateInfo['extKeyUsage'];
+  declare readonly subjectAltNames: CertificateInfo['subjectAltNames'];
   #loaded: boolean;
   #publicKey: crypto.KeyObject | undefined;
   // The parts copied or printed only when asked for (a listing never asks): the TLVs in `der`.
@@ -279,6 +280,9 @@ class ParsedCertificate implements CertificateInfo {
   readonly #authorityKeyIdT: TlvAt | undefined;
   #subjectKeyId: Buffer | undefined;
   #authorityKeyId: Buffer | undefined;
+  /** The extensions as parsed (with their values), listed without them on first access. */
+  readonly #parsedExtensions: readonly ParsedExtension[];
+  #extensions: CertificateInfo['extensions'] | undefined;
   #spki: Buffer | undefined;
   #subjectDer: Buffer | undefined;
   #issuerDer: Buffer | undefined;
@@ -287,6 +291,7 @@ class ParsedCertificate implements CertificateInfo {
   constructor(
     f: Omit<CertificateInfo, 'publicKey' | LazyField>,
     tlvs: { serial: TlvAt; subject: TlvAt; issuer: TlvAt; spki: TlvAt; subjectKeyId: TlvAt | undefined; authorityKeyId: TlvAt | undefined },
+    extensions: readonly ParsedExtension[],
     loaded: boolean,
     publicKey: crypto.KeyObject | undefined,
   ) {
@@ -296,6 +301,7 @@ class ParsedCertificate implements CertificateInfo {
     this.#spkiT = tlvs.spki;
     this.#subjectKeyIdT = tlvs.subjectKeyId;
     this.#authorityKeyIdT = tlvs.authorityKeyId;
+    this.#parsedExtensions = extensions;
     this.der = f.der;
     this.version = f.version;
     this.serial = f.serial;
@@ -316,7 +322,6 @@ class ParsedCertificate implements CertificateInfo {
     this.keyUsage = f.keyUsage;
     this.extKeyUsage = f.extKeyUsage;
     this.subjectAltNames = f.subjectAltNames;
-    this.extensions = f.extensions;
     this.#loaded = loaded;
     this.#publicKey = publicKey;
   }
@@ -332,6 +337,10 @@ class ParsedCertificate implements CertificateInfo {
 
   get issuerDer(): Buffer {
     return (this.#issuerDer ??= Buffer.from(this.#issuerT.bytes));
+  }
+
+  get extensions(): CertificateInfo['extensions'] {
+    return (this.#extensions ??= this.#parsedExtensions.map(({ oid, critical }) => ({ oid, critical })));
   }
 
   get subjectKeyId(): Buffer | undefined {
@@ -433,7 +442,7 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
   const subjectT = expect(f[i++], 0x30, PART.subject);
   const spkiT = expect(f[i++], 0x30, PART.spki);
   while (f[i] !== undefined && (f[i]!.tag === 0x81 || f[i]!.tag === 0xa1 || f[i]!.tag === 0x82 || f[i]!.tag === 0xa2)) i++;
-  let extensions: { oid: string; critical: boolean; value: TlvAt }[] = [];
+  let extensions: ParsedExtension[] = NO_EXTENSIONS;
   if (f[i]?.tag === 0xa3) {
     if (version !== 3) throw invalid(`${what}: extensions in a version ${version} certificate`);
     extensions = parseExtensions(f[i]!, what);
@@ -556,20 +565,29 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
       keyUsage,
       extKeyUsage,
       subjectAltNames,
-      extensions: extensions.map(({ oid, critical }) => ({ oid, critical })),
     },
     { serial: serialT, subject: subjectT, issuer: issuerT, spki: spkiT, subjectKeyId, authorityKeyId },
+    extensions,
     fromDer === undefined,
     publicKey,
   );
 }
 
-function parseExtensions(a3: TlvAt, what: string): { oid: string; critical: boolean; value: TlvAt }[] {
+/** One extension as `parseExtensions` reads it: its value is the OCTET STRING, in place. */
+interface ParsedExtension {
+  readonly oid: string;
+  readonly critical: boolean;
+  readonly value: TlvAt;
+}
+
+const NO_EXTENSIONS: ParsedExtension[] = [];
+
+function parseExtensions(a3: TlvAt, what: string): ParsedExtension[] {
   const seq = childrenOf(a3, PART.extensions);
   if (seq.length !== 1) throw invalid(`${what}: extensions: expected one SEQUENCE`);
   const list = childrenOf(expect(seq[0], 0x30, PART.extensions), PART.extensions);
   if (list.length > 64) throw new CertkitError('LIMIT_EXCEEDED', `${what}: more than 64 extensions`);
-  const out = new Array<{ oid: string; critical: boolean; value: TlvAt }>(list.length);
+  const out = new Array<ParsedExtension>(list.length);
   for (let n = 0; n < list.length; n++) {
     namingExtension = n + 1;
     const w = PART.extension;
