@@ -1,5 +1,5 @@
 /**
- * A keystore listing checks each certificate's DER exactly once: the JKS reader runs the strict
+ * A keystore listing checks each certificate's DER exactly once: the JKS (and JCEKS) reader runs the strict
  * `checkDer` and records the arrays it accepted (`checkDerRecorded`); `parseCertificate` with
  * `reuseDerCheck` skips its own walk for exactly those arrays, and for nothing else.
  *
@@ -16,6 +16,7 @@ vi.mock('../../src/der-check.js', async (importOriginal) => {
 
 const derCheck = await import('../../src/der-check.js');
 const { readJks } = await import('../../src/keystore/jks.js');
+const { readJceks } = await import('../../src/keystore/jceks.js');
 const { parseCertificate } = await import('../../src/x509/certificate.js');
 const { certView } = await import('../../src/cli/cert-view.js');
 
@@ -70,6 +71,18 @@ describe('certificates are DER-checked exactly once in a listing', () => {
     for (const c of [...certs, ...chain]) {
       expect(checksOf(c)).toBe(1);
       expect(derCheck.wasDerChecked(c)).toBe(true);
+    }
+  });
+
+  it('the JCEKS reader records its certificates too', () => {
+    const store = readJceks(readFileSync(join('fixtures', 'jceks', 'key-trusted-secret.jceks')), { storePassword: 'jceks-storepass', keys: false });
+    const certs = store.entries.flatMap((e) => (e.kind === 'trusted-cert' ? [e.cert] : e.kind === 'private-key' ? e.chain : []));
+    expect(certs).toHaveLength(2);
+    for (const c of certs) {
+      expect(checksOf(c)).toBe(1);
+      expect(derCheck.wasDerChecked(c)).toBe(true);
+      certView(c);
+      expect(checksOf(c)).toBe(1);
     }
   });
 
