@@ -85,3 +85,27 @@ export function checkDer(bytes: Uint8Array, what: string, maxDepth: number = DER
   }
   if (pos !== bytes.length) throw err(what, `${bytes.length - pos} trailing bytes after the DER structure`);
 }
+
+/**
+ * The byte arrays `checkDerRecorded` has accepted: checked whole by `checkDer` with its default
+ * limits. Weakly held, so recording keeps nothing alive.
+ */
+const recorded = new WeakSet<Uint8Array>();
+
+/**
+ * `checkDer(bytes, what)` with the default limits, then remembers that this very array passed,
+ * for `wasDerChecked`. For a reader that hands out arrays it made itself (the JKS reader's
+ * certificates), so that a later consumer of exactly those arrays can skip walking them again.
+ */
+export function checkDerRecorded(bytes: Uint8Array, what: string): void {
+  checkDer(bytes, what);
+  recorded.add(bytes);
+}
+
+/**
+ * True when `checkDerRecorded` accepted this very array (the same object; a copy or another view
+ * of the same memory is not recorded). Says nothing about changes made to it since.
+ */
+export function wasDerChecked(bytes: Uint8Array): boolean {
+  return recorded.has(bytes);
+}

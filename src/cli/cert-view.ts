@@ -14,16 +14,18 @@ const JAVA_CURVE: Readonly<Record<string, string>> = { 'P-256': 'secp256r1', 'P-
  * The listing's view of one DER certificate. `what` names it in errors. Read-only: the strict DER
  * reader checks it, OpenSSL is not asked to load it (`ParseCertificateOptions.openssl`), so a
  * store can be listed whole even when one certificate is something the TLS stack would refuse;
- * every command that writes or trusts a certificate still asks OpenSSL.
+ * every command that writes or trusts a certificate still asks OpenSSL. A certificate the keystore
+ * reader has already checked with `checkDer` (recorded, `ParseCertificateOptions.reuseDerCheck`)
+ * is not walked a second time; any other is checked here.
  */
 export function certView(der: Buffer, what = 'certificate'): CertView {
-  const c = parseCertificate(der, what, { openssl: false });
+  const c = parseCertificate(der, what, VIEW_OPTIONS);
   let publicKeyDescription: string | undefined;
   if (c.keySize !== undefined && c.keyAlgorithm === 'RSA') publicKeyDescription = `${c.keySize}-bit RSA key`;
   if (c.keySize !== undefined && c.keyAlgorithm === 'EC' && c.curve !== undefined) {
     publicKeyDescription = `${c.keySize}-bit EC (${JAVA_CURVE[c.curve] ?? c.curve}) key`;
   }
-  return {
+  const view: Mutable<CertView> = {
     subject: c.subjectText,
     issuer: c.issuerText,
     serial: c.serial,
@@ -34,9 +36,15 @@ export function certView(der: Buffer, what = 'certificate'): CertView {
     keyAlgorithm: c.keyAlgorithm,
     version: c.version,
     signatureAlgorithm: c.signatureAlgorithm,
-    ...(publicKeyDescription === undefined ? {} : { publicKeyDescription }),
   };
+  if (publicKeyDescription !== undefined) view.publicKeyDescription = publicKeyDescription;
+  return view;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** What `certView` asks of `parseCertificate`: no OpenSSL, and no second walk of checked bytes. */
+const VIEW_OPTIONS = { openssl: false, reuseDerCheck: true } as const;
 
 /** The subject's common name (first CN), or undefined when it has none. */
 export function commonNameOf(der: Buffer, what = 'certificate'): string | undefined {

@@ -20,22 +20,28 @@ export const keystoreListCommand = defineCommand({
       .example('certkit keystore list kafka.client.keystore.jks --storepass env:STOREPASS', 'as keytool -list -v')
       .example('certkit keystore list keystore.p12 --storepass file:storepass.txt --json', 'JSON for scripts'),
   run: async (args, ctx) => {
+    // The reader, the certificate view and the formatter load while the passwords are resolved
+    // and the file is read (the read waits on the thread pool; loading is this thread's work).
+    const modules = Promise.all([import('../keystore/keystore.js'), import('./cert-view.js'), import('./output.js')]);
+    modules.catch(() => undefined); // awaited below; not an unhandled rejection if the read fails first
     const storePassword = await ctx.password(args.storepass, '--storepass');
     if (args.keypass !== undefined) await ctx.password(args.keypass, '--keypass'); // accepted, unused: listing decrypts no key
     const bytes = await readInput(ctx, args.file);
-    const { readKeyStore } = await import('../keystore/keystore.js');
-    const { certView } = await import('./cert-view.js');
+    const [{ readKeyStore }, { certView }, { formatListing, listingJson }] = await modules;
     const store = await about(args.file, () => readKeyStore(bytes, { storePassword, keys: false, allowMissingMac: args.allowMissingMac }));
     const entries = await about(args.file, () =>
       store.entries.map((e): EntryView => {
         if (e.kind === 'secret-key') {
           return { alias: e.alias, kind: e.kind, created: e.created, keyAlgorithm: e.algorithm ?? null, chain: [] };
         }
-        const chain = (e.kind === 'private-key' ? e.chain : [e.cert]).map((der, i) => certView(der, `entry '${e.alias}' → certificate ${i + 1}`));
+        // A truststore is all trusted-cert entries: their one certificate without an array and a closure each.
+        const chain =
+          e.kind === 'trusted-cert'
+            ? [certView(e.cert, `entry '${e.alias}' → certificate 1`)]
+            : e.chain.map((der, i) => certView(der, `entry '${e.alias}' → certificate ${i + 1}`));
         return { alias: e.alias, kind: e.kind, created: e.created, keyAlgorithm: chain[0]?.keyAlgorithm ?? null, chain };
       }),
     );
-    const { formatListing, listingJson } = await import('./output.js');
     ctx.io.stdout.write(args.json ? listingJson(store.type, entries) + '\n' : formatListing(store.type, entries));
   },
 });

@@ -8,6 +8,10 @@
  */
 import { invalid } from '../errors.js';
 
+/** A character above U+007F (in a string decoded byte for byte: a byte above 0x7F). */
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** A bounded big-endian reader over one byte array (Java's DataInputStream, without trust). */
 export class JavaDataReader {
   #pos = 0;
@@ -107,20 +111,18 @@ export class JavaDataReader {
 
   /** A `writeUTF` string: 2-byte length, then modified UTF-8, decoded as strictly as Java does. */
   utf(what: string): string {
-    const n = this.u16(`${what} length`);
-    this.need(n, what);
-    const start = this.#pos;
-    const end = start + n;
+    // u16 and need inlined, their messages made only for an error (two strings an entry otherwise).
+    if (this.remaining < 2) this.need(2, `${what} length`);
     const b = this.#bytes;
-    // All 1-byte forms (the usual alias) decode byte for byte: no view, no copy.
-    let ascii = true;
-    for (let k = start; k < end; k++) {
-      if (b[k]! >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    const s = ascii ? b.toString('latin1', start, end) : decodeModifiedUtf8(b.subarray(start, end), what);
+    const start = this.#pos + 2;
+    const n = (b[start - 2]! << 8) | b[start - 1]!;
+    this.#pos = start;
+    if (n > this.remaining) this.need(n, what);
+    const end = start + n;
+    // All 1-byte forms (the usual alias) decode byte for byte: decoded so, then tested natively
+    // for a byte above 0x7F (a loop over the bytes first cost more, as cold code, than decoding).
+    const latin1 = b.toString('latin1', start, end);
+    const s = NON_ASCII.test(latin1) ? decodeModifiedUtf8(b.subarray(start, end), what) : latin1;
     this.#pos = end;
     return s;
   }

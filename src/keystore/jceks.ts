@@ -8,7 +8,7 @@
  * content: it is reported when the key password opens it, and left out otherwise (listing a
  * secret key never needs its password, as with keytool).
  */
-import { checkDer } from '../der-check.js';
+import { checkDerRecorded } from '../der-check.js';
 import { invalid, isCertkitError, unsupported, withContext } from '../errors.js';
 import { JavaDataReader } from './java-data.js';
 import { EntryContext, JCEKS_MAGIC, readJavaKeyStoreFrame } from './java-keystore-format.js';
@@ -90,7 +90,8 @@ export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStor
     const ctx = new EntryContext(i, raw.alias);
     return ctx.run((): KeyStoreEntry => {
       if (raw.tag === 2) {
-        ctx.part('certificate', () => checkDer(raw.cert, 'X.509 DER'));
+        // Recorded as checked: the listing's parseCertificate need not walk the same array again.
+        ctx.part('certificate', () => checkDerRecorded(raw.cert, 'X.509 DER'));
         return { kind: 'trusted-cert', alias: raw.alias, cert: raw.cert, created: raw.created };
       }
       if (raw.tag === 3) {
@@ -99,7 +100,7 @@ export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStor
           ? { kind: 'secret-key', alias: raw.alias, created: raw.created }
           : { kind: 'secret-key', alias: raw.alias, algorithm, created: raw.created };
       }
-      raw.chain.forEach((c, n) => ctx.part(`certificate ${n + 1}`, () => checkDer(c, 'X.509 DER')));
+      raw.chain.forEach((c, n) => ctx.part(`certificate ${n + 1}`, () => checkDerRecorded(c, 'X.509 DER')));
       if (opts.keys === false) {
         parseEncryptedPrivateKeyInfo(raw.protectedKey);
         return { kind: 'private-key', alias: raw.alias, chain: raw.chain, created: raw.created };

@@ -9,7 +9,7 @@
  *   them too; two aliases that differ only in case are refused.
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { checkDer } from '../der-check.js';
+import { checkDer, checkDerRecorded } from '../der-check.js';
 import { CertkitError, invalid, unsupported } from '../errors.js';
 import {
   EntryContext,
@@ -34,11 +34,12 @@ export function readJks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStore 
     const ctx = new EntryContext(i, raw.alias);
     return ctx.run((): KeyStoreEntry => {
       if (raw.tag === 2) {
-        ctx.part('certificate', () => checkDer(raw.cert, 'X.509 DER'));
+        // Recorded as checked: the listing's parseCertificate need not walk the same array again.
+        ctx.part('certificate', () => checkDerRecorded(raw.cert, 'X.509 DER'));
         return { kind: 'trusted-cert', alias: raw.alias, cert: raw.cert, created: raw.created };
       }
       if (raw.tag !== 1) throw new CertkitError('INTERNAL', 'JKS frame returned a secret-key entry');
-      raw.chain.forEach((c, n) => ctx.part(`certificate ${n + 1}`, () => checkDer(c, 'X.509 DER')));
+      raw.chain.forEach((c, n) => ctx.part(`certificate ${n + 1}`, () => checkDerRecorded(c, 'X.509 DER')));
       if (opts.keys === false) {
         parseEncryptedPrivateKeyInfo(raw.protectedKey);
         return { kind: 'private-key', alias: raw.alias, chain: raw.chain, created: raw.created };

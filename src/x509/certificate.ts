@@ -16,11 +16,11 @@
  *        subjectUniqueID [2] IMPLICIT OPTIONAL, extensions [3] EXPLICIT Extensions OPTIONAL }
  */
 import * as crypto from 'node:crypto';
-import { checkDer } from '../der-check.js';
+import { checkDer, wasDerChecked } from '../der-check.js';
 import { CertkitError, invalid } from '../errors.js';
 import { decodeNameTlv, formatDname, type DistinguishedName } from './dn.js';
 import { decodeGeneralNames, type SubjectAltName } from './general-name.js';
-import { keyDetailsFromSpki } from './spki.js';
+import { keyDetailsFromSpkiParts } from './spki.js';
 import { childrenOf, decodeOidAt, readTlv, TlvAt, type Tlv, type What } from './tlv.js';
 import { quoteInput } from '../quote.js';
 
@@ -139,21 +139,15 @@ export interface CertificateInfo {
   readonly extensions: readonly { oid: string; critical: boolean }[];
 }
 
-/** The ASCII of the upper-case hex digits. */
-const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
+/** Every hex pair but the last: where keytool's fingerprints put a ":". */
+const HEX_PAIR = /[0-9A-F]{2}(?!$)/g;
 
 /** Fingerprint of DER bytes as keytool prints it: upper-case hex pairs joined by ":". */
 export function fingerprint(der: Uint8Array, algorithm: 'sha256' | 'sha1'): string {
-  const digest = crypto.hash(algorithm, der, 'buffer');
-  // Written as bytes and decoded once: one flat string instead of a chain of 60 concatenations.
-  const out = Buffer.allocUnsafe(digest.length * 3 - 1);
-  for (let i = 0, o = 0; i < digest.length; i++, o += 3) {
-    const b = digest[i]!;
-    out[o] = HEX_DIGITS[b >> 4]!;
-    out[o + 1] = HEX_DIGITS[b & 15]!;
-    if (o + 2 < out.length) out[o + 2] = 0x3a;
-  }
-  return out.toString('latin1');
+  // One-shot hash straight to hex, then native string operations: no Buffer is made, and no
+  // byte loop runs (a listing runs this twice per certificate, almost always as cold code, where
+  // a loop over the digest and Buffer's JS wrappers cost three times as much).
+  return crypto.hash(algorithm, der, 'hex').toUpperCase().replace(HEX_PAIR, '$&:');
 }
 
 /** How `parseCertificate` reads. */
@@ -167,6 +161,14 @@ export interface ParseCertificateOptions {
    * pipeline) keeps the default.
    */
   readonly openssl?: boolean;
+  /**
+   * Internal, for a keystore listing: do not walk the DER with `checkDer` again when that strict
+   * check has already accepted this very byte array (`wasDerChecked`: the keystore reader ran it,
+   * `checkDerRecorded`), so each certificate is checked exactly once, not twice. Bytes that were
+   * not so recorded are checked here as always, whatever this says. Only a caller that holds the
+   * reader's own arrays, unchanged since they were read, passes it.
+   */
+  readonly reuseDerCheck?: boolean;
 }
 
 const nameOf = (what: What): string => (typeof what === 'string' ? what : what());
@@ -241,32 +243,31 @@ function bigHex(t: TlvAt): string {
  * per certificate, 5 us each cold).
  */
 /** The fields `ParsedCertificate` makes on first access. */
-type LazyField = 'serialHex' | 'subjectDer' | 'issuerDer' | 'spki';
+type LazyField = 'serialHex' | 'subjectDer' | 'issuerDer' | 'spki' | 'subjectKeyId' | 'authorityKeyId' | 'extensions';
 
 class ParsedCertificate implements CertificateInfo {
-  readonly der: CertificateInfo['der'];
-  readonly version: CertificateInfo['version'];
-  readonly serial: CertificateInfo['serial'];
-  readonly subject: CertificateInfo['subject'];
-  readonly subjectText: CertificateInfo['subjectText'];
-  readonly issuer: CertificateInfo['issuer'];
-  readonly issuerText: CertificateInfo['issuerText'];
-  readonly notBefore: CertificateInfo['notBefore'];
-  readonly notAfter: CertificateInfo['notAfter'];
-  readonly keyAlgorithm: CertificateInfo['keyAlgorithm'];
-  readonly keySize: CertificateInfo['keySize'];
-  readonly curve: CertificateInfo['curve'];
-  readonly signatureAlgorithm: CertificateInfo['signatureAlgorithm'];
-  readonly sha256: CertificateInfo['sha256'];
-  readonly sha1: CertificateInfo['sha1'];
-  readonly isCA: CertificateInfo['isCA'];
-  readonly pathLen: CertificateInfo['pathLen'];
-  readonly keyUsage: CertificateInfo['keyUsage'];
-  readonly extKeyUsage: CertificateInfo['extKeyUsage'];
-  readonly subjectAltNames: CertificateInfo['subjectAltNames'];
-  readonly subjectKeyId: CertificateInfo['subjectKeyId'];
-  readonly authorityKeyId: CertificateInfo['authorityKeyId'];
-  readonly extensions: CertificateInfo['extensions'];
+  // Public fields declared, not defined: the constructor assigns each once (class-field semantics
+  // would define them all as undefined first, a second write of every field per certificate).
+  declare readonly der: CertificateInfo['der'];
+  declare readonly version: CertificateInfo['version'];
+  declare readonly serial: CertificateInfo['serial'];
+  declare readonly subject: CertificateInfo['subject'];
+  declare readonly subjectText: CertificateInfo['subjectText'];
+  declare readonly issuer: CertificateInfo['issuer'];
+  declare readonly issuerText: CertificateInfo['issuerText'];
+  declare readonly notBefore: CertificateInfo['notBefore'];
+  declare readonly notAfter: CertificateInfo['notAfter'];
+  declare readonly keyAlgorithm: CertificateInfo['keyAlgorithm'];
+  declare readonly keySize: CertificateInfo['keySize'];
+  declare readonly curve: CertificateInfo['curve'];
+  declare readonly signatureAlgorithm: CertificateInfo['signatureAlgorithm'];
+  declare readonly sha256: CertificateInfo['sha256'];
+  declare readonly sha1: CertificateInfo['sha1'];
+  declare readonly isCA: CertificateInfo['isCA'];
+  declare readonly pathLen: CertificateInfo['pathLen'];
+  declare readonly keyUsage: CertificateInfo['keyUsage'];
+  declare readonly extKeyUsage: CertificateInfo['extKeyUsage'];
+  declare readonly subjectAltNames: CertificateInfo['subjectAltNames'];
   #loaded: boolean;
   #publicKey: crypto.KeyObject | undefined;
   // The parts copied or printed only when asked for (a listing never asks): the TLVs in `der`.
@@ -274,6 +275,14 @@ class ParsedCertificate implements CertificateInfo {
   readonly #subjectT: TlvAt;
   readonly #issuerT: TlvAt;
   readonly #spkiT: TlvAt;
+  /** The key identifiers' contents (copied on first access), undefined when absent. */
+  readonly #subjectKeyIdT: TlvAt | undefined;
+  readonly #authorityKeyIdT: TlvAt | undefined;
+  #subjectKeyId: Buffer | undefined;
+  #authorityKeyId: Buffer | undefined;
+  /** The extensions as parsed (with their values), listed without them on first access. */
+  readonly #parsedExtensions: readonly ParsedExtension[];
+  #extensions: CertificateInfo['extensions'] | undefined;
   #spki: Buffer | undefined;
   #subjectDer: Buffer | undefined;
   #issuerDer: Buffer | undefined;
@@ -281,7 +290,8 @@ class ParsedCertificate implements CertificateInfo {
   /** `publicKey`: the key when it was already loaded (`loaded`), so it is not loaded twice. */
   constructor(
     f: Omit<CertificateInfo, 'publicKey' | LazyField>,
-    tlvs: { serial: TlvAt; subject: TlvAt; issuer: TlvAt; spki: TlvAt },
+    tlvs: { serial: TlvAt; subject: TlvAt; issuer: TlvAt; spki: TlvAt; subjectKeyId: TlvAt | undefined; authorityKeyId: TlvAt | undefined },
+    extensions: readonly ParsedExtension[],
     loaded: boolean,
     publicKey: crypto.KeyObject | undefined,
   ) {
@@ -289,6 +299,9 @@ class ParsedCertificate implements CertificateInfo {
     this.#subjectT = tlvs.subject;
     this.#issuerT = tlvs.issuer;
     this.#spkiT = tlvs.spki;
+    this.#subjectKeyIdT = tlvs.subjectKeyId;
+    this.#authorityKeyIdT = tlvs.authorityKeyId;
+    this.#parsedExtensions = extensions;
     this.der = f.der;
     this.version = f.version;
     this.serial = f.serial;
@@ -309,9 +322,6 @@ class ParsedCertificate implements CertificateInfo {
     this.keyUsage = f.keyUsage;
     this.extKeyUsage = f.extKeyUsage;
     this.subjectAltNames = f.subjectAltNames;
-    this.subjectKeyId = f.subjectKeyId;
-    this.authorityKeyId = f.authorityKeyId;
-    this.extensions = f.extensions;
     this.#loaded = loaded;
     this.#publicKey = publicKey;
   }
@@ -327,6 +337,20 @@ class ParsedCertificate implements CertificateInfo {
 
   get issuerDer(): Buffer {
     return (this.#issuerDer ??= Buffer.from(this.#issuerT.bytes));
+  }
+
+  get extensions(): CertificateInfo['extensions'] {
+    return (this.#extensions ??= this.#parsedExtensions.map(({ oid, critical }) => ({ oid, critical })));
+  }
+
+  get subjectKeyId(): Buffer | undefined {
+    const t = this.#subjectKeyIdT;
+    return t === undefined ? undefined : (this.#subjectKeyId ??= Buffer.from(t.content));
+  }
+
+  get authorityKeyId(): Buffer | undefined {
+    const t = this.#authorityKeyIdT;
+    return t === undefined ? undefined : (this.#authorityKeyId ??= Buffer.from(t.content));
   }
 
   get spki(): Buffer {
@@ -385,7 +409,7 @@ let namingExtension: string | number = '';
  */
 export function parseCertificate(der: Uint8Array, what = 'certificate', options: ParseCertificateOptions = {}): CertificateInfo {
   const buf = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-  checkDer(buf, what);
+  if (options.reuseDerCheck !== true || !wasDerChecked(der)) checkDer(buf, what);
   // Read in place (TlvAt offsets); part names are made only when an error needs them.
   naming = what;
   const top = expect(readTlv(buf, 0, what), 0x30, what);
@@ -418,7 +442,7 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
   const subjectT = expect(f[i++], 0x30, PART.subject);
   const spkiT = expect(f[i++], 0x30, PART.spki);
   while (f[i] !== undefined && (f[i]!.tag === 0x81 || f[i]!.tag === 0xa1 || f[i]!.tag === 0x82 || f[i]!.tag === 0xa2)) i++;
-  let extensions: { oid: string; critical: boolean; value: TlvAt }[] = [];
+  let extensions: ParsedExtension[] = NO_EXTENSIONS;
   if (f[i]?.tag === 0xa3) {
     if (version !== 3) throw invalid(`${what}: extensions in a version ${version} certificate`);
     extensions = parseExtensions(f[i]!, what);
@@ -452,7 +476,7 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
   let publicKey: crypto.KeyObject | undefined;
   let keySize: number | undefined;
   let curve: string | undefined;
-  const fromDer = keyDetailsFromSpki(spkiT.bytes);
+  const fromDer = keyDetailsFromSpkiParts(spkiParts, algParts, keyOid);
   if (fromDer !== undefined) {
     ({ keySize, curve } = fromDer);
   } else {
@@ -467,8 +491,8 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
   let keyUsage: KeyUsage[] | undefined;
   let extKeyUsage: string[] | undefined;
   let subjectAltNames: SubjectAltName[] = [];
-  let subjectKeyId: Buffer | undefined;
-  let authorityKeyId: Buffer | undefined;
+  let subjectKeyId: TlvAt | undefined;
+  let authorityKeyId: TlvAt | undefined;
   for (const ext of extensions) {
     namingExtension = ext.oid;
     const w = PART.extension;
@@ -507,11 +531,10 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
         subjectAltNames = decodeGeneralNames(expect(v, 0x30, w).content, w());
         break;
       case '2.5.29.14':
-        subjectKeyId = Buffer.from(expect(v, 0x04, w).content);
+        subjectKeyId = expect(v, 0x04, w);
         break;
       case '2.5.29.35': {
-        const kid = childrenOf(expect(v, 0x30, w), w).find((c) => c.tag === 0x80);
-        authorityKeyId = kid === undefined ? undefined : Buffer.from(kid.content);
+        authorityKeyId = childrenOf(expect(v, 0x30, w), w).find((c) => c.tag === 0x80);
         break;
       }
       default:
@@ -542,22 +565,29 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
       keyUsage,
       extKeyUsage,
       subjectAltNames,
-      subjectKeyId,
-      authorityKeyId,
-      extensions: extensions.map(({ oid, critical }) => ({ oid, critical })),
     },
-    { serial: serialT, subject: subjectT, issuer: issuerT, spki: spkiT },
+    { serial: serialT, subject: subjectT, issuer: issuerT, spki: spkiT, subjectKeyId, authorityKeyId },
+    extensions,
     fromDer === undefined,
     publicKey,
   );
 }
 
-function parseExtensions(a3: TlvAt, what: string): { oid: string; critical: boolean; value: TlvAt }[] {
+/** One extension as `parseExtensions` reads it: its value is the OCTET STRING, in place. */
+interface ParsedExtension {
+  readonly oid: string;
+  readonly critical: boolean;
+  readonly value: TlvAt;
+}
+
+const NO_EXTENSIONS: ParsedExtension[] = [];
+
+function parseExtensions(a3: TlvAt, what: string): ParsedExtension[] {
   const seq = childrenOf(a3, PART.extensions);
   if (seq.length !== 1) throw invalid(`${what}: extensions: expected one SEQUENCE`);
   const list = childrenOf(expect(seq[0], 0x30, PART.extensions), PART.extensions);
   if (list.length > 64) throw new CertkitError('LIMIT_EXCEEDED', `${what}: more than 64 extensions`);
-  const out = new Array<{ oid: string; critical: boolean; value: TlvAt }>(list.length);
+  const out = new Array<ParsedExtension>(list.length);
   for (let n = 0; n < list.length; n++) {
     namingExtension = n + 1;
     const w = PART.extension;

@@ -313,11 +313,13 @@ function fromDerValue(oid: string, der: Buffer, what: string): Ava {
   return text === undefined ? { oid, value: '', tag: t.tag, der } : { oid, value: text, tag: t.tag, der };
 }
 
-/** True when every byte of `buf[start, end)` is ASCII. */
-function isAscii(buf: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (buf[i]! > 0x7f) return false;
-  return true;
-}
+/**
+ * A character above U+007F. Strings are decoded byte for byte (latin1) and then tested with this
+ * native regular expression, rather than tested byte by byte in a loop first: a listing decodes
+ * several values per certificate, as cold code, where the loop cost more than the decoding.
+ */
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * Decodes the string types, read in place; undefined for other types. `what` names the value in
@@ -331,17 +333,22 @@ function decodeString(t: TlvAt, what: What, oid?: string): string | undefined {
     return oid === undefined ? w : `${w} ${attributeName(oid)}`;
   };
   switch (t.tag) {
-    case STRING_TAG.utf8:
+    case STRING_TAG.utf8: {
       // ASCII is UTF-8 and decodes the same as latin1; anything else is checked whole.
-      if (isAscii(buf, start, end)) return buf.toString('latin1', start, end);
+      const latin1 = buf.toString('latin1', start, end);
+      if (!NON_ASCII.test(latin1)) return latin1;
       if (!isUtf8(t.content)) throw invalid(`${name()}: UTF8String is not valid UTF-8`);
       return buf.toString('utf8', start, end);
+    }
     case STRING_TAG.printable:
     case STRING_TAG.numeric:
     case STRING_TAG.ia5:
-    case STRING_TAG.visible:
-      if (!isAscii(buf, start, end)) throw invalid(`${name()}: non-ASCII byte in an ASCII string type`);
-      return buf.toString('latin1', start, end);
+    case STRING_TAG.visible: {
+      // Decoded byte for byte, then checked: a byte above 0x7F is a character above U+007F.
+      const latin1 = buf.toString('latin1', start, end);
+      if (NON_ASCII.test(latin1)) throw invalid(`${name()}: non-ASCII byte in an ASCII string type`);
+      return latin1;
+    }
     case STRING_TAG.teletex:
       return buf.toString('latin1', start, end);
     case STRING_TAG.bmp: {
@@ -410,7 +417,17 @@ function decodeStringSafe(ava: Ava): string | undefined {
  * RDNs joined with " + ", values quoted and escaped as Java's X500Name.toString() does.
  */
 export function formatDname(dn: DistinguishedName): string {
-  return dn.map((rdn) => rdn.map((a) => `${attributeName(a.oid)}=${formatValue(a)}`).join(' + ')).join(', ');
+  // Loops rather than map/join: one string, no arrays or closures per name (twice a certificate).
+  let out = '';
+  for (let r = 0; r < dn.length; r++) {
+    const rdn = dn[r]!;
+    if (r > 0) out += ', ';
+    for (let a = 0; a < rdn.length; a++) {
+      if (a > 0) out += ' + ';
+      out += `${attributeName(rdn[a]!.oid)}=${formatValue(rdn[a]!)}`;
+    }
+  }
+  return out;
 }
 
 /** Encodes one AVA's value TLV. */

@@ -85,16 +85,17 @@ function positiveIntegerBits(t: TlvAt | undefined): number | undefined {
   return (end - p - 1) * 8 + (32 - Math.clz32(buf[p]!));
 }
 
-/** The key bits of a BIT STRING with no unused bits; undefined otherwise. */
-function keyBits(bitString: TlvAt): Buffer | undefined {
+/** Where the key bits of a BIT STRING with no unused bits start; undefined otherwise. */
+function keyBitsStart(bitString: TlvAt): number | undefined {
   if (bitString.tag !== 0x03 || bitString.length < 2 || bitString.at(0) !== 0) return undefined;
-  return bitString.buf.subarray(bitString.contentStart + 1, bitString.end);
+  return bitString.contentStart + 1;
 }
 
-function rsaDetails(params: readonly TlvAt[], key: Buffer): SpkiKeyDetails | undefined {
-  if (params.length !== 1 || params[0]!.tag !== 0x05 || params[0]!.length !== 0) return undefined;
-  const seq = readTlv(key, 0, 'RSAPublicKey');
-  if (seq.tag !== 0x30 || seq.end !== key.length) return undefined;
+/** RSA details of the key bits `buf[start, end)`, read in place; `alg` is the AlgorithmIdentifier's parts. */
+function rsaDetails(alg: readonly TlvAt[], buf: Buffer, start: number, end: number): SpkiKeyDetails | undefined {
+  if (alg.length !== 2 || alg[1]!.tag !== 0x05 || alg[1]!.length !== 0) return undefined;
+  const seq = readTlv(buf, start, 'RSAPublicKey', end);
+  if (seq.tag !== 0x30 || seq.end !== end) return undefined;
   const ints = childrenOf(seq, 'RSAPublicKey');
   if (ints.length !== 2) return undefined;
   const bits = positiveIntegerBits(ints[0]);
@@ -102,15 +103,17 @@ function rsaDetails(params: readonly TlvAt[], key: Buffer): SpkiKeyDetails | und
   return { keySize: bits, curve: undefined };
 }
 
-function ecDetails(params: readonly TlvAt[], key: Buffer): SpkiKeyDetails | undefined {
+/** EC details of the key bits `buf[start, end)`, read in place; `alg` is the AlgorithmIdentifier's parts. */
+function ecDetails(alg: readonly TlvAt[], buf: Buffer, start: number, end: number): SpkiKeyDetails | undefined {
+  const len = end - start;
   // The point at infinity: OpenSSL loads such a key, but Node 20 then aborts the whole process
   // (an assertion in GetEcKeyDetail) when asked for its details. It has no size worth reporting.
-  if (key.length === 1 && key[0] === 0x00) return { keySize: undefined, curve: undefined };
-  if (params.length !== 1 || params[0]!.tag !== 0x06) return undefined;
-  const curve = CURVES.get(decodeOidAt(params[0]!.buf, params[0]!.contentStart, params[0]!.end, 'EC curve'));
-  if (curve === undefined || key.length !== 1 + 2 * curve.len || key[0] !== 0x04) return undefined;
-  const x = BigInt('0x' + key.toString('hex', 1, 1 + curve.len));
-  const y = BigInt('0x' + key.toString('hex', 1 + curve.len));
+  if (len === 1 && buf[start] === 0x00) return { keySize: undefined, curve: undefined };
+  if (alg.length !== 2 || alg[1]!.tag !== 0x06) return undefined;
+  const curve = CURVES.get(decodeOidAt(alg[1]!.buf, alg[1]!.contentStart, alg[1]!.end, 'EC curve'));
+  if (curve === undefined || len !== 1 + 2 * curve.len || buf[start] !== 0x04) return undefined;
+  const x = BigInt('0x' + buf.toString('hex', start + 1, start + 1 + curve.len));
+  const y = BigInt('0x' + buf.toString('hex', start + 1 + curve.len, end));
   const { p, b } = curve;
   if (x >= p || y >= p) return undefined;
   // On the curve: y² = x³ - 3x + b (mod p), as OpenSSL checks when it loads the point.
@@ -131,13 +134,27 @@ export function keyDetailsFromSpki(spki: Buffer): SpkiKeyDetails | undefined {
     if (parts.length !== 2 || parts[0]!.tag !== 0x30) return undefined;
     const alg = childrenOf(parts[0]!, 'algorithm');
     if (alg[0]?.tag !== 0x06) return undefined;
-    const oid = decodeOidAt(spki, alg[0].contentStart, alg[0].end, 'key algorithm');
-    const params = alg.slice(1);
-    if (EDWARDS.has(oid)) return params.length === 0 ? { keySize: undefined, curve: undefined } : undefined;
-    const key = keyBits(parts[1]!);
-    if (key === undefined) return undefined;
-    if (oid === RSA) return rsaDetails(params, key);
-    if (oid === EC) return ecDetails(params, key);
+    return keyDetailsFromSpkiParts(parts, alg, decodeOidAt(spki, alg[0].contentStart, alg[0].end, 'key algorithm'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `keyDetailsFromSpki` for a SubjectPublicKeyInfo its caller has already taken apart in place
+ * (a certificate's, inside bytes `checkDer` checked whole): `parts` are the SEQUENCE's parts,
+ * whose first is the AlgorithmIdentifier SEQUENCE; `alg` are that SEQUENCE's parts, the first an
+ * OID; `oid` is that OID decoded. The same answers, without walking or copying the SPKI again.
+ */
+export function keyDetailsFromSpkiParts(parts: readonly TlvAt[], alg: readonly TlvAt[], oid: string): SpkiKeyDetails | undefined {
+  try {
+    if (parts.length !== 2) return undefined;
+    if (EDWARDS.has(oid)) return alg.length === 1 ? { keySize: undefined, curve: undefined } : undefined;
+    const bitString = parts[1]!;
+    const start = keyBitsStart(bitString);
+    if (start === undefined) return undefined;
+    if (oid === RSA) return rsaDetails(alg, bitString.buf, start, bitString.end);
+    if (oid === EC) return ecDetails(alg, bitString.buf, start, bitString.end);
     return undefined;
   } catch {
     return undefined;

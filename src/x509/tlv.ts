@@ -29,17 +29,26 @@ export interface Tlv {
  * listing of 1,000 certificates made two per TLV, a good part of its time).
  */
 export class TlvAt implements Tlv {
-  constructor(
-    /** The buffer the TLV is in. */
-    readonly buf: Buffer,
-    readonly tag: number,
-    /** Offset of the identifier octet. */
-    readonly start: number,
-    /** Offset of the first contents octet. */
-    readonly contentStart: number,
-    /** Offset just past the TLV. */
-    readonly end: number,
-  ) {}
+  // Declared, not defined: with class-field semantics each would first be defined as undefined
+  // and then assigned (and a field initializer called), for every one of the tens of thousands
+  // of TLVs a listing of many certificates makes. The constructor assigns each exactly once.
+  /** The buffer the TLV is in. */
+  declare readonly buf: Buffer;
+  declare readonly tag: number;
+  /** Offset of the identifier octet. */
+  declare readonly start: number;
+  /** Offset of the first contents octet. */
+  declare readonly contentStart: number;
+  /** Offset just past the TLV. */
+  declare readonly end: number;
+
+  constructor(buf: Buffer, tag: number, start: number, contentStart: number, end: number) {
+    this.buf = buf;
+    this.tag = tag;
+    this.start = start;
+    this.contentStart = contentStart;
+    this.end = end;
+  }
 
   get bytes(): Buffer {
     return this.buf.subarray(this.start, this.end);
@@ -116,17 +125,22 @@ export function childrenOf(t: TlvAt, what: What): TlvAt[] {
   return walkChildren(t.buf, t.contentStart, t.end, what);
 }
 
+/** Where each child ends, from `walkChildren`'s one pass (not reentrant: nothing it calls walks). */
+const childEnds: number[] = [];
+
 function walkChildren(buf: Buffer, pos: number, end: number, what: What): TlvAt[] {
-  // Counted first, so the array is made at its size (growing it by push left garbage that a
-  // listing of many certificates spent a good part of its collections on).
+  // One checked pass notes where each child ends; the array is then made at its size (growing it
+  // by push left garbage that a listing of many certificates spent a good part of its collections
+  // on, and counting first walked every child twice).
   let n = 0;
-  for (let p = pos; p < end; n++) p = tlvEnd(buf, p, what, end);
+  for (let p = pos; p < end; n++) childEnds[n] = p = tlvEnd(buf, p, what, end);
   const out = new Array<TlvAt>(n);
   for (let i = 0; i < n; i++) {
-    const e = tlvEnd(buf, pos, what, end);
+    const e = childEnds[i]!;
     out[i] = new TlvAt(buf, buf[pos]!, pos, headerEnd(buf, pos), e);
     pos = e;
   }
+  if (n > 256) childEnds.length = 0; // kept small between walks
   return out;
 }
 
