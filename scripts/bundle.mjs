@@ -53,8 +53,47 @@ const yargsBuild = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
+  plugins: [
+    {
+      // yargs looks for the application's package.json upwards from `mainFilename`, which it
+      // derives from its own path inside node_modules. Bundled into dist/bin/ it found none, so it
+      // searched from the working directory, usually in vain, and built an AssertionError on every
+      // start. certkit's package root (two levels above dist/bin/yargs.cjs) is the application's.
+      name: 'yargs-main-filename',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, ({ path }) => {
+          const from = "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));";
+          const source = readFileSync(path, 'utf8');
+          if (!source.includes(from)) throw new Error(`${path}: yargs no longer computes mainFilename as scripts/bundle.mjs expects`);
+          return { contents: source.replace(from, "const mainFilename = fileURLToPath(new URL('../../', import.meta.url));"), loader: 'js' };
+        });
+      },
+    },
+    {
+      // yargs imports node:assert for its internal checks, and loading node:assert costs ~4 ms of
+      // every start-up. yargs gets the two functions it uses, which load node:assert only when a
+      // check fails (to throw its AssertionError); a passing check does what node:assert's does.
+      name: 'assert-on-failure',
+      setup(b) {
+        b.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+          // The shim's own require is the real node:assert.
+          args.namespace === 'assert-on-failure' ? undefined : { path: 'assert', namespace: 'assert-on-failure' },
+        );
+        b.onLoad({ filter: /.*/, namespace: 'assert-on-failure' }, () => ({
+          contents: [
+            'export function strictEqual(actual, expected, message) {',
+            "  if (!Object.is(actual, expected)) require('node:assert').strictEqual(actual, expected, message);",
+            '}',
+            'export function notStrictEqual(actual, expected, message) {',
+            "  if (Object.is(actual, expected)) require('node:assert').notStrictEqual(actual, expected, message);",
+            '}',
+          ].join('\n'),
+          loader: 'js',
+        }));
+      },
+    },
+  ],
 });
-
 
 /** What `import 'yargs'` is in the bundle: yargs.cjs, compiled with its code cache when V8 takes it. */
 const YARGS_LOADER = `
