@@ -136,3 +136,11 @@ export function withContext<T>(context: string, fn: () => T): T {
     throw new CertkitError('INVALID_INPUT', `${context}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
+
+/**
+ * After `Promise.allSettled`: throws the reason of the first rejected result in the given order
+ * (the one to report when several steps ran at once), if there is one.
+ */
+export function throwFirstRejection(results: readonly PromiseSettledResult<unknown>[]): void {
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+}

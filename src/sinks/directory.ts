@@ -25,7 +25,7 @@ import { constants as fsc, unlinkSync } from 'node:fs';
 import { chmod, link, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 
-import { CertkitError } from '../errors.js';
+import { CertkitError, throwFirstRejection } from '../errors.js';
 
 /** One named output of the pipeline: bytes, a file name and whether it holds a secret. */
 export interface Artifact {
@@ -347,10 +347,9 @@ export async function writeArtifacts(
     artifacts.map((a, i) => stage(fs, join(absDir, a.name), a.data, a.sensitive ? SECRET_MODE : PUBLIC_MODE, shown[i]!)),
   );
   const tmps = staged.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const failed = staged.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed !== undefined) {
+  if (tmps.length < staged.length) {
     await Promise.all(tmps.map((tmp) => discard(fs, tmp)));
-    throw failed.reason;
+    throwFirstRejection(staged);
   }
   for (const [i, tmp] of tmps.entries()) {
     try {
@@ -384,8 +383,7 @@ export async function checkArtifacts(
       return options.force ? refuseDirectoryAt(fs, target, join(dir, a.name)) : refuseExisting(fs, target, join(dir, a.name));
     }),
   ]);
-  const failed = checks.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
+  throwFirstRejection(checks);
 }
 
 /** Fails early when `dir` exists but is not a directory. */

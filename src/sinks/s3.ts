@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { awsError, callAws, createS3Client, type AwsOptions } from '../aws/config.js';
-import { CertkitError } from '../errors.js';
+import { CertkitError, throwFirstRejection } from '../errors.js';
 import type { Artifact } from './directory.js';
 import { checkS3Key, formatS3Uri, parseS3Uri } from './s3-uri.js';
 
@@ -32,24 +32,23 @@ export const MAX_S3_ARTIFACT_BYTES = 16 * 1024 * 1024;
 
 const sha256b64 = (data: Uint8Array) => createHash('sha256').update(data).digest('base64');
 
-/** Whether the object at `key` holds exactly `data`. */
-async function holds(
+/** The object's bytes and the encryption S3 reports for it (GetObject). */
+async function readObject(
   client: S3Client,
   s3: typeof import('@aws-sdk/client-s3'),
   bucket: string,
   key: string,
-  data: Uint8Array,
   uri: string,
-): Promise<boolean> {
-  const body = await callAws(
+): Promise<{ body: Buffer; sse: string | undefined }> {
+  return callAws(
     'S3 GetObject',
     async () => {
       const r = await client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
-      return r.Body === undefined ? new Uint8Array() : await r.Body.transformToByteArray();
+      const body = r.Body === undefined ? new Uint8Array() : await r.Body.transformToByteArray();
+      return { body: Buffer.from(body), sse: r.ServerSideEncryption };
     },
     { file: uri },
   );
-  return Buffer.from(body).equals(data);
 }
 
 /**
@@ -90,7 +89,7 @@ async function uploadOne(
     if (options.force !== true && (name === 'PreconditionFailed' || meta?.httpStatusCode === 412)) {
       // A retried PUT is refused when an earlier attempt stored the object and only its
       // answer was lost: if the object holds exactly these bytes it is ours, not a conflict.
-      if ((meta?.attempts ?? 1) > 1 && (await holds(client, s3, bucket, key, a.data, uri))) {
+      if ((meta?.attempts ?? 1) > 1 && (await readObject(client, s3, bucket, key, uri)).body.equals(a.data)) {
         put = {};
       } else {
         throw new CertkitError('EXISTS', 'the S3 object already exists', {
@@ -113,15 +112,7 @@ async function uploadOne(
     callAws('S3 HeadObject', () => client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })), {
       file: uri,
     }),
-    callAws(
-      'S3 GetObject',
-      async () => {
-        const r = await client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
-        const body = r.Body === undefined ? new Uint8Array() : await r.Body.transformToByteArray();
-        return { body: Buffer.from(body), sse: r.ServerSideEncryption };
-      },
-      { file: uri },
-    ),
+    readObject(client, s3, bucket, key, uri),
   ]);
   if (headed.status === 'rejected') throw headed.reason;
   const head = headed.value;
@@ -171,8 +162,7 @@ export async function uploadArtifacts(options: UploadArtifactsOptions): Promise<
     // time as the others': three objects cost about two round trips, not nine. Every pipeline runs to
     // its end; the first failure in upload order is the one reported.
     const settled = await Promise.allSettled(options.artifacts.map((a) => uploadOne(client, s3, bucket, prefix + a.name, a, sse, options)));
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
+    throwFirstRejection(settled);
     return settled.map((r) => (r as PromiseFulfilledResult<string>).value);
   } finally {
     if (options.client === undefined) client.destroy();
