@@ -15,6 +15,7 @@ void import('./main.js').then(async ({ main }) => {
   // Exit now, once stdout and stderr are flushed, rather than when the event loop drains: a timer
   // the older @smithy/node-http-handler (under client-acm-pca) leaves behind after a failed request
   // lasts requestTimeout + connectionTimeout (70 s) and would hold the finished process open.
-  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
-  process.exit(status);
+  // (main wrote through stdio.ts, already loaded; it touches process.stdout only if it used it.)
+  const { finishStdio } = await import('./stdio.js');
+  process.exit(await finishStdio(status));
 });

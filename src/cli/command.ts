@@ -16,6 +16,8 @@ export interface TextOut {
   write(chunk: string): unknown;
   /** True when it is a terminal (progress lines are shown only then). */
   readonly isTTY?: boolean;
+  /** The terminal's width, when it is one. */
+  readonly columns?: number | undefined;
 }
 
 /** The process environment a run sees; injected by tests. */

@@ -12,6 +12,7 @@ import { removeInFlightTempFiles, setBeforePublishHookForTests } from '../sinks/
 import { resolveIn, type CertkitCommand, type CliContext, type CliIo } from './command.js';
 import { createPasswordSources, resolvePassword } from './passwords.js';
 import { startEarlyKey } from './early-key.js';
+import { processStdio } from './stdio.js';
 
 // ── Command registration: import the command file, then add it to COMMANDS (one entry each). ──
 import { caCommand } from './ca.js';
@@ -111,18 +112,12 @@ function installTestPause(): void {
 function processIo(): CliIo {
   installSignalHandlers();
   installTestPause();
-  // A reader that stops early (`certkit keystore list x | head -1`) closes the pipe: that is not
-  // an error of ours, so EPIPE on stdout/stderr is ignored instead of crashing with a stack trace.
-  for (const stream of [process.stdout, process.stderr]) {
-    if (stream.listenerCount('error') === 0) {
-      stream.on('error', (e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EPIPE') throw e;
-      });
-    }
-  }
+  // Written straight to the descriptors unless they are terminals (see stdio.ts); a reader that
+  // stops early (`certkit keystore list x | head -1`) is not an error of ours.
+  const { stdout, stderr } = processStdio();
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     // process.stdin is made on first read of a `stdin` password: making it costs start-up ~3 ms.
     stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
     env: process.env,
@@ -242,7 +237,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       .demandCommand(1, 'no command given')
       .recommendCommands()
       // Wrapped to the terminal; unwrapped when piped, so each example stays on one line for grep.
-      .wrap(io.stdout.isTTY === true ? Math.min(100, process.stdout.columns || 100) : null)
+      .wrap(io.stdout.isTTY === true ? Math.min(100, io.stdout.columns || 100) : null)
       .epilog(PASSWORD_EPILOG)
       .exitProcess(false)
       .fail((msg: string | null, err: Error | undefined) => {

@@ -1,5 +1,6 @@
 /**
- * The real tools that judge certkit's output (keytool, java, openssl, moto_server).
+ * The real tools that judge certkit's output (keytool, java, openssl, moto_server), and python3,
+ * which makes what Node cannot (a non-blocking pipe).
  *
  * `tool(name)` returns the tool's path, or undefined when it is missing and CI is not set, so a
  * developer without a JDK can still run the rest. With CI=true a missing tool throws: CI must
@@ -17,7 +18,7 @@ function which(name: string): string | undefined {
   return r.status === 0 && p !== '' ? p : undefined;
 }
 
-export function tool(name: 'keytool' | 'java' | 'javac' | 'openssl' | 'moto_server'): string | undefined {
+export function tool(name: 'keytool' | 'java' | 'javac' | 'openssl' | 'moto_server' | 'python3'): string | undefined {
   if (!cache.has(name)) cache.set(name, which(name));
   const p = cache.get(name);
   if (p === undefined && inCI) {
