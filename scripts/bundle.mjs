@@ -55,17 +55,77 @@ const yargsBuild = await build({
   logLevel: 'warning',
   plugins: [
     {
-      // yargs looks for the application's package.json upwards from `mainFilename`, which it
-      // derives from its own path inside node_modules. Bundled into dist/bin/ it found none, so it
-      // searched from the working directory, usually in vain, and built an AssertionError on every
-      // start. certkit's package root (two levels above dist/bin/yargs.cjs) is the application's.
-      name: 'yargs-main-filename',
+      // Two changes to yargs's platform shim (lib/platform-shims/esm.mjs), each checked to apply:
+      // - yargs looks for the application's package.json upwards from `mainFilename`, which it
+      //   derives from its own path inside node_modules. Bundled into dist/bin/ it found none, so it
+      //   searched from the working directory, usually in vain, and built an AssertionError on every
+      //   start. certkit's package root (two levels above dist/bin/yargs.cjs) is the application's.
+      // - The shim reads process.stdout.columns when it loads, which makes Node build
+      //   process.stdout: for a pipe that loads node:net and the streams, ~5 ms of every start,
+      //   although certkit writes stdout without them (src/cli/stdio.ts). yargs uses the width
+      //   only for a help text whose .wrap() was never set, and certkit always sets it; the
+      //   columns are read when asked for, as a getter.
+      name: 'yargs-platform-shim',
       setup(b) {
         b.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, ({ path }) => {
-          const from = "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));";
+          const edits = [
+            [
+              "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));",
+              "const mainFilename = fileURLToPath(new URL('../../', import.meta.url));",
+              'computes mainFilename',
+            ],
+            [
+              "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null",
+              "get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null; }",
+              'reads the terminal width',
+            ],
+          ];
+          let source = readFileSync(path, 'utf8');
+          for (const [from, to, what] of edits) {
+            if (source.split(from).length !== 2) throw new Error(`${path}: yargs no longer ${what} as scripts/bundle.mjs expects`);
+            source = source.replace(from, to);
+          }
+          return { contents: source, loader: 'js' };
+        });
+      },
+    },
+    {
+      // cliui (yargs's help layout) asks process.stdout for the terminal's width whenever yargs
+      // gives it none, which certkit does when stdout is not a terminal (.wrap(null), so a piped
+      // help text stays unwrapped): that built process.stdout, ~5 ms for a pipe, only to find no
+      // `columns`. Only a terminal has columns, and a terminal is a character device: process.stdout
+      // is asked only when fd 1 is one, so the answer is the same in every case.
+      name: 'cliui-window-width',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]cliui[\\/]build[\\/]lib[\\/]index\.js$/ }, ({ path }) => {
+          const from = "if (typeof process === 'object' && process.stdout && process.stdout.columns) {";
+          const to =
+            "if (typeof process === 'object' && __certkitStdoutIsCharacterDevice() && process.stdout && process.stdout.columns) {";
+          const helper = [
+            "import { fstatSync as __certkitFstatSync } from 'node:fs';",
+            'function __certkitStdoutIsCharacterDevice() {',
+            '  try { return __certkitFstatSync(1).isCharacterDevice(); } catch { return true; }',
+            '}',
+          ].join('\n');
           const source = readFileSync(path, 'utf8');
-          if (!source.includes(from)) throw new Error(`${path}: yargs no longer computes mainFilename as scripts/bundle.mjs expects`);
-          return { contents: source.replace(from, "const mainFilename = fileURLToPath(new URL('../../', import.meta.url));"), loader: 'js' };
+          if (source.split(from).length !== 2) throw new Error(`${path}: cliui no longer reads the window width as scripts/bundle.mjs expects`);
+          return { contents: `${helper}\n${source.replace(from, to)}`, loader: 'js' };
+        });
+      },
+    },
+    {
+      // Once a command's handler has started, yargs renders that command's whole help text and
+      // keeps it, for a caller that shows help after an asynchronous handler fails (yargs's own
+      // fail path without a .fail() handler, or showHelp() from the handler). certkit does
+      // neither: its .fail() throws a one-line usage error and --help is answered before any
+      // handler runs. The rendering, ~1.5 ms of every command on the main thread, is left out.
+      name: 'no-help-cache-after-handler',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/ }, ({ path }) => {
+          const from = 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();';
+          const source = readFileSync(path, 'utf8');
+          if (source.split(from).length !== 2) throw new Error(`${path}: yargs no longer caches the help text where scripts/bundle.mjs expects`);
+          return { contents: source.replace(from, '/* certkit: no help text cached (scripts/bundle.mjs) */'), loader: 'js' };
         });
       },
     },
@@ -277,8 +337,11 @@ writeFileSync(
     const child = spawn(process.execPath, [`${root}scripts/train-cache.mjs`, ...args], {
       cwd: tmp,
       env: { ...trainingEnv(tmp), CERTKIT_TRAINING_PASS: 'training-password' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      // stdout a pipe, as where scripts and CI run certkit (stdio.ts writes a pipe directly; a
+      // terminal or /dev/null would train Node's stream instead). What it prints is not kept.
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    child.stdout.resume();
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const status = await new Promise((resolve, reject) => child.once('error', reject).once('close', resolve));
