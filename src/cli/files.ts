@@ -3,28 +3,33 @@
  * directory, errors naming the path as the user typed it, every write through the atomic
  * directory sink (0600 for secrets, 0644 for public material, no overwrite without --force).
  */
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { lstat } from 'node:fs';
+import { promisify } from 'node:util';
 
 import { CertkitError } from '../errors.js';
 import { INPUT_LIMITS } from '../limits.js';
+import { readFileLimited } from '../read-limited.js';
 import { PUBLIC_MODE, SECRET_MODE, writeFileAtomic } from '../sinks/directory.js';
 import type { CliContext } from './command.js';
 
 /** Largest input file a command reads, keystores and PEM bundles are far smaller (INPUT_LIMITS in src/limits.ts). */
 export const MAX_INPUT_BYTES = INPUT_LIMITS.maxInputBytes;
 
-/** Reads an input file; READ_FAILED (exit 3) naming `path` if it cannot be read. */
+// node:fs's callback API, not node:fs/promises (see read-limited.ts).
+const lstatPath = promisify(lstat);
+
+/**
+ * Reads an input file (a regular file, or a pipe or device such as /dev/stdin, never more than
+ * MAX_INPUT_BYTES of it); READ_FAILED (exit 3) naming `path` if it cannot be read, LIMIT_EXCEEDED
+ * if it is larger.
+ */
 export async function readInput(ctx: CliContext, path: string): Promise<Buffer> {
-  const abs = ctx.path(path);
+  const tooLarge = (size: number | undefined) =>
+    new CertkitError('LIMIT_EXCEEDED', `file${size === undefined ? '' : ` of ${size} bytes`} is larger than the ${MAX_INPUT_BYTES}-byte limit`, {
+      file: path,
+    });
   try {
-    const st = await stat(abs);
-    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (st.size > MAX_INPUT_BYTES) {
-      throw new CertkitError('LIMIT_EXCEEDED', `file of ${st.size} bytes is larger than the ${MAX_INPUT_BYTES}-byte limit`, {
-        file: path,
-      });
-    }
-    return await readFile(abs);
+    return await readFileLimited(ctx.path(path), MAX_INPUT_BYTES, tooLarge);
   } catch (e) {
     if (e instanceof CertkitError) throw e;
     const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
@@ -88,7 +93,7 @@ export async function refuseExistingOutputs(ctx: CliContext, paths: ReadonlyArra
     if (p === undefined || p === '-') continue;
     let found = false;
     try {
-      await lstat(ctx.path(p));
+      await lstatPath(ctx.path(p));
       found = true;
     } catch {
       // missing (or not reachable): the write itself reports any real problem

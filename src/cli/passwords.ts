@@ -12,12 +12,12 @@
  *
  * Passwords never appear in messages: errors name the source (`env:VAR`, the file), never a value.
  */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 
 import { CertkitError } from '../errors.js';
 import { INPUT_LIMITS } from '../limits.js';
 import { quoteInput } from '../quote.js';
+import { readFileLimited } from '../read-limited.js';
 
 /** Longest password line accepted from a file or stdin (INPUT_LIMITS in src/limits.ts). */
 export const MAX_PASSWORD_LINE = INPUT_LIMITS.maxPasswordLine;
@@ -201,18 +201,15 @@ export async function resolvePassword(spec: string, sources: PasswordSources, op
 
 async function readPasswordFile(path: string, sources: PasswordSources, what: string): Promise<string> {
   const abs = isAbsolute(path) ? path : resolve(sources.cwd, path);
+  const tooLarge = () => new CertkitError('LIMIT_EXCEEDED', `${what}: password file larger than ${MAX_PASSWORD_FILE} bytes`, { file: path });
   let data: Buffer;
   try {
-    data = await readFile(abs);
+    data = await readFileLimited(abs, MAX_PASSWORD_FILE, tooLarge);
   } catch (e) {
+    if (e instanceof CertkitError) throw e;
     const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : 'error';
     const text = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})`;
     throw new CertkitError('READ_FAILED', `${what}: cannot read password file: ${text}`, { file: path, cause: e });
-  }
-  if (data.length > MAX_PASSWORD_FILE) {
-    throw new CertkitError('LIMIT_EXCEEDED', `${what}: password file larger than ${MAX_PASSWORD_FILE} bytes`, {
-      file: path,
-    });
   }
   const index = sources.fileLines?.get(abs) ?? 0;
   sources.fileLines?.set(abs, index + 1);

@@ -5,7 +5,6 @@
  *   GeneralName ::= CHOICE { rfc822Name [1] IA5String, dNSName [2] IA5String,
  *                            uniformResourceIdentifier [6] IA5String, iPAddress [7] OCTET STRING, ... }
  */
-import { isIP } from 'node:net';
 import { invalid } from '../errors.js';
 import { children, tlv } from './tlv.js';
 import { quoteInput } from '../quote.js';
@@ -15,6 +14,12 @@ export interface SubjectAltName {
   /** The name; for `other`, the GeneralName's tag number and hex ("[0] 3003..."). */
   readonly value: string;
 }
+
+/**
+ * node:net's isIP, fetched when a name is parsed or encoded rather than imported: loading node:net
+ * costs ~3 ms, and reading certificates (a keystore listing) decodes SANs without it.
+ */
+const isIP = (s: string): number => process.getBuiltinModule('node:net').isIP(s);
 
 const TAG = { email: 0x81, dns: 0x82, uri: 0x86, ip: 0x87 } as const;
 

@@ -1,6 +1,6 @@
 /** The CLI frame: help, version, usage errors, error lines, --debug, lazy loading; in process and as bin/certkit. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -182,6 +182,32 @@ describe.skipIf(!builtCliExists())('bin/certkit as a process', () => {
     expect(packages(list).filter((p) => !/^(asn1js|@peculiar\/utils)$/.test(p))).toEqual(['cliui', 'escalade', 'y18n', 'yargs', 'yargs-parser']);
     // The hook sees the lazily loaded parts: the JKS reader is in the listing's files, not in --help's.
     expect([help.includes('src/keystore/jks.ts'), list.includes('src/keystore/jks.ts')]).toEqual([false, true]);
+  });
+
+  it('with stdout and stderr piped, --help and a JKS listing load none of the built-ins they do not need', () => {
+    // Node's own modules each run loads beyond those of `node -e 0` (process.moduleLoadList, read
+    // by a --require hook at exit). Piped stdio is how scripts and the benchmark run certkit: Node's
+    // stream for a pipe is a net.Socket (node:net and the streams, ~5 ms), which stdio.ts does
+    // without; node:fs/promises (~3 ms) is for commands that write files; node:tty for a terminal.
+    const list = join(dir, 'builtins.txt');
+    const hook = join(dir, 'builtins-hook.cjs');
+    writeFileSync(
+      hook,
+      `const before = new Set(process.moduleLoadList);\nprocess.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.filter((m) => !before.has(m)).join('\\n')));\n`,
+    );
+    const builtinsLoadedBy = (args: string[]): string[] => {
+      const r = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', SP: 'chain-storepass' } });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      return readFileSync(list, 'utf8').split('\n').filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
+    };
+    const help = builtinsLoadedBy(['--help']);
+    const listing = builtinsLoadedBy(['keystore', 'list', CHAIN, '--storepass', 'env:SP']);
+    // --help: the loader's node:vm, nothing else.
+    expect(help).toEqual(['vm']);
+    // The listing: node:vm and node:crypto (which brings the streams with it), but no socket, no
+    // terminal and no fs/promises.
+    expect([listing.includes('vm'), listing.includes('crypto')]).toEqual([true, true]);
+    expect(listing.filter((m) => ['net', 'tty', 'fs/promises', 'internal/fs/promises', 'readline'].includes(m))).toEqual([]);
   });
 
   it('compiles every script of the bundle with the code cache the build made, and V8 takes it', () => {
