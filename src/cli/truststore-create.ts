@@ -53,9 +53,18 @@ export const truststoreCreateCommand = defineCommand({
     }
     const out = await writeKeyStore(entries, storeType, { storePassword, profile: args.profile as 'modern' | 'legacy' });
     await writeOutput(ctx, args.out, out, { sensitive: true, force: args.force });
-    ctx.warn(`certkit: wrote ${args.out} (${storeType === 'jks' ? 'JKS' : 'PKCS12'}, ${entries.length} trusted ${entries.length === 1 ? 'certificate' : 'certificates'}: ${entries.map((e) => `'${e.alias}'`).join(', ')})`);
+    ctx.warn(`certkit: wrote ${args.out} (${storeType === 'jks' ? 'JKS' : 'PKCS12'}, ${entries.length} trusted ${entries.length === 1 ? 'certificate' : 'certificates'}: ${aliasList(entries.map((e) => e.alias))})`);
   },
 });
+
+/** How many aliases the "wrote" line names; a larger store is named by its first ones and a count. */
+export const ALIASES_NAMED = 10;
+
+/** `'a', 'b', 'c'`, or the first ALIASES_NAMED of them and "and N more" (`keystore list` shows all). */
+export function aliasList(aliases: readonly string[]): string {
+  const named = aliases.slice(0, ALIASES_NAMED).map((a) => `'${a}'`).join(', ');
+  return aliases.length <= ALIASES_NAMED ? named : `${named} and ${aliases.length - ALIASES_NAMED} more`;
+}
 
 /** `base`, or `base-2`, `base-3`... not yet used (compared case-insensitively for JKS, which lower-cases). */
 export function uniqueAlias(base: string, seen: Set<string>, lowerCase: boolean): string {

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFil
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+import { aliasList } from '../../src/cli/truststore-create.js';
 import { decodePemAll } from '../../src/pem.js';
 import { parseKeytoolList, runUtf8 } from '../keystore/keytool-list.js';
 import { ROOT, runCli } from '../support/cli.js';
@@ -228,6 +229,14 @@ describe('keystore convert and export', () => {
 });
 
 describe('truststore create', () => {
+  it('names up to ten aliases in its "wrote" line, then how many more', () => {
+    const aliases = Array.from({ length: 150 }, (_, i) => `ca ${i + 1}`);
+    expect(aliasList(aliases.slice(0, 1))).toBe("'ca 1'");
+    expect(aliasList(aliases.slice(0, 10))).toBe("'ca 1', 'ca 2', 'ca 3', 'ca 4', 'ca 5', 'ca 6', 'ca 7', 'ca 8', 'ca 9', 'ca 10'");
+    expect(aliasList(aliases.slice(0, 11))).toBe("'ca 1', 'ca 2', 'ca 3', 'ca 4', 'ca 5', 'ca 6', 'ca 7', 'ca 8', 'ca 9', 'ca 10' and 1 more");
+    expect(aliasList(aliases)).toBe("'ca 1', 'ca 2', 'ca 3', 'ca 4', 'ca 5', 'ca 6', 'ca 7', 'ca 8', 'ca 9', 'ca 10' and 140 more");
+  });
+
   it('names entries by CN, drops duplicates, and keytool lists them as trustedCertEntry', async () => {
     const chain = await runCli(['keystore', 'export', fx(CHAIN), '--storepass', 'env:SP'], { env: CHAIN_ENV });
     const cas = decodePemAll(chain.stdout).slice(1);
