@@ -220,7 +220,7 @@ const STATUS_ON_UNREADABLE = { step: 'deserialize', priority: 'high', name: 'cer
 /** An ACM PCA client (the SDK is imported on first call). */
 export async function createAcmPcaClient(opts: AwsOptions = {}): Promise<ACMPCAClient> {
   const config = await clientConfig('ACM_PCA', opts);
-  const { ACMPCAClient } = await import('@aws-sdk/client-acm-pca');
+  const { ACMPCAClient } = await import('./sdk/acm-pca.js');
   const client = quietly(() => new ACMPCAClient(config));
   client.middlewareStack.add(statusOnUnreadableAnswers(), STATUS_ON_UNREADABLE);
   return client;
@@ -229,7 +229,7 @@ export async function createAcmPcaClient(opts: AwsOptions = {}): Promise<ACMPCAC
 /** An S3 client, path-style when an endpoint is set. */
 export async function createS3Client(opts: AwsOptions = {}): Promise<S3Client> {
   const config = await clientConfig('S3', opts);
-  const { S3Client } = await import('@aws-sdk/client-s3');
+  const { S3Client } = await import('./sdk/s3.js');
   const client = quietly(() => new S3Client(config));
   client.middlewareStack.add(statusOnUnreadableAnswers(), STATUS_ON_UNREADABLE);
   return client;
@@ -238,7 +238,7 @@ export async function createS3Client(opts: AwsOptions = {}): Promise<S3Client> {
 /** A Secrets Manager client. */
 export async function createSecretsManagerClient(opts: AwsOptions = {}): Promise<SecretsManagerClient> {
   const config = await clientConfig('SECRETS_MANAGER', opts);
-  const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const { SecretsManagerClient } = await import('./sdk/secrets-manager.js');
   const client = quietly(() => new SecretsManagerClient(config));
   client.middlewareStack.add(statusOnUnreadableAnswers(), STATUS_ON_UNREADABLE);
   return client;

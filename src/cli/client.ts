@@ -104,7 +104,7 @@ async function preflight(
   const { awsError } = await import('../aws/config.js');
   if (s3 !== undefined && s3Names.length > 0) {
     const { parseS3Uri } = await import('../sinks/s3-uri.js');
-    const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
+    const { HeadObjectCommand } = await import('../aws/sdk/s3.js');
     const { bucket, prefix } = parseS3Uri(s3);
     // The upload uses the same client later: its connections are kept alive for it.
     const client = await s3Client();
@@ -132,7 +132,7 @@ async function preflight(
   if (secretName !== undefined) {
     if (s3 === undefined || s3Names.length === 0) whileWaiting();
     const { createSecretsManagerClient } = await import('../aws/config.js');
-    const { DescribeSecretCommand } = await import('@aws-sdk/client-secrets-manager');
+    const { DescribeSecretCommand } = await import('../aws/sdk/secrets-manager.js');
     const client = await createSecretsManagerClient(aws);
     try {
       try {
@@ -305,8 +305,8 @@ export const clientCommand = defineCommand({
         progress,
         whileIssuing: () =>
           prefetch(
-            ...(s3 === undefined ? [] : [() => import('../sinks/s3.js'), () => import('@aws-sdk/client-s3')]),
-            ...(secretName === undefined ? [] : [() => import('../sinks/secrets-manager.js'), () => import('@aws-sdk/client-secrets-manager')]),
+            ...(s3 === undefined ? [] : [() => import('../sinks/s3.js'), () => import('../aws/sdk/s3.js')]),
+            ...(secretName === undefined ? [] : [() => import('../sinks/secrets-manager.js'), () => import('../aws/sdk/secrets-manager.js')]),
           ),
         ...(args.force || (s3 === undefined && secretName === undefined)
           ? {}

@@ -278,7 +278,7 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
 
   async function waitAndGet(certificateArn: string, csrDer: Uint8Array | undefined): Promise<IssuedCertificate> {
     const c = await client();
-    const pca = await import('@aws-sdk/client-acm-pca');
+    const pca = await import('../aws/sdk/acm-pca.js');
     // This SDK's waiter retries on ANY error until it times out; a non-retryable error
     // (AccessDenied, ResourceNotFound...) must fail at once, so the client it polls with
     // records the error and aborts the wait.
@@ -324,7 +324,7 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
 
   async function describe(): Promise<DescribeCertificateAuthorityCommandOutput> {
     const c = await client();
-    const pca = await import('@aws-sdk/client-acm-pca');
+    const pca = await import('../aws/sdk/acm-pca.js');
     return callAws('ACM PCA DescribeCertificateAuthority', () => c.send(new pca.DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: caArn })), {
       file: caArn,
     });
@@ -350,7 +350,7 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
       const templateArn = req.templateArn === undefined ? undefined : resolveTemplateArn(req.templateArn);
       const described = await (describing ?? describe());
       const c = await client();
-      const pca = await import('@aws-sdk/client-acm-pca');
+      const pca = await import('../aws/sdk/acm-pca.js');
       const ca = described.CertificateAuthority;
       if (ca?.Status !== undefined && ca.Status !== 'ACTIVE') {
         throw new CertkitError('AWS', `the CA is ${ca.Status}, not ACTIVE: it cannot issue certificates`, { file: caArn });

@@ -35,7 +35,7 @@ const sha256b64 = (data: Uint8Array) => createHash('sha256').update(data).digest
 /** The object's bytes and the encryption S3 reports for it (GetObject). */
 async function readObject(
   client: S3Client,
-  s3: typeof import('@aws-sdk/client-s3'),
+  s3: typeof import('../aws/sdk/s3.js'),
   bucket: string,
   key: string,
   uri: string,
@@ -58,7 +58,7 @@ async function readObject(
  */
 async function uploadOne(
   client: S3Client,
-  s3: typeof import('@aws-sdk/client-s3'),
+  s3: typeof import('../aws/sdk/s3.js'),
   bucket: string,
   key: string,
   a: UploadArtifactsOptions['artifacts'][number],
@@ -156,7 +156,7 @@ export async function uploadArtifacts(options: UploadArtifactsOptions): Promise<
   }
 
   const client = options.client ?? (await createS3Client(options.clientConfig));
-  const s3 = await import('@aws-sdk/client-s3');
+  const s3 = await import('../aws/sdk/s3.js');
   try {
     // Each object's pipeline (PUT, then HEAD and GET together to read it back) runs at the same
     // time as the others': three objects cost about two round trips, not nine. Every pipeline runs to

@@ -43,7 +43,7 @@ export async function putRedshiftSecret(options: PutRedshiftSecretOptions): Prom
     throw new CertkitError('LIMIT_EXCEEDED', `the secret is larger than Secrets Manager's ${MAX_SECRET_BYTES}-byte limit`);
   }
   const client = options.client ?? (await createSecretsManagerClient(options.clientConfig));
-  const sm = await import('@aws-sdk/client-secrets-manager');
+  const sm = await import('../aws/sdk/secrets-manager.js');
   const where = `secret ${options.name}`;
   try {
     try {
