@@ -59,7 +59,10 @@ const yargsBuild = await build({
       // - yargs looks for the application's package.json upwards from `mainFilename`, which it
       //   derives from its own path inside node_modules. Bundled into dist/bin/ it found none, so it
       //   searched from the working directory, usually in vain, and built an AssertionError on every
-      //   start. certkit's package root (two levels above dist/bin/yargs.cjs) is the application's.
+      //   start. certkit's package.json (two levels above dist/bin/yargs.cjs) is the application's.
+      //   It is named as a file, as yargs expects a main script: yargs takes the directory of
+      //   anything with an extension, and a package root named like `certkit-0.1.0` or
+      //   `tmp.x1y2` has one, which sent the search from its parent, in vain, again.
       // - The shim reads process.stdout.columns when it loads, which makes Node build
       //   process.stdout: for a pipe that loads node:net and the streams, ~5 ms of every start,
       //   although certkit writes stdout without them (src/cli/stdio.ts). yargs uses the width
@@ -71,7 +74,7 @@ const yargsBuild = await build({
           const edits = [
             [
               "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));",
-              "const mainFilename = fileURLToPath(new URL('../../', import.meta.url));",
+              "const mainFilename = fileURLToPath(new URL('../../package.json', import.meta.url));",
               'computes mainFilename',
             ],
             [

@@ -1,6 +1,6 @@
 /** The CLI frame: help, version, usage errors, error lines, --debug, lazy loading; in process and as bin/certkit. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -195,8 +195,8 @@ describe.skipIf(!builtCliExists())('bin/certkit as a process', () => {
       hook,
       `const before = new Set(process.moduleLoadList);\nprocess.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.filter((m) => !before.has(m)).join('\\n')));\n`,
     );
-    const builtinsLoadedBy = (args: string[]): string[] => {
-      const r = spawnSync(process.execPath, ['--require', hook, BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', SP: 'chain-storepass' } });
+    const builtinsLoadedBy = (args: string[], bin = BIN): string[] => {
+      const r = spawnSync(process.execPath, ['--require', hook, bin, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', SP: 'chain-storepass' } });
       expect([r.status, r.stderr]).toEqual([0, '']);
       return readFileSync(list, 'utf8').split('\n').filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
     };
@@ -204,6 +204,12 @@ describe.skipIf(!builtCliExists())('bin/certkit as a process', () => {
     const listing = builtinsLoadedBy(['keystore', 'list', CHAIN, '--storepass', 'env:SP']);
     // --help: the loader's node:vm, nothing else.
     expect(help).toEqual(['vm']);
+    // Also from a package root whose name has a dot (an unpacked `certkit-0.1.0`, mktemp's
+    // `tmp.x1y2`): yargs then looked for package.json from the parent, failed an assertion, and
+    // node:assert's error colours built process.stderr.
+    const unpacked = join(dir, 'certkit-0.1.0');
+    for (const part of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, part), join(unpacked, part), { recursive: true });
+    expect(builtinsLoadedBy(['--help'], join(unpacked, 'bin/certkit'))).toEqual(['vm']);
     // The listing: node:vm and node:crypto (which brings the streams with it), but no socket, no
     // terminal and no fs/promises.
     expect([listing.includes('vm'), listing.includes('crypto')]).toEqual([true, true]);
