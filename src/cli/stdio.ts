@@ -79,7 +79,7 @@ export class FdOut implements TextOut {
       try {
         offset += this.#deps.writeSync(this.#fd, bytes, offset, bytes.length - offset);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException | undefined)?.code;
+        const code = errnoOf(e);
         if (code === 'EAGAIN') return this.#useStream().write(bytes.subarray(offset));
         this.#closed = true;
         if (code === 'EPIPE' || this.#fd === 2) return false;
@@ -100,8 +100,7 @@ export class FdOut implements TextOut {
   }
 
   #failed(e: unknown): CertkitError {
-    const code = (e as NodeJS.ErrnoException | undefined)?.code;
-    return new CertkitError('WRITE_FAILED', `cannot write to ${this.#name} (${code ?? 'error'})`, { cause: e });
+    return new CertkitError('WRITE_FAILED', `cannot write to ${this.#name} (${errnoOf(e) ?? 'error'})`, { cause: e });
   }
 
   #useStream(): NodeJS.WriteStream {
@@ -118,11 +117,15 @@ export class FdOut implements TextOut {
   }
 }
 
+const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
+
+/** node:tty's isatty, fetched only when a character device is asked about (see FdOutDeps). */
+const isatty = (fd: number): boolean => process.getBuiltinModule('node:tty').isatty(fd);
+
 let stdio: { readonly stdout: FdOut; readonly stderr: FdOut } | undefined;
 
 /** The process's stdout and stderr as FdOuts (made once per process). */
 export function processStdio(): { readonly stdout: FdOut; readonly stderr: FdOut } {
-  const isatty = (fd: number): boolean => process.getBuiltinModule('node:tty').isatty(fd);
   return (stdio ??= {
     stdout: new FdOut(1, { writeSync, fstatSync, isatty, stream: () => process.stdout }),
     stderr: new FdOut(2, { writeSync, fstatSync, isatty, stream: () => process.stderr }),

@@ -159,9 +159,9 @@ describe.skipIf(!builtCliExists())('bin/certkit’s stdout and stderr as a proce
   const env = { PATH: process.env.PATH ?? '', SP: 'chain-storepass' };
   const listArgs = ['keystore', 'list', CHAIN, '--storepass', 'env:SP'];
 
-  /** A truststore whose listing is larger than a pipe's buffer (64 KiB), so a writer must wait. */
+  /** A truststore whose listing is larger than a pipe's buffer (64 KiB), so a writer must wait; resolves with that listing. */
   const bigStore = join(dir, 'big.jks');
-  const bigStoreReady = (async () => {
+  const bigListing = (async (): Promise<string> => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const now = new Date('2026-01-01T00:00:00Z');
     const pems = Array.from({ length: 250 }, (_, i) =>
@@ -180,6 +180,7 @@ describe.skipIf(!builtCliExists())('bin/certkit’s stdout and stderr as a proce
     writeFileSync(join(dir, 'big.pem'), pems.join(''));
     const r = await runCli(['truststore', 'create', '--cert', join(dir, 'big.pem'), '--out', bigStore, '--storepass', 'env:SP'], { env, cwd: dir });
     expect(r.status).toBe(0);
+    return (await runCli(['keystore', 'list', bigStore, '--storepass', 'env:SP'], { env })).stdout;
   })();
 
   it('writes the same bytes to a pipe, a file and through a reader that goes away', async () => {
@@ -194,8 +195,7 @@ describe.skipIf(!builtCliExists())('bin/certkit’s stdout and stderr as a proce
     expect([toFile.status, toFile.stderr, readFileSync(file, 'utf8')]).toEqual([0, '', piped.stdout]);
 
     // `| head -c 100` reads a little and goes away: the rest meets EPIPE, which is not an error.
-    await bigStoreReady;
-    const big = (await runCli(['keystore', 'list', bigStore, '--storepass', 'env:SP'], { env })).stdout;
+    const big = await bigListing;
     // (stdin not a socket: bash would take itself for a remote shell and read ~/.bashrc.)
     const early = spawnSync('bash', ['-c', '"$0" "$1" keystore list "$2" --storepass env:SP | head -c 100; echo " ${PIPESTATUS[0]}"', process.execPath, BIN, bigStore], {
       env,
@@ -215,9 +215,8 @@ describe.skipIf(!builtCliExists())('bin/certkit’s stdout and stderr as a proce
   });
 
   it.skipIf(!haveTools('python3'))('a non-blocking pipe its reader leaves full (EAGAIN): the rest goes through Node’s stream, complete and in order', async () => {
-    await bigStoreReady;
+    const expected = await bigListing;
     const python = tool('python3')!;
-    const expected = (await runCli(['keystore', 'list', bigStore, '--storepass', 'env:SP'], { env })).stdout;
     expect(Buffer.byteLength(expected)).toBeGreaterThan(2 * 65536);
     // The parent makes the pipe non-blocking (the flag belongs to the pipe, which the child shares),
     // and reads nothing for half a second, so certkit's writes fill it and meet EAGAIN.
