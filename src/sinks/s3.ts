@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { BuildMiddleware } from '@aws-sdk/types';
 import { awsError, callAws, createS3Client, type AwsOptions } from '../aws/config.js';
 import { CertkitError, throwFirstRejection } from '../errors.js';
 import type { Artifact } from './directory.js';
@@ -32,29 +33,48 @@ export const MAX_S3_ARTIFACT_BYTES = 16 * 1024 * 1024;
 
 const sha256b64 = (data: Uint8Array) => createHash('sha256').update(data).digest('base64');
 
-/** The object's bytes and the encryption S3 reports for it (GetObject). */
+/**
+ * The object's bytes, the encryption S3 reports for it and the SHA-256 it recorded (GetObject).
+ *
+ * The checksum is asked for with the `x-amz-checksum-mode: ENABLED` header, set on the request
+ * rather than as the command's `ChecksumMode`: that input would also make the SDK check the body
+ * against the header itself and fail with an anonymous "Checksum mismatch" error. certkit
+ * compares every byte with what it sent (stronger) and names the object in the INTEGRITY error.
+ */
 async function readObject(
   client: S3Client,
   s3: typeof import('../aws/sdk/s3.js'),
   bucket: string,
   key: string,
   uri: string,
-): Promise<{ body: Buffer; sse: string | undefined }> {
+): Promise<{ body: Buffer; sse: string | undefined; sha256: string | undefined }> {
   return callAws(
     'S3 GetObject',
     async () => {
-      const r = await client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
+      const command = new s3.GetObjectCommand({ Bucket: bucket, Key: key });
+      command.middlewareStack.add(askForChecksum(), ASK_FOR_CHECKSUM);
+      const r = await client.send(command);
       const body = r.Body === undefined ? new Uint8Array() : await r.Body.transformToByteArray();
-      return { body: Buffer.from(body), sse: r.ServerSideEncryption };
+      return { body: Buffer.from(body), sse: r.ServerSideEncryption, sha256: r.ChecksumSHA256 };
     },
     { file: uri },
   );
 }
 
+const ASK_FOR_CHECKSUM = { step: 'build', name: 'certkitAskForChecksum' } as const;
+
+/** Build-step middleware: adds `x-amz-checksum-mode: ENABLED` to the (still unsigned) request. */
+function askForChecksum<I extends object, O extends object>(): BuildMiddleware<I, O> {
+  return (next) => async (args) => {
+    const request = args.request as { headers?: Record<string, string> };
+    if (request.headers !== undefined) request.headers['x-amz-checksum-mode'] = 'ENABLED';
+    return next(args);
+  };
+}
+
 /**
- * One object: PutObject with SSE and its SHA-256, then HeadObject (the checksum S3 recorded)
- * and GetObject (the bytes, compared with what was sent), those two at once. Resolves with the
- * object's URI.
+ * One object: PutObject with SSE and its SHA-256, then GetObject (the bytes, compared with what
+ * was sent, and the checksum S3 recorded). Resolves with the object's URI.
  */
 async function uploadOne(
   client: S3Client,
@@ -105,22 +125,13 @@ async function uploadOne(
   if (put.ChecksumSHA256 !== undefined && put.ChecksumSHA256 !== checksum) {
     throw new CertkitError('INTEGRITY', 'S3 stored a different SHA-256 than the one sent', { file: uri });
   }
-  // The checksum S3 recorded and the bytes themselves, asked for at the same time (one round trip,
-  // not two) and checked in that order. The SDK's own response validation is off (see
-  // createS3Client): a mismatch here is INTEGRITY with the object's URI, not an anonymous SDK error.
-  const [headed, fetched] = await Promise.allSettled([
-    callAws('S3 HeadObject', () => client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })), {
-      file: uri,
-    }),
-    readObject(client, s3, bucket, key, uri),
-  ]);
-  if (headed.status === 'rejected') throw headed.reason;
-  const head = headed.value;
-  if (head.ChecksumSHA256 !== undefined && head.ChecksumSHA256 !== checksum) {
+  // One GetObject reads back the bytes, the checksum S3 recorded and the encryption it applied;
+  // they are checked in that order. The SDK's own response validation is off (see createS3Client
+  // and readObject): a mismatch here is INTEGRITY with the object's URI.
+  const got = await readObject(client, s3, bucket, key, uri);
+  if (got.sha256 !== undefined && got.sha256 !== checksum) {
     throw new CertkitError('INTEGRITY', 'S3 recorded a different SHA-256 than the one sent', { file: uri });
   }
-  if (fetched.status === 'rejected') throw fetched.reason;
-  const got = { body: fetched.value.body, sse: fetched.value.sse ?? head.ServerSideEncryption };
   if (!got.body.equals(a.data)) {
     // No "run again" hint: the damaged object now exists, so only a run that replaces it
     // (force) can finish; `certkit client` says so, with the files it has written.
@@ -158,8 +169,8 @@ export async function uploadArtifacts(options: UploadArtifactsOptions): Promise<
   const client = options.client ?? (await createS3Client(options.clientConfig));
   const s3 = await import('../aws/sdk/s3.js');
   try {
-    // Each object's pipeline (PUT, then HEAD and GET together to read it back) runs at the same
-    // time as the others': three objects cost about two round trips, not nine. Every pipeline runs to
+    // Each object's pipeline (PUT, then GET to read it back) runs at the same time as the
+    // others': three objects cost about two round trips, not six. Every pipeline runs to
     // its end; the first failure in upload order is the one reported.
     const settled = await Promise.allSettled(options.artifacts.map((a) => uploadOne(client, s3, bucket, prefix + a.name, a, sse, options)));
     throwFirstRejection(settled);

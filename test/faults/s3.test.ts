@@ -13,17 +13,19 @@
  * | S05 | PutObject 503 once, then succeeds                                       |
  * | S06 | PutObject 503 on every attempt: exit 5 after 3 attempts                  |
  * | S07 | PutObject SlowDown (throttling) on every attempt: exit 5, 3 attempts     |
- * | S08 | HeadObject connection reset once: retried, succeeds                     |
+ * | S08 | GetObject (read-back) connection reset once: retried, succeeds          |
  * | S09 | GetObject HTTP 500 HTML page on every attempt: one line, 3 attempts      |
  * | S10 | PutObject AccessDenied (403): tried once, exit 5 with the hint           |
  * | S11 | GetObject response dropped once: retried, succeeds                      |
  * | S12 | PutObject response lost once (object stored): the retry's 412 is ours    |
  * | S13 | PutObject ExpiredToken: tried once, exit 5 with the credentials hint     |
  * | S14 | PutObject 503, then the retry's 412 on someone else's object: exit 6     |
- * | S15 | HeadObject never answered once: that attempt times out, the retry succeeds |
+ * | S15 | GetObject never answered once: that attempt times out, the retry succeeds |
  * | S16 | PutObject never answered at all: exit 5 (ETIMEDOUT) after 3 attempts    |
+ * | S17 | the read-back names another SHA-256 than the one sent: exit 4            |
+ * | S18 | the read-back names another encryption than the one asked for: exit 4    |
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../src/aws/config.js';
 import { uploadArtifacts } from '../../src/sinks/s3.js';
@@ -34,6 +36,7 @@ import { ATTEMPTS, outcome, rejection, viaProxy } from './harness.js';
 
 const BUCKET = 'certkit-faults';
 const jks = randomBytes(2100);
+const b64sha = (data: Buffer) => createHash('sha256').update(data).digest('base64');
 const one = (data: Buffer = jks) => [{ name: 'kafka.client.keystore.jks', data, sensitive: true }];
 
 describe.skipIf(!haveTools('moto_server'))('cloud faults: S3 (moto_server behind the fault proxy)', () => {
@@ -100,7 +103,7 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: S3 (moto_server behind
     expect(e.file).toBe(`s3://${BUCKET}/s03/kafka.client.keystore.jks`);
     expect([count('PUT'), count('HEAD'), count('GET')]).toEqual([
       { seen: 1, forwarded: 1 },
-      { seen: 1, forwarded: 1 },
+      { seen: 0, forwarded: 0 },
       { seen: 1, forwarded: 1 },
     ]);
   });
@@ -138,19 +141,19 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: S3 (moto_server behind
     expect(count('PUT')).toEqual({ seen: ATTEMPTS, forwarded: 0 });
   });
 
-  it('S08 HeadObject connection reset once: retried, succeeds', async () => {
-    proxy.addRule({ match: { method: 'HEAD' }, fault: { kind: 'reset' } });
+  it('S08 GetObject (the read-back) connection reset once: retried, succeeds', async () => {
+    proxy.addRule({ match: { method: 'GET' }, fault: { kind: 'reset' } });
     expect(await upload('s08')).toEqual([`s3://${BUCKET}/s08/kafka.client.keystore.jks`]);
-    expect([count('PUT'), count('HEAD')]).toEqual([
+    expect([count('PUT'), count('GET')]).toEqual([
       { seen: 1, forwarded: 1 },
       { seen: 2, forwarded: 1 },
     ]);
   });
 
-  it('S15 HeadObject never answered once: that attempt times out, the retry succeeds', async () => {
-    proxy.addRule({ match: { method: 'HEAD' }, fault: { kind: 'hang' } });
+  it('S15 GetObject never answered once: that attempt times out, the retry succeeds', async () => {
+    proxy.addRule({ match: { method: 'GET' }, fault: { kind: 'hang' } });
     expect(await upload('s15', { requestTimeoutMs: 300 })).toEqual([`s3://${BUCKET}/s15/kafka.client.keystore.jks`]);
-    expect(proxy.seen({ method: 'HEAD' }).map((r) => r.fault)).toEqual(['hang', undefined]);
+    expect(proxy.seen({ method: 'GET' }).map((r) => r.fault)).toEqual(['hang', undefined]);
     expect(await getObject('s15/kafka.client.keystore.jks')).toEqual(jks);
   });
 
@@ -164,6 +167,21 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: S3 (moto_server behind
     ]);
     expect(count('PUT')).toEqual({ seen: ATTEMPTS, forwarded: 0 });
     expect(await getObject('s16/kafka.client.keystore.jks')).toBe(undefined);
+  });
+
+  it('S17 the read-back names another SHA-256 than the one sent: exit 4', async () => {
+    proxy.addRule({ match: { method: 'GET' }, fault: { kind: 'rewriteHeaders', edit: (h) => ({ ...h, 'x-amz-checksum-sha256': b64sha(Buffer.from('other')) }) } });
+    const e = await rejection(upload('s17'));
+    expect(outcome(e)).toEqual({ code: 'INTEGRITY', exit: 4, message: 'S3 recorded a different SHA-256 than the one sent', oneLine: true });
+    expect(e.file).toBe(`s3://${BUCKET}/s17/kafka.client.keystore.jks`);
+    expect(proxy.seen({ method: 'GET' }).map((r) => r.headers['x-amz-checksum-mode'])).toEqual(['ENABLED']);
+  });
+
+  it('S18 the read-back names another encryption than the one asked for: exit 4', async () => {
+    proxy.addRule({ match: { method: 'GET' }, fault: { kind: 'rewriteHeaders', edit: (h) => ({ ...h, 'x-amz-server-side-encryption': 'aws:kms' }) } });
+    const e = await rejection(upload('s18'));
+    expect(outcome(e)).toEqual({ code: 'INTEGRITY', exit: 4, message: 'the object is stored with aws:kms encryption, not AES256', oneLine: true });
+    expect(e.file).toBe(`s3://${BUCKET}/s18/kafka.client.keystore.jks`);
   });
 
   it('S09 GetObject HTTP 500 with an HTML page on every attempt: one readable line, 3 attempts', async () => {

@@ -39,7 +39,9 @@ export type Fault =
   /** An HTML error page, as moto (a Flask app) sends for an unhandled exception. */
   | { kind: 'html'; status: number }
   /** The request is forwarded and moto's JSON answer is rewritten before it is returned. */
-  | { kind: 'rewriteJson'; edit: (answer: Record<string, unknown>) => Record<string, unknown> };
+  | { kind: 'rewriteJson'; edit: (answer: Record<string, unknown>) => Record<string, unknown> }
+  /** The request is forwarded and moto's answer headers are rewritten before it is returned. */
+  | { kind: 'rewriteHeaders'; edit: (headers: IncomingHttpHeaders) => IncomingHttpHeaders };
 
 export interface RequestMatch {
   /** The X-Amz-Target operation, e.g. `IssueCertificate` (matches `ACMPrivateCA.IssueCertificate`). */
@@ -327,6 +329,7 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
       const edited = fault.edit(JSON.parse(up.body.toString('utf8')) as Record<string, unknown>);
       return send(res, up.status, up.headers, Buffer.from(JSON.stringify(edited)));
     }
+    if (fault?.kind === 'rewriteHeaders') return send(res, up.status, fault.edit({ ...up.headers }), up.body);
     send(res, up.status, up.headers, fault?.kind === 'corruptResponse' ? flipOneByte(up.body) : up.body);
   };
 
