@@ -2,7 +2,7 @@
  * The `certkit client` pipeline as a library function:
  *
  *     key ──► CSR ──► issuer ──► check (key match, chain) ──► artifacts (in memory)
- *         ──► directory (atomic, 0600) ──► S3 ──► Secrets Manager ──► certkit.json
+ *         ──► directory (atomic, 0600) · S3 · Secrets Manager (at the same time) ──► certkit.json
  *
  * Everything with an effect is injected (`ClientPipelineDeps`): the issuer, the clock, the random
  * source, the S3 and Secrets Manager sinks, the progress callback. Order matters:
@@ -211,6 +211,15 @@ async function readState(path: string, options: ClientPipelineOptions, ca: strin
   }
 }
 
+/** `e` with `then` appended to its hint (or as its hint). */
+function withHint(e: CertkitError, then: string): CertkitError {
+  return new CertkitError(e.code, e.message, {
+    cause: e.cause,
+    ...(e.file === undefined ? {} : { file: e.file }),
+    hint: e.hint === undefined ? then : `${e.hint}; then ${then}`,
+  });
+}
+
 /**
  * Runs the whole `certkit client` pipeline. Throws CertkitError: EXISTS (an output exists and
  * `force` is not set; nothing issued), AWS, VERIFY_FAILED (the issuer's answer does not fit the
@@ -351,11 +360,7 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
     // A transient failure: say how to resume without a second certificate.
     if (isCertkitError(e) && e.code === 'AWS') {
       const resume = `rerun the same command to resume with the same key; delete ${join(options.outDir, STATE_FILE)} to start over`;
-      throw new CertkitError(e.code, e.message, {
-        cause: e.cause,
-        ...(e.file === undefined ? {} : { file: e.file }),
-        hint: e.hint === undefined ? resume : `${e.hint}; then ${resume}`,
-      });
+      throw withHint(e, resume);
     }
     // Refused before the CSR was sent (a --signing-algorithm that does not fit the CA): the
     // state this run just made holds a key no request used; it is not left behind.
@@ -369,57 +374,54 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   progress('check', 'checking the certificate against the key and the chain');
   const caCert = checkIssuedChain(key, issued.leaf, issued.chain);
 
-  // 6. Artifacts in memory, then written.
+  // 6. Artifacts in memory.
   const prepared = await (preparing ?? prepareArtifacts(artifactOptions));
   const artifacts = await buildArtifacts({ key, leaf: issued.leaf, chain: issued.chain, csrDer, caCert }, { ...artifactOptions, prepared });
   const local = artifacts.filter((a) => formats.some((f) => ARTIFACT_FILES[f] === a.name));
+
+  // 7. Every sink at once: the files (on the thread pool), S3 and the secret (on the network). The
+  // resume state stays until the record is written, so whichever fails, a rerun with --force
+  // finishes with the same key (with ACM PCA, the same certificate) and replaces what was done.
   progress('write', `writing ${local.length} files to ${options.outDir}`);
-  const files = await writeArtifacts(options.outDir, local, { force, cwd, fs });
-
-  // After the files are written, a failed upload is finished by a rerun with --force, which
-  // resumes from the state (same key; with ACM PCA the same certificate).
-  const finishHint = `the files in ${options.outDir} are written; rerun with --force to finish with the same key`;
-  const finishing = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      if (isCertkitError(e) && (e.code === 'AWS' || e.code === 'INTEGRITY')) {
-        throw new CertkitError(e.code, e.message, {
-          cause: e.cause,
-          ...(e.file === undefined ? {} : { file: e.file }),
-          hint: e.hint === undefined ? finishHint : `${e.hint}; then ${finishHint}`,
-        });
-      }
-      throw e;
-    }
-  };
-
-  // 7. S3.
-  let s3Uris: string[] = [];
-  let keystoreS3Uri: string | undefined;
+  const writing = writeArtifacts(options.outDir, local, { force, cwd, fs });
   const s3 = options.s3;
   const uploadS3 = deps.uploadS3;
+  let uploadNames: string[] = [];
+  let uploading: Promise<string[]> = Promise.resolve([]);
   if (s3 !== undefined && uploadS3 !== undefined) {
     const upload = artifacts.filter((a) => s3Formats.some((f) => ARTIFACT_FILES[f] === a.name));
+    uploadNames = upload.map((a) => a.name);
     progress('s3', `uploading ${upload.length} files to ${s3.uri}`);
-    s3Uris = await finishing(() => uploadS3(upload, s3.uri));
-    const i = upload.findIndex((a) => a.name === ARTIFACT_FILES.jks);
-    if (i >= 0) keystoreS3Uri = s3Uris[i];
+    uploading = uploadS3(upload, s3.uri);
   }
-
-  // 8. The Redshift secret.
-  let secretArn: string | undefined;
-  let sql: string | undefined;
   const secretName = options.secretName;
   const putSecret = deps.putSecret;
+  let storing: Promise<string | undefined> = Promise.resolve(undefined);
   if (secretName !== undefined && putSecret !== undefined) {
     progress('secret', `writing the secret ${secretName}`);
-    const arn = await finishing(() => putSecret(secretName, redshiftSecretJson(redshiftSecret(key, issued.leaf, issued.chain))));
-    secretArn = arn;
-    sql = createExternalSchemaSql({ secretArn: arn, ...(options.mskUri === undefined ? {} : { mskUri: options.mskUri }) });
+    storing = putSecret(secretName, redshiftSecretJson(redshiftSecret(key, issued.leaf, issued.chain)));
   }
+  const [written, uploaded, stored] = await Promise.allSettled([writing, uploading, storing]);
+  if (written.status === 'rejected') {
+    // What went to S3 or Secrets Manager meanwhile is there now: only a run with --force finishes.
+    const e: unknown = written.reason;
+    const remote = s3 !== undefined || secretName !== undefined;
+    throw remote && isCertkitError(e) ? withHint(e, 'rerun with --force to finish with the same key') : e;
+  }
+  const finishHint = `the files in ${options.outDir} are written; rerun with --force to finish with the same key`;
+  const unfinished = (e: unknown): unknown =>
+    isCertkitError(e) && (e.code === 'AWS' || e.code === 'INTEGRITY') ? withHint(e, finishHint) : e;
+  if (uploaded.status === 'rejected') throw unfinished(uploaded.reason);
+  if (stored.status === 'rejected') throw unfinished(stored.reason);
+  const files = written.value;
+  const s3Uris = uploaded.value;
+  const jksAt = uploadNames.indexOf(ARTIFACT_FILES.jks);
+  const keystoreS3Uri = jksAt >= 0 ? s3Uris[jksAt] : undefined;
+  const secretArn = stored.value;
+  const sql =
+    secretArn === undefined ? undefined : createExternalSchemaSql({ secretArn, ...(options.mskUri === undefined ? {} : { mskUri: options.mskUri }) });
 
-  // 9. The record; then the resume state is no longer needed.
+  // 8. The record; then the resume state is no longer needed.
   progress('record', `recording the run in ${join(options.outDir, RECORD_FILE)}`);
   const record = buildRecord({
     now: now(),

@@ -7,7 +7,7 @@
  */
 import { createHash, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { Artifact } from '../../src/artifacts.js';
@@ -22,6 +22,7 @@ import {
   type IssuerHooks,
   type PipelineStep,
 } from '../../src/pipeline.js';
+import { nodeFsOps, type FsOps } from '../../src/sinks/directory.js';
 import { haveTools, tool } from '../support/tools.js';
 import { tempDir } from '../support/tmp.js';
 import { makeOpensslCa, opensslIssuer, type OpensslCa } from './openssl-ca.js';
@@ -291,6 +292,76 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     const r = await runClientPipeline({ ...opts, force: true }, deps);
     expect(r.resumed).toBe(true);
     expect(readFileSync(join(t.cwd, 'certs', 'private_key.pem'), 'utf8')).toBe(firstKey);
+    expect(readdirSync(join(t.cwd, 'certs')).includes(STATE_FILE)).toBe(false);
+  });
+
+  it('the files, the S3 upload and the secret are written at the same time', async () => {
+    // Every staged file's fsync waits until the upload and the secret have started: a pipeline
+    // that wrote the files first and only then uploaded would never get there.
+    let started!: () => void;
+    const bothStarted = new Promise<void>((resolve) => (started = resolve));
+    let begun = 0;
+    const begin = () => void (++begun === 2 && started());
+    const gate = Promise.race([
+      bothStarted,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the sinks did not start while the files were being written')), 5000)),
+    ]);
+    const fs: FsOps = {
+      ...nodeFsOps,
+      open: async (path, flags, mode) => {
+        const fh = await nodeFsOps.open(path, flags, mode);
+        if (!basename(path).startsWith('.') || basename(path).startsWith('..certkit-state')) return fh;
+        return { ...fh, chmod: (m) => fh.chmod(m), writeFile: (d) => fh.writeFile(d), close: () => fh.close(), sync: async () => (await gate, fh.sync()) };
+      },
+    };
+    const t = setup(opensslIssuer(openssl, ca));
+    const r = await runClientPipeline(
+      { ...base, s3: { uri: 's3://b/p/' }, secretName: 's' },
+      {
+        ...t.deps,
+        fs,
+        uploadS3: async (artifacts, uri) => (begin(), t.deps.uploadS3!(artifacts, uri)),
+        putSecret: async (name, value) => (begin(), t.deps.putSecret!(name, value)),
+      },
+    );
+    expect(t.steps).toEqual(['key', 'csr', 'issue', 'check', 'write', 's3', 'secret', 'record']);
+    expect([r.s3Uris.length, r.secretArn !== undefined, r.files.length]).toEqual([3, true, 9]);
+  });
+
+  it('a failed file write while S3 succeeds: WRITE_FAILED, and a rerun with --force finishes with the same key', async () => {
+    let failWrite = true;
+    const fs: FsOps = {
+      ...nodeFsOps,
+      open: async (path, flags, mode) => {
+        const fh = await nodeFsOps.open(path, flags, mode);
+        if (!failWrite || !basename(path).startsWith('.keystore.p12.tmp-')) return fh;
+        return {
+          ...fh,
+          chmod: (m) => fh.chmod(m),
+          sync: () => fh.sync(),
+          close: () => fh.close(),
+          writeFile: async () => {
+            throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+          },
+        };
+      },
+    };
+    const t = setup(opensslIssuer(openssl, ca), { generateKey: undefined, fs });
+    const opts = { ...base, s3: { uri: 's3://b/p/' } };
+    await expect(runClientPipeline(opts, t.deps)).rejects.toMatchObject({
+      code: 'WRITE_FAILED',
+      file: 'certs/keystore.p12',
+      hint: 'rerun with --force to finish with the same key',
+    });
+    // Uploaded at the same time; no local file published, the resume state kept.
+    expect(t.uploads.map((u) => u.names)).toEqual([['kafka.client.keystore.jks', 'client_cert.pem', 'private_key.pem']]);
+    expect(readdirSync(join(t.cwd, 'certs'))).toEqual([STATE_FILE]);
+    const uploadedKey = t.uploads[0]!.data[2]!.toString('utf8');
+    failWrite = false;
+    const r = await runClientPipeline({ ...opts, force: true }, t.deps);
+    expect(r.resumed).toBe(true);
+    expect(readFileSync(join(t.cwd, 'certs', 'private_key.pem'), 'utf8')).toBe(uploadedKey);
+    expect(t.uploads[1]!.data[2]!.toString('utf8')).toBe(uploadedKey);
     expect(readdirSync(join(t.cwd, 'certs')).includes(STATE_FILE)).toBe(false);
   });
 
