@@ -98,7 +98,6 @@ async function preflight(
   secretName: string | undefined,
   aws: import('../aws/config.js').AwsOptions,
   s3Client: () => Promise<import('@aws-sdk/client-s3').S3Client>,
-  whileWaiting: () => void = () => undefined,
 ): Promise<void> {
   const { CertkitError } = await import('../errors.js');
   const { awsError } = await import('../aws/config.js');
@@ -120,9 +119,6 @@ async function preflight(
       }
       return uri;
     });
-    // What the run does next (the issuer's DescribeCertificateAuthority, loading its SDK) starts
-    // once the HEAD requests are on their way, and overlaps their round trips.
-    setImmediate(whileWaiting);
     const existing = await Promise.all(heads);
     const uri = existing.find((u) => u !== undefined);
     if (uri !== undefined) {
@@ -130,7 +126,6 @@ async function preflight(
     }
   }
   if (secretName !== undefined) {
-    if (s3 === undefined || s3Names.length === 0) whileWaiting();
     const { createSecretsManagerClient } = await import('../aws/config.js');
     const { DescribeSecretCommand } = await import('../aws/sdk/secrets-manager.js');
     const client = await createSecretsManagerClient(aws);
@@ -235,8 +230,7 @@ export const clientCommand = defineCommand({
       if (showProgress) ctx.warn(`${STEP_LABEL[step]}  ${text}`);
     };
 
-    // The ACM PCA issuer is made once, on first use (nothing is sent until it is asked): the
-    // preflight has it send its DescribeCertificateAuthority while the HEAD requests are in flight.
+    // The ACM PCA issuer is made once, on first use (nothing is sent until it is asked).
     const caArn = args.caArn;
     let onCertificateArn: IssuerHooks['onCertificateArn'] = async () => undefined;
     let pcaIssuer: Promise<import('../issuers/acm-pca.js').AcmPcaIssuer> | undefined;
@@ -271,9 +265,12 @@ export const clientCommand = defineCommand({
     const templateArn =
       args.templateArn === undefined ? undefined : (await import('../issuers/acm-pca.js')).resolveTemplateArn(args.templateArn);
 
-    // Without a preflight (--force, or nothing remote to check) nothing starts the issuer early:
-    // start it now, while the key is generated.
-    if (args.force || (s3 === undefined && secretName === undefined)) prepareIssuer();
+    // The issuer is asked first, while the key is generated: its SDK loads and its read-only
+    // DescribeCertificateAuthority goes out before the preflight's S3 and Secrets Manager
+    // requests, and is in flight with them. Started after them, it held the main thread while
+    // they waited for their settings (a client's first request reads ~/.aws/config on the thread
+    // pool), which delayed them, and its answer came last (2-3% of an EC run against moto).
+    prepareIssuer();
 
     // One S3 client for the preflight and the upload (kept-alive connections), made on first use.
     let s3ClientPromise: Promise<import('@aws-sdk/client-s3').S3Client> | undefined;
@@ -312,7 +309,7 @@ export const clientCommand = defineCommand({
           ? {}
           : {
               preflight: async ({ s3Names }: { readonly s3Names: readonly string[] }) =>
-                preflight(s3, s3Names, secretName, aws, s3Client, prepareIssuer),
+                preflight(s3, s3Names, secretName, aws, s3Client),
             }),
         ...(s3 === undefined
           ? {}
