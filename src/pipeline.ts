@@ -36,7 +36,16 @@ import { exportPkcs8Pem, generateKeyPair, importPrivateKey, type KeyObject, type
 import { decodePem, encodePem } from './pem.js';
 import { buildRecord, RECORD_FILE, serializeRecord, type CertkitRecord } from './record.js';
 import { createExternalSchemaSql, redshiftSecret, redshiftSecretJson } from './redshift.js';
-import { checkArtifacts, nodeFsOps, writeArtifacts, writeFileAtomic, type FsOps } from './sinks/directory.js';
+import {
+  checkArtifacts,
+  makeOutputDirectory,
+  nodeFsOps,
+  stageFile,
+  writeArtifacts,
+  writeFileAtomic,
+  type FsOps,
+  type StagedFile,
+} from './sinks/directory.js';
 import { buildCsr } from './x509/csr.js';
 import { checkIssuedChain } from './verify.js';
 
@@ -187,6 +196,9 @@ interface ResumeState {
   readonly certificateArn?: string;
 }
 
+/** The resume state's file content. */
+const stateBytes = (state: ResumeState): Buffer => Buffer.from(JSON.stringify(state) + '\n');
+
 interface LoadedState {
   readonly key: KeyObject;
   readonly csrDer: Buffer;
@@ -281,27 +293,41 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   });
   request.catch(() => undefined);
 
+  // The resume state is staged (its directory made, the file written and synced under a temporary
+  // name) while the preflight's requests are in flight, and put in place once the preflight and
+  // the issuer are through; the issuer waits for that (`beforeIssue`) before the request that
+  // mints a certificate. A run the preflight or the issuer stops leaves neither the file nor a
+  // directory it made.
+  let undoDirectory: () => Promise<void> = async () => undefined;
+  const staging: Promise<StagedFile | undefined> =
+    resumedState !== undefined
+      ? Promise.resolve(undefined)
+      : request.then(async ({ initial }) => {
+          undoDirectory = await makeOutputDirectory(options.outDir, { cwd, fs });
+          return stageFile(join(options.outDir, STATE_FILE), stateBytes(initial), { mode: 0o600, force: true, cwd, fs });
+        });
+  staging.catch(() => undefined); // awaited below, on every path
+
   // The issuer is made once the preflight has passed (the local CA is written on first use), at
   // the same time as the key; a failing issuer (bad CA, unreadable local CA) stops the run
-  // before the resume state is written. A failed preflight is the error whatever else failed.
+  // before the resume state is in place. A failed preflight is the error whatever else failed.
   let onArn: (arn: string) => Promise<void> = async () => undefined;
   const issuerPromise = preflighting.then(() => deps.issuer({ onCertificateArn: (arn) => onArn(arn) }));
   issuerPromise.catch(() => undefined);
-  await preflighting;
-  const [{ key, csrDer, initial }, issuer] = await Promise.all([request, issuerPromise]);
+  let key: KeyObject, csrDer: Buffer, initial: ResumeState, issuer: ResumableIssuer;
+  try {
+    await preflighting;
+    [{ key, csrDer, initial }, issuer] = await Promise.all([request, issuerPromise]);
+  } catch (e) {
+    await (await staging.catch(() => undefined))?.discard();
+    await undoDirectory();
+    throw e;
+  }
   let state: ResumeState = initial;
   const saveState = async (): Promise<void> => {
-    await writeFileAtomic(join(options.outDir, STATE_FILE), Buffer.from(JSON.stringify(state) + '\n'), { mode: 0o600, force: true, cwd, fs });
+    await writeFileAtomic(join(options.outDir, STATE_FILE), stateBytes(state), { mode: 0o600, force: true, cwd, fs });
   };
-  // Saved while the issuer's read-only checks run (ACM PCA's DescribeCertificateAuthority); the
-  // issuer awaits it (`beforeIssue`) before the request that mints a certificate.
-  const saving: Promise<void> =
-    resumedState === undefined
-      ? (async () => {
-          await writeArtifacts(options.outDir, [], { cwd, fs }); // creates the directory (0700) if missing
-          await saveState();
-        })()
-      : Promise.resolve();
+  const saving: Promise<void> = staging.then((staged) => staged?.publish());
   saving.catch(() => undefined); // awaited below, on every path
 
   onArn = async (arn) => {

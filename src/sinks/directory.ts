@@ -81,6 +81,8 @@ export interface FsOps {
   lstat(path: string): Promise<FsStats>;
   stat(path: string): Promise<FsStats>;
   mkdir(path: string, options: { recursive: true; mode: number }): Promise<string | undefined>;
+  /** rmdir(2): only an empty directory. */
+  rmdir(path: string): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export const nodeFsOps: FsOps = {
   lstat: (path) => fsp().lstat(path),
   stat: (path) => fsp().stat(path),
   mkdir: (path, options) => fsp().mkdir(path, options),
+  rmdir: (path) => fsp().rmdir(path),
   chmod: (path, mode) => fsp().chmod(path, mode),
 };
 
@@ -205,16 +208,48 @@ const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'E
  * naming the path; no temporary file is left behind on failure.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array, options: WriteFileOptions = {}): Promise<void> {
+  await (await stageFile(path, data, options)).publish();
+}
+
+/** A file written and synced under its temporary name (see `stageFile`), not yet at its path. */
+export interface StagedFile {
+  /** Puts it at its path (steps 3 and 4 of `writeFileAtomic`); once only. */
+  publish(): Promise<void>;
+  /** Removes it, leaving its path as it was; nothing once published. */
+  discard(): Promise<void>;
+}
+
+/**
+ * `writeFileAtomic` in two halves: steps 1 and 2 now (the file written and synced under its
+ * temporary name, which `removeInFlightTempFiles` knows), steps 3 and 4 when `publish` is called;
+ * `discard` removes it instead. For a file that must be on disk the moment something happens (the
+ * resume state before a CSR leaves) but whose writing can start before it is known that it will.
+ */
+export async function stageFile(path: string, data: Uint8Array, options: WriteFileOptions = {}): Promise<StagedFile> {
   const mode = options.mode ?? SECRET_MODE;
   const force = options.force ?? false;
   const target = absolute(path, options.cwd);
-  const dir = dirname(target);
   const fs = options.fs ?? nodeFsOps;
 
   if (!force) await refuseExisting(fs, target, path);
   const tmp = await stage(fs, target, data, mode, path);
-  await publish(fs, tmp, target, path, force);
-  await syncDirectory(fs, dir);
+  let settled = false;
+  const once = (): void => {
+    if (settled) throw new CertkitError('INTERNAL', `the staged ${path} was already published or discarded`);
+    settled = true;
+  };
+  return {
+    async publish() {
+      once();
+      await publish(fs, tmp, target, path, force);
+      await syncDirectory(fs, dirname(target));
+    },
+    async discard() {
+      if (settled) return;
+      settled = true;
+      await discard(fs, tmp);
+    },
+  };
 }
 
 /**
@@ -432,14 +467,40 @@ async function refuseDirectoryAt(fs: FsOps, target: string, shown: string): Prom
   }
 }
 
-/** Creates `absDir` (and parents) if missing; the directory itself gets 0700 regardless of umask. */
-async function makeDirectory(fs: FsOps, absDir: string, shown: string): Promise<void> {
+/**
+ * Creates `absDir` (and parents) if missing; the directory itself gets 0700 regardless of umask.
+ * Resolves with the first directory it created (mkdir's answer), if any.
+ */
+async function makeDirectory(fs: FsOps, absDir: string, shown: string): Promise<string | undefined> {
   try {
     const first = await fs.mkdir(absDir, { recursive: true, mode: DIRECTORY_MODE });
     if (first !== undefined) await fs.chmod(absDir, DIRECTORY_MODE);
+    return first;
   } catch (e) {
     throw writeFailed(e, shown);
   }
+}
+
+/**
+ * Creates the output directory `dir` (and its parents) as `writeArtifacts` does, before anything
+ * is written into it. Resolves with an undo for a run that stops before writing there: it removes
+ * the directories this call created, deepest first, each only if still empty (best effort).
+ */
+export async function makeOutputDirectory(dir: string, options: WriteArtifactsOptions = {}): Promise<() => Promise<void>> {
+  const fs = options.fs ?? nodeFsOps;
+  const absDir = absolute(dir, options.cwd);
+  const first = await makeDirectory(fs, absDir, dir);
+  return async () => {
+    if (first === undefined) return;
+    for (let d = absDir; ; d = dirname(d)) {
+      try {
+        await fs.rmdir(d);
+      } catch {
+        return; // not empty (someone else's now), or not ours to remove
+      }
+      if (d === first || dirname(d) === d) return;
+    }
+  };
 }
 
 /** A Sink writing into a local directory (see `writeArtifacts`). */

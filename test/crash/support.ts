@@ -146,6 +146,9 @@ export class FaultyFs implements FsOps {
     this.hit('mkdir', p);
     return nodeFsOps.mkdir(p, o);
   }
+  rmdir(p: string) {
+    return nodeFsOps.rmdir(p); // only on the way out of a run that stopped early: not a step faults are injected at
+  }
   async chmod(p: string, m: number) {
     this.hit('chmod', p);
     await nodeFsOps.chmod(p, m);

@@ -172,6 +172,32 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     expect(existsSync(join(t.cwd, 'certs'))).toBe(false);
   });
 
+  it('the resume state is staged while the preflight is in flight, and put in place only if it passes', async () => {
+    let dir = '';
+    const listings: string[][] = [];
+    let fail = false;
+    /** A preflight that answers only once the state is staged, and records what the directory held then. */
+    const preflight = async () => {
+      const staged = () => existsSync(dir) && readdirSync(dir).some((n) => n.startsWith(`.${STATE_FILE}.tmp-`));
+      for (let i = 0; i < 400 && !staged(); i++) await new Promise((r) => setTimeout(r, 5));
+      listings.push(readdirSync(dir));
+      if (fail) throw new CertkitError('EXISTS', 'the S3 object already exists', { file: 's3://b/p/client_cert.pem' });
+    };
+    const t = setup(opensslIssuer(openssl, ca), { preflight });
+    dir = join(t.cwd, 'certs');
+    await runClientPipeline({ ...base, s3: { uri: 's3://b/p/' } }, t.deps);
+    expect(listings[0]).toHaveLength(1);
+    expect(listings[0]![0]).toMatch(/^\.\.certkit-state\.json\.tmp-[0-9a-f]{12}$/);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
+
+    // A preflight that fails once the state is staged: neither the file nor the directory stays.
+    fail = true;
+    dir = join(t.cwd, 'nested', 'certs');
+    await expect(runClientPipeline({ ...base, outDir: 'nested/certs', s3: { uri: 's3://b/p/' } }, t.deps)).rejects.toMatchObject({ code: 'EXISTS' });
+    expect(listings[1]).toHaveLength(1);
+    expect(existsSync(join(t.cwd, 'nested'))).toBe(false);
+  });
+
   it('issuance failure writes no artifact, only the 0600 resume state; a rerun resumes with the same key and CSR', async () => {
     const good = opensslIssuer(openssl, ca);
     const csrs: Buffer[] = [];

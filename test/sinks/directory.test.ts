@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CertkitError } from '../../src/errors.js';
-import { checkArtifacts, DirectorySink, writeArtifacts, writeFileAtomic } from '../../src/sinks/directory.js';
+import {
+  checkArtifacts,
+  DirectorySink,
+  inFlightTempFiles,
+  makeOutputDirectory,
+  stageFile,
+  writeArtifacts,
+  writeFileAtomic,
+} from '../../src/sinks/directory.js';
 import { tempDir } from '../support/tmp.js';
 
 const root = tempDir('certkit-sink-');
@@ -141,6 +149,74 @@ describe('writeFileAtomic', () => {
     } finally {
       chmodSync(d, 0o700);
     }
+  });
+});
+
+describe('stageFile', () => {
+  it('writes the file under its temporary name only; publish puts it at its path with its mode', async () => {
+    const d = fresh();
+    const staged = await stageFile(join(d, 'state.json'), Buffer.from('{"v":1}\n'), { mode: 0o600 });
+    const [tmp] = readdirSync(d);
+    expect(tmp).toMatch(/^\.state\.json\.tmp-[0-9a-f]{12}$/);
+    expect(readFileSync(join(d, tmp!), 'utf8')).toBe('{"v":1}\n');
+    expect(mode(join(d, tmp!))).toBe(0o600);
+    expect(inFlightTempFiles()).toEqual([join(d, tmp!)]);
+    await staged.publish();
+    expect(readdirSync(d)).toEqual(['state.json']);
+    expect([readFileSync(join(d, 'state.json'), 'utf8'), mode(join(d, 'state.json'))]).toEqual(['{"v":1}\n', 0o600]);
+    expect(inFlightTempFiles()).toEqual([]);
+    await staged.discard(); // nothing once published
+    expect(readdirSync(d)).toEqual(['state.json']);
+    expect((await failure(staged.publish())).code).toBe('INTERNAL');
+  });
+
+  it('discard removes the staged file and leaves what was at the path', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'state.json'), 'previous');
+    const staged = await stageFile(join(d, 'state.json'), Buffer.from('next'), { force: true });
+    expect(readdirSync(d)).toHaveLength(2);
+    await staged.discard();
+    expect(readdirSync(d)).toEqual(['state.json']);
+    expect(readFileSync(join(d, 'state.json'), 'utf8')).toBe('previous');
+    expect(inFlightTempFiles()).toEqual([]);
+    expect((await failure(staged.publish())).code).toBe('INTERNAL');
+  });
+
+  it('without force, refuses an existing file before staging anything', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'state.json'), 'previous');
+    const e = await failure(stageFile(join(d, 'state.json'), Buffer.from('next')));
+    expect([e.code, e.file]).toEqual(['EXISTS', join(d, 'state.json')]);
+    expect(readdirSync(d)).toEqual(['state.json']);
+  });
+});
+
+describe('makeOutputDirectory', () => {
+  it('creates the missing directories 0700; its undo removes exactly those, deepest first', async () => {
+    const d = fresh();
+    const undo = await makeOutputDirectory('a/b/c', { cwd: d });
+    expect([mode(join(d, 'a/b/c')), statSync(join(d, 'a/b/c')).isDirectory()]).toEqual([0o700, true]);
+    await undo();
+    expect(readdirSync(d)).toEqual([]);
+  });
+
+  it('leaves a directory that was there, and one that is no longer empty', async () => {
+    const d = fresh();
+    mkdirSync(join(d, 'a'));
+    const undo = await makeOutputDirectory(join(d, 'a', 'b', 'c'));
+    writeFileSync(join(d, 'a', 'b', 'other'), 'x');
+    await undo();
+    expect([readdirSync(join(d, 'a')), readdirSync(join(d, 'a', 'b'))]).toEqual([['b'], ['other']]);
+    const kept = await makeOutputDirectory(join(d, 'a'));
+    await kept();
+    expect(readdirSync(d)).toEqual(['a']);
+  });
+
+  it('a file in the way is WRITE_FAILED naming the directory as given', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'out'), 'x');
+    const e = await failure(makeOutputDirectory('out', { cwd: d }));
+    expect([e.code, e.file]).toEqual(['WRITE_FAILED', 'out']);
   });
 });
 
