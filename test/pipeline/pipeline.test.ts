@@ -22,7 +22,7 @@ import {
   type IssuerHooks,
   type PipelineStep,
 } from '../../src/pipeline.js';
-import { nodeFsOps, type FsOps } from '../../src/sinks/directory.js';
+import { nodeFsOps, type FsFile, type FsOps } from '../../src/sinks/directory.js';
 import { haveTools, tool } from '../support/tools.js';
 import { tempDir } from '../support/tmp.js';
 import { makeOpensslCa, opensslIssuer, type OpensslCa } from './openssl-ca.js';
@@ -43,6 +43,20 @@ function seededRandom(seed: string): (n: number) => Buffer {
 }
 
 const NOW = new Date('2026-11-23T10:00:00Z');
+
+/** The real file system, except that files whose name passes `picks` get `override`'s methods. */
+function fsWith(picks: (name: string) => boolean, override: (fh: FsFile) => Partial<FsFile>): FsOps {
+  return {
+    ...nodeFsOps,
+    open: async (path, flags, mode) => {
+      const fh = await nodeFsOps.open(path, flags, mode);
+      if (!picks(basename(path))) return fh;
+      const own: FsFile = { chmod: (m) => fh.chmod(m), writeFile: (d) => fh.writeFile(d), sync: () => fh.sync(), close: () => fh.close() };
+      return { ...own, ...override(own) };
+    },
+  };
+}
+
 
 describe('generatePassword', () => {
   it('is 24 characters of [A-Za-z0-9], from the injected random source', () => {
@@ -332,14 +346,10 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
       bothStarted,
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the sinks did not start while the files were being written')), 5000)),
     ]);
-    const fs: FsOps = {
-      ...nodeFsOps,
-      open: async (path, flags, mode) => {
-        const fh = await nodeFsOps.open(path, flags, mode);
-        if (!basename(path).startsWith('.') || basename(path).startsWith('..certkit-state')) return fh;
-        return { ...fh, chmod: (m) => fh.chmod(m), writeFile: (d) => fh.writeFile(d), close: () => fh.close(), sync: async () => (await gate, fh.sync()) };
-      },
-    };
+    const fs = fsWith(
+      (name) => name.startsWith('.') && !name.startsWith(`.${STATE_FILE}`),
+      (fh) => ({ sync: async () => (await gate, fh.sync()) }),
+    );
     const t = setup(opensslIssuer(openssl, ca));
     const r = await runClientPipeline(
       { ...base, s3: { uri: 's3://b/p/' }, secretName: 's' },
@@ -356,22 +366,14 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
 
   it('a failed file write while S3 succeeds: WRITE_FAILED, and a rerun with --force finishes with the same key', async () => {
     let failWrite = true;
-    const fs: FsOps = {
-      ...nodeFsOps,
-      open: async (path, flags, mode) => {
-        const fh = await nodeFsOps.open(path, flags, mode);
-        if (!failWrite || !basename(path).startsWith('.keystore.p12.tmp-')) return fh;
-        return {
-          ...fh,
-          chmod: (m) => fh.chmod(m),
-          sync: () => fh.sync(),
-          close: () => fh.close(),
-          writeFile: async () => {
-            throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-          },
-        };
-      },
-    };
+    const fs = fsWith(
+      (name) => failWrite && name.startsWith('.keystore.p12.tmp-'),
+      () => ({
+        writeFile: async () => {
+          throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        },
+      }),
+    );
     const t = setup(opensslIssuer(openssl, ca), { generateKey: undefined, fs });
     const opts = { ...base, s3: { uri: 's3://b/p/' } };
     await expect(runClientPipeline(opts, t.deps)).rejects.toMatchObject({
