@@ -137,6 +137,11 @@ export function withContext<T>(context: string, fn: () => T): T {
   }
 }
 
+/** The `code` Node puts on its errors (an errno name such as `ENOENT`, or `ERR_OSSL_...`), if `e` has one. */
+export function errnoOf(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
 /**
  * After `Promise.allSettled`: throws the reason of the first rejected result in the given order
  * (the one to report when several steps ran at once), if there is one.

@@ -10,7 +10,7 @@ import * as crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
 import { parseDer, toDer } from './asn1.js';
-import { CertkitError, invalid, unsupported } from './errors.js';
+import { CertkitError, errnoOf, invalid, unsupported } from './errors.js';
 import { KDF_LIMITS } from './limits.js';
 import { encodePem, looksLikePem, decodePemLenient, type PemBlock } from './pem.js';
 import { quoteInput } from './quote.js';
@@ -186,7 +186,7 @@ function nodeImport(what: string, encrypted: boolean, fn: () => KeyObject): KeyO
   try {
     return fn();
   } catch (e) {
-    const code = typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : '';
+    const code = errnoOf(e) ?? '';
     if (code.includes('UNSUPPORTED') || code.includes('UNKNOWN_CIPHER') || code.includes('UNKNOWN_ALGORITHM')) {
       // OpenSSL 3's decoders say "unsupported" for any DER they cannot decode, not only for unknown algorithms.
       throw unsupported(`${what}: not a valid key, or one using an algorithm this Node/OpenSSL does not support`, { cause: e });

@@ -29,7 +29,7 @@ import {
   type ArtifactFormat,
   type PreparedArtifacts,
 } from './artifacts.js';
-import { CertkitError, isCertkitError } from './errors.js';
+import { CertkitError, errnoOf, isCertkitError } from './errors.js';
 import type { IssuedCertificate, Issuer } from './issuers/issuer.js';
 import { parseValidity, type Validity } from './issuers/validity.js';
 import { exportPkcs8Pem, generateKeyPair, importPrivateKey, type KeyObject, type KeySpec, type SignatureAlgorithm } from './keys.js';
@@ -469,7 +469,7 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
     await fs.unlink(statePath);
   } catch (e) {
     // A state left behind would make the next run resume this finished one: say so.
-    if ((e as { code?: unknown }).code !== 'ENOENT') {
+    if (errnoOf(e) !== 'ENOENT') {
       throw new CertkitError('WRITE_FAILED', 'cannot remove the resume state of the finished run', {
         file: join(options.outDir, STATE_FILE),
         hint: 'delete it by hand; every artifact was written',

@@ -6,7 +6,7 @@
 import { lstat } from 'node:fs';
 import { promisify } from 'node:util';
 
-import { CertkitError } from '../errors.js';
+import { CertkitError, errnoOf } from '../errors.js';
 import { INPUT_LIMITS } from '../limits.js';
 import { readFileLimited } from '../read-limited.js';
 import { PUBLIC_MODE, SECRET_MODE, writeFileAtomic } from '../sinks/directory.js';
@@ -32,7 +32,7 @@ export async function readInput(ctx: CliContext, path: string): Promise<Buffer> 
     return await readFileLimited(ctx.path(path), MAX_INPUT_BYTES, tooLarge);
   } catch (e) {
     if (e instanceof CertkitError) throw e;
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+    const code = errnoOf(e) ?? '';
     const text =
       code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code || 'error'})`;
     throw new CertkitError('READ_FAILED', `cannot read: ${text}`, { file: path, cause: e });

@@ -14,7 +14,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 
-import { CertkitError } from '../errors.js';
+import { CertkitError, errnoOf } from '../errors.js';
 import { INPUT_LIMITS } from '../limits.js';
 import { quoteInput } from '../quote.js';
 import { readFileLimited } from '../read-limited.js';
@@ -103,7 +103,7 @@ const READ_ERRNO_TEXT: Readonly<Record<string, string>> = {
 };
 
 function stdinReadFailed(e: unknown): CertkitError {
-  const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+  const code = errnoOf(e);
   const message = e instanceof Error ? e.message : String(e);
   const reason = (code !== undefined ? READ_ERRNO_TEXT[code] ?? code : undefined) ?? quoteInput(message.split('\n')[0] ?? '');
   return new CertkitError('READ_FAILED', `cannot read the password from stdin: ${reason}`, { cause: e });
@@ -207,7 +207,7 @@ async function readPasswordFile(path: string, sources: PasswordSources, what: st
     data = await readFileLimited(abs, MAX_PASSWORD_FILE, tooLarge);
   } catch (e) {
     if (e instanceof CertkitError) throw e;
-    const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : 'error';
+    const code = errnoOf(e) ?? 'error';
     const text = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})`;
     throw new CertkitError('READ_FAILED', `${what}: cannot read password file: ${text}`, { file: path, cause: e });
   }

@@ -20,7 +20,7 @@
  */
 import { fstatSync, writeSync } from 'node:fs';
 
-import { CertkitError, exitStatusOf, formatError } from '../errors.js';
+import { CertkitError, errnoOf, exitStatusOf, formatError } from '../errors.js';
 import type { TextOut } from './command.js';
 
 /** What an `FdOut` needs from the process; tests pass their own. */
@@ -116,8 +116,6 @@ export class FdOut implements TextOut {
     return stream;
   }
 }
-
-const errnoOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
 
 /** node:tty's isatty, fetched only when a character device is asked about (see FdOutDeps). */
 const isatty = (fd: number): boolean => process.getBuiltinModule('node:tty').isatty(fd);

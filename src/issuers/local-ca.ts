@@ -13,7 +13,7 @@ import { createPublicKey, randomBytes as nodeRandomBytes, X509Certificate } from
 import { lstat, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
-import { CertkitError, invalid } from '../errors.js';
+import { CertkitError, errnoOf, invalid } from '../errors.js';
 import {
   defaultSignatureAlgorithm,
   exportPkcs8Pem,
@@ -113,8 +113,7 @@ async function readCaFile(path: string, shown: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    throw new CertkitError('READ_FAILED', code === 'ENOENT' ? 'no such file' : 'cannot read', { file: shown, cause: e });
+    throw new CertkitError('READ_FAILED', errnoOf(e) === 'ENOENT' ? 'no such file' : 'cannot read', { file: shown, cause: e });
   }
 }
 
@@ -137,7 +136,7 @@ async function present(path: string, shown: string): Promise<boolean> {
     await lstat(path);
     return true;
   } catch (e) {
-    if ((e as { code?: unknown }).code === 'ENOENT') return false;
+    if (errnoOf(e) === 'ENOENT') return false;
     throw new CertkitError('READ_FAILED', 'cannot read', { file: shown, cause: e });
   }
 }

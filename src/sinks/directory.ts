@@ -24,7 +24,7 @@
 import { constants as fsc, unlinkSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 
-import { CertkitError, throwFirstRejection } from '../errors.js';
+import { CertkitError, errnoOf, throwFirstRejection } from '../errors.js';
 
 /** One named output of the pipeline: bytes, a file name and whether it holds a secret. */
 export interface Artifact {
@@ -176,10 +176,6 @@ const WRITE_ERRNO_TEXT: Record<string, string> = {
   EMFILE: 'too many open files',
   EIO: 'input/output error',
 };
-
-function errnoOf(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-}
 
 function writeFailed(e: unknown, shown: string): CertkitError {
   const code = errnoOf(e);
