@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { pathWithJudges } from './scripts/judges-path.mjs';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // moto_server and the aws CLI from .venv/ (scripts/install-judges.sh), before any on the machine.
+    env: { PATH: pathWithJudges(process.env.PATH) },
   },
 });

@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util';
 
 import { ESBUILD_RUNTIME, loadBundleMap, packageOf, UNATTRIBUTED } from './bundle-map.mjs';
 import { createActivatedCa, createBucket, FAKE_ENV, listKeys, startMoto } from './moto.mjs';
+import { pathWithJudges } from '../scripts/judges-path.mjs';
 
 /** The repository. */
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -131,7 +132,10 @@ const x = (r) => `${r.toFixed(1)}x`;
  * every start (about 90 ms on these machines), which would inflate certkit and `node -e 0` alike.
  * AWS variables reach only the AWS commands, and only the fake ones (FAKE_ENV).
  */
-const baseEnv = { PATH: process.env.PATH ?? '', HOME: TMP, LANG: 'C.UTF-8' };
+// moto_server and the aws CLI from .venv/ (scripts/install-judges.sh, which `npm run bench` runs
+// first) for the harness and every process it starts.
+process.env.PATH = pathWithJudges(process.env.PATH);
+const baseEnv = { PATH: process.env.PATH, HOME: TMP, LANG: 'C.UTF-8' };
 
 /** Inherited variables that could change how one side runs (recorded in the report, never passed on). */
 const SKEWING_ENV = /^(NODE_|NPM_|npm_config_node|UV_|JAVA_|_JAVA_|JDK_|CLASSPATH$|AWS_|BOTO|PYTHON|PYENV|OPENSSL_|SSL_|CURL_CA|REQUESTS_CA|LD_PRELOAD$|LD_LIBRARY_PATH$|TZ$|LC_)/;

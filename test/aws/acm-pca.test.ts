@@ -21,6 +21,8 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { awsOptionsFor, createActivatedCa, useMoto, type ActivatedCa } from '../support/moto.js';
 import { haveTools, run } from '../support/tools.js';
 import { tempDir } from '../support/tmp.js';
+import { deferred, until, withDeadline } from '../support/wait.js';
+import { createAcmPcaClient } from '../../src/aws/config.js';
 
 const now = new Date();
 const validity300d = parseValidity('300d', now);
@@ -146,7 +148,7 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('ACM PCA issuer against mo
       whileWaiting: () => events.push('whileWaiting'),
     });
     // Held in beforeIssue: nothing mints until it resolves.
-    while (events.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await until('beforeIssue to be called', () => events.length > 0);
     expect([events, targets()]).toEqual([['beforeIssue after [DescribeCertificateAuthority]'], 'DescribeCertificateAuthority']);
     release();
     await issuing;
@@ -161,7 +163,7 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('ACM PCA issuer against mo
     const issuer = issuerFor();
     issuer.prepare();
     issuer.prepare(); // idempotent until the next issue()
-    while (proxy.seen({}).length === 0) await new Promise((r) => setTimeout(r, 5));
+    await until('the prepared DescribeCertificateAuthority to reach the proxy', () => proxy.seen({}).length > 0);
     expect(targets()).toBe('DescribeCertificateAuthority');
     const first = await issuer.issue({ csrDer, validity: parseValidity('11d', now) });
     expect(targets()).toBe('DescribeCertificateAuthority,IssueCertificate,GetCertificate');
@@ -177,11 +179,16 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('ACM PCA issuer against mo
       match: { target: 'DescribeCertificateAuthority' },
       fault: { kind: 'error', status: 400, type: 'AccessDeniedException', message: 'User is not authorized to perform acm-pca:DescribeCertificateAuthority' },
     });
-    const issuer = issuerFor();
+    // A client of the test's, so the test knows when the Describe's answer has been read: its
+    // failure then arrives before anyone awaits it, and must not be an unhandled rejection.
+    const client = await createAcmPcaClient(awsOptionsFor(proxy.endpoint));
+    const answered = deferred();
+    client.middlewareStack.add((next) => (args) => next(args).finally(() => answered.resolve()), { step: 'initialize' });
+    const issuer = issuerFor({ client });
     issuer.prepare();
-    while (proxy.seen({}).length === 0) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 50)); // its failure arrives before anyone awaits it: not unhandled
-    const e = await rejection(issuer.issue({ csrDer, validity: parseValidity('13d', now) }));
+    await withDeadline(answered.promise, "the prepared DescribeCertificateAuthority's answer");
+    await new Promise((r) => setImmediate(r)); // the promise jobs that carry its rejection to the issuer have all run
+    const e = await rejection(issuer.issue({ csrDer, validity: parseValidity('13d', now) })).finally(() => client.destroy());
     expect([e.code, exitStatusOf(e), e.file]).toEqual(['AWS', 5, ca.caArn]);
     expect(e.message).toMatch(/^ACM PCA DescribeCertificateAuthority failed: AccessDeniedException: /);
     expect(proxy.seen({}).map((r) => r.target)).toEqual(['DescribeCertificateAuthority']);

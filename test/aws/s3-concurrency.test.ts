@@ -7,6 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { uploadArtifacts } from '../../src/sinks/s3.js';
+import { until, withDeadline } from '../support/wait.js';
 
 const artifacts = ['a.jks', 'b.pem', 'c.pem'].map((name, i) => ({ name, data: Buffer.from(`object ${i}\n`), sensitive: true }));
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
@@ -43,13 +44,11 @@ function handClient() {
     },
     destroy() {},
   };
-  /** Lets the sink run until it waits on the client again. */
-  const settle = async () => {
-    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
-  };
+  /** Waits until `n` calls are waiting on the client (the sink sends nothing more while they wait). */
+  const inFlight = (n: number, what: string) => until(what, () => pending.length >= n);
   const take = (): string[] => pending.map((p) => `${p.op} ${p.key}`);
   const releaseAll = () => pending.splice(0).forEach((p) => p.release());
-  return { client: client as unknown as S3Client, settle, take, releaseAll };
+  return { client: client as unknown as S3Client, inFlight, take, releaseAll };
 }
 
 describe('S3 sink: objects in parallel', () => {
@@ -58,17 +57,19 @@ describe('S3 sink: objects in parallel', () => {
     const h = handClient();
     const done = uploadArtifacts({ uri: 's3://bucket/p/', artifacts, client: h.client });
     const steps: string[][] = [];
-    for (let i = 0; i < 3; i++) {
-      // the third round finds nothing left to answer
-      await h.settle();
-      steps.push(h.take());
-      h.releaseAll();
-    }
+    // Nothing is answered until all three PUTs wait: a sink that sent one at a time never gets there.
+    await h.inFlight(3, 'three PutObjects in flight at once');
+    steps.push(h.take());
+    h.releaseAll();
+    await h.inFlight(3, 'a GetObject for each answered PutObject');
+    steps.push(h.take());
+    h.releaseAll();
+    expect(await withDeadline(done, 'the upload to finish')).toEqual(['s3://bucket/p/a.jks', 's3://bucket/p/b.pem', 's3://bucket/p/c.pem']);
+    steps.push(h.take()); // nothing more was asked
     expect(steps).toEqual([
       ['PutObject p/a.jks', 'PutObject p/b.pem', 'PutObject p/c.pem'],
       ['GetObject p/a.jks', 'GetObject p/b.pem', 'GetObject p/c.pem'],
       [],
     ]);
-    expect(await done).toEqual(['s3://bucket/p/a.jks', 's3://bucket/p/b.pem', 's3://bucket/p/c.pem']);
   });
 });

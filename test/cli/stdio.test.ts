@@ -219,14 +219,23 @@ describe.skipIf(!builtCliExists())('bin/certkit’s stdout and stderr as a proce
     const python = tool('python3')!;
     expect(Buffer.byteLength(expected)).toBeGreaterThan(2 * 65536);
     // The parent makes the pipe non-blocking (the flag belongs to the pipe, which the child shares),
-    // and reads nothing for half a second, so certkit's writes fill it and meet EAGAIN.
+    // and reads nothing until the pipe is full (FIONREAD = the pipe's size), so certkit's next
+    // write meets EAGAIN, however slow the machine; a deadline bounds the wait.
     const script = [
-      'import fcntl, os, subprocess, sys, time',
+      'import array, fcntl, os, subprocess, sys, termios, time',
       'r, w = os.pipe()',
       'fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)',
+      'size = fcntl.fcntl(r, 1032)  # F_GETPIPE_SZ',
       'p = subprocess.Popen(sys.argv[1:], stdout=w)',
       'os.close(w)',
-      'time.sleep(0.5)',
+      'end = time.monotonic() + 30',
+      'def buffered():',
+      '    n = array.array("i", [0])',
+      '    fcntl.ioctl(r, termios.FIONREAD, n, True)',
+      '    return n[0]',
+      'while buffered() < size and p.poll() is None:',
+      '    if time.monotonic() > end: sys.exit("the pipe never filled in 30 s")',
+      '    time.sleep(0.002)',
       'chunks = []',
       'while True:',
       '    c = os.read(r, 65536)',

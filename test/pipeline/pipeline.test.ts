@@ -25,6 +25,7 @@ import {
 import { nodeFsOps, type FsFile, type FsOps } from '../../src/sinks/directory.js';
 import { haveTools, tool } from '../support/tools.js';
 import { tempDir } from '../support/tmp.js';
+import { until, withDeadline } from '../support/wait.js';
 import { makeOpensslCa, opensslIssuer, type OpensslCa } from './openssl-ca.js';
 
 /** A deterministic byte source (SHA-256 in counter mode). */
@@ -193,7 +194,7 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     /** A preflight that answers only once the state is staged, and records what the directory held then. */
     const preflight = async () => {
       const staged = () => existsSync(dir) && readdirSync(dir).some((n) => n.startsWith(`.${STATE_FILE}.tmp-`));
-      for (let i = 0; i < 400 && !staged(); i++) await new Promise((r) => setTimeout(r, 5));
+      await until('the resume state to be staged during the preflight', staged);
       listings.push(readdirSync(dir));
       if (fail) throw new CertkitError('EXISTS', 'the S3 object already exists', { file: 's3://b/p/client_cert.pem' });
     };
@@ -342,10 +343,7 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     const bothStarted = new Promise<void>((resolve) => (started = resolve));
     let begun = 0;
     const begin = () => void (++begun === 2 && started());
-    const gate = Promise.race([
-      bothStarted,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the sinks did not start while the files were being written')), 5000)),
-    ]);
+    const gate = withDeadline(bothStarted, 'the upload and the secret to start while the files were being written');
     const fs = fsWith(
       (name) => name.startsWith('.') && !name.startsWith(`.${STATE_FILE}`),
       (fh) => ({ sync: async () => (await gate, fh.sync()) }),

@@ -1,10 +1,12 @@
 /**
  * The real tools that judge certkit's output (keytool, java, openssl, moto_server), and python3,
- * which makes what Node cannot (a non-blocking pipe).
+ * which makes what Node cannot (a non-blocking pipe). scripts/install-judges.sh, which `npm test`
+ * runs first, installs them (moto_server into .venv/bin, which vitest.config.ts puts first on
+ * the PATH).
  *
  * `tool(name)` returns the tool's path, or undefined when it is missing and CI is not set, so a
  * developer without a JDK can still run the rest. With CI=true a missing tool throws: CI must
- * never pass by skipping the interop suites (.ci/run installs what is missing).
+ * never pass by skipping the interop suites (scripts/install-judges.sh installs what is missing).
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 
@@ -22,7 +24,7 @@ export function tool(name: 'keytool' | 'java' | 'javac' | 'openssl' | 'moto_serv
   if (!cache.has(name)) cache.set(name, which(name));
   const p = cache.get(name);
   if (p === undefined && inCI) {
-    throw new Error(`${name} is required with CI=true but is not installed (.ci/run installs it)`);
+    throw new Error(`${name} is required with CI=true but is not installed (npm run judges installs it)`);
   }
   return p;
 }
