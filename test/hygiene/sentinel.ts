@@ -76,9 +76,12 @@ function needles(): Needle[] {
     out.push({ name: `${name} (UTF-16LE)`, bytes: Buffer.from(text, 'utf16le'), kind: 'password' });
     out.push({ name: `${name} (UTF-16BE)`, bytes: Buffer.from(text, 'utf16le').swap16(), kind: 'password' });
   }
-  // The PEM body: three 40-character pieces from three of its lines.
+  // The PEM body: three 40-character pieces from three of its lines, all past the modulus. The
+  // first lines of an RSA PKCS#8 PEM hold n, which is public: a certificate carries the same bytes,
+  // and whenever their offset there falls on the same base64 alignment, a piece of line 2 is also
+  // a piece of client_cert.pem (a false alarm that depended on the length of moto's serial).
   const lines = SENTINEL_KEY_PEM.split('\n').filter((l) => l !== '' && !l.startsWith('-----'));
-  for (const i of [1, Math.floor(lines.length / 2), lines.length - 2]) {
+  for (const i of [Math.floor(lines.length / 3), Math.floor(lines.length / 2), lines.length - 2]) {
     out.push({ name: `key PEM line ${i + 1}`, bytes: Buffer.from(lines[i]!.slice(10, 50)), kind: 'key' });
   }
   const jwk = SENTINEL_KEY.export({ format: 'jwk' }) as Record<string, string>;
