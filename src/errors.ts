@@ -3,6 +3,7 @@
  * callers switch on the code, never on the message. `exitStatusOf` is the one place
  * that maps codes to the CLI's exit statuses (DESIGN.md, "Exit statuses").
  */
+import { escapeText, quotePath } from './quote.js';
 
 export type ErrorCode =
   /** Bad command-line usage: unknown option, missing argument, conflicting options. */
@@ -110,15 +111,19 @@ export function exitStatusOf(e: unknown): number {
   return isCertkitError(e) ? EXIT_BY_CODE[e.code] : EXIT.INTERNAL;
 }
 
-/** One line for the user: "certkit: FILE: message (hint)". */
+/**
+ * One line for the user: "certkit: FILE: message (hint)". The file is quoted as `ls` quotes names
+ * when it needs it (`quotePath`); any control, bidi or line-separator character left in the message
+ * (a subject or alias from a file) is shown escaped (`escapeText`), so the line stays one line.
+ */
 export function formatError(e: unknown): string {
   if (isCertkitError(e)) {
-    const where = e.file === undefined ? '' : `${e.file}: `;
+    const where = e.file === undefined ? '' : `${quotePath(e.file)}: `;
     const hint = e.hint === undefined ? '' : ` (${e.hint})`;
-    return `certkit: ${where}${e.message}${hint}`;
+    return `certkit: ${where}${escapeText(e.message + hint)}`;
   }
   const msg = e instanceof Error ? e.message : String(e);
-  return `certkit: internal error: ${msg.split('\n')[0]} (this is a bug; rerun with --debug and report it)`;
+  return `certkit: internal error: ${escapeText(msg.split('\n')[0]!)} (this is a bug; rerun with --debug and report it)`;
 }
 
 /** Shorthands used by the parsers. */

@@ -21,6 +21,11 @@ export const PEM_LIMITS = {
   maxChars: 24 * 1024 * 1024,
   /** Most blocks in one text (a CA bundle has a few hundred). */
   maxBlocks: 1000,
+  /**
+   * Most lines between one block's BEGIN and END lines: a DER of DER_LIMITS.maxBytes, base64 in
+   * RFC 7468's 64-column lines, is 349,526. Bounds a block's work and memory however short its lines.
+   */
+  maxLinesPerBlock: 350_000,
 } as const;
 
 /**

@@ -60,17 +60,22 @@ function toText(input: string | Uint8Array): string {
   return text;
 }
 
-/** Strict base64 of the joined body lines; `where` names the block in errors. */
+/**
+ * Strict base64 of the joined body lines; `where` names the block in errors. Each line is looked
+ * at once and joined once: work and memory are linear in the body's length, whatever its lines.
+ */
 function decodeBase64(lines: readonly string[], where: string, firstLine: number): Buffer {
-  let joined = '';
+  let padded = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (!B64_LINE_RE.test(line)) {
       throw invalid(`${where}: line ${firstLine + i}: not base64`);
     }
-    if (joined.includes('=')) throw invalid(`${where}: line ${firstLine + i}: base64 continues after padding`);
-    joined += line;
+    if (padded) throw invalid(`${where}: line ${firstLine + i}: base64 continues after padding`);
+    // B64_LINE_RE allows "=" only at the end of a line.
+    padded = line.endsWith('=');
   }
+  const joined = lines.join('');
   if (joined.length === 0) throw invalid(`${where}: empty body`);
   if (joined.length % 4 !== 0) throw invalid(`${where}: base64 length ${joined.length} is not a multiple of 4 (truncated?)`);
   const der = Buffer.from(joined, 'base64');
@@ -113,16 +118,18 @@ function scan(input: string | Uint8Array, opts: ScanOptions): PemBlock[] {
       throw new CertkitError('LIMIT_EXCEEDED', `more than ${PEM_LIMITS.maxBlocks} PEM blocks`);
     }
     i++;
+    // The block's lines between BEGIN and END have indices below this one (PEM_LIMITS.maxLinesPerBlock).
+    const lineEnd = Math.min(lines.length, i + PEM_LIMITS.maxLinesPerBlock);
     const headers: Array<[string, string]> = [];
     // RFC 1421 headers: "Name: value" lines then a blank line (openssl legacy encrypted keys).
-    if (i < lines.length && HEADER_RE.test(lines[i]!.trim()) && lines[i]!.includes(':')) {
-      while (i < lines.length) {
+    if (i < lineEnd && HEADER_RE.test(lines[i]!.trim()) && lines[i]!.includes(':')) {
+      while (i < lineEnd) {
         const h = HEADER_RE.exec(lines[i]!.trim());
         if (h === null) break;
         headers.push([h[1]!, h[2]!]);
         i++;
       }
-      if (i < lines.length && lines[i]!.trim() === '') i++;
+      if (i < lineEnd && lines[i]!.trim() === '') i++;
     }
     const body: string[] = [];
     const bodyStart = i + 1;
@@ -134,6 +141,9 @@ function scan(input: string | Uint8Array, opts: ScanOptions): PemBlock[] {
       if (end !== null) {
         endLabel = end[1]!;
         break;
+      }
+      if (i > lineEnd) {
+        throw new CertkitError('LIMIT_EXCEEDED', `${where}: more than ${PEM_LIMITS.maxLinesPerBlock} lines`);
       }
       if (l.startsWith('-----BEGIN ')) throw invalid(`${where}: BEGIN at line ${i} before the END line`);
       if (l !== '') body.push(l);

@@ -29,4 +29,13 @@ describe('exit statuses', () => {
     expect(formatError(e)).toBe("certkit: a.jks: entry 3 'client' → certificate 2: length past the end (is it a keystore?)");
     expect(exitStatusOf(e)).toBe(3);
   });
+
+  it('quotes the file as ls does and escapes controls in the message and hint: still one line', () => {
+    const e = new CertkitError('VERIFY_FAILED', 'the chain ends at CN=a\x1b]0;t\x07\r\nOK', { file: 'x\n.pem', hint: 'give\u202e --ca' });
+    expect(formatError(e)).toBe("certkit: 'x'$'\\n''.pem': the chain ends at CN=a\\x1b]0;t\\x07\\r\\nOK (give\\u202e --ca)");
+    expect(formatError(new CertkitError('USAGE', 'x', { file: 'my file.pem' }))).toBe("certkit: 'my file.pem': x");
+    expect(formatError(new TypeError('bad\x1b[2J\rthing\nat x'))).toBe(
+      'certkit: internal error: bad\\x1b[2J\\rthing (this is a bug; rerun with --debug and report it)',
+    );
+  });
 });

@@ -92,6 +92,18 @@ describe('decodePem / decodePemAll', () => {
     expect(decodePemAll(one.repeat(PEM_LIMITS.maxBlocks))).toHaveLength(PEM_LIMITS.maxBlocks);
     expect(codeOf(() => decodePemAll('x'.repeat(PEM_LIMITS.maxChars + 1)))).toMatch(/^LIMIT_EXCEEDED: PEM input of/);
   });
+  // Not a timing test: the old decoder rescanned the base64 joined so far at every line, so this
+  // block took 213 s (quadratic in its lines); decoding in one pass takes about 0.1 s. The timeout
+  // only keeps a quadratic decoder from passing after minutes.
+  it('decodes a block at the line limit in one pass, however short its lines', { timeout: 20_000 }, () => {
+    const lines = PEM_LIMITS.maxLinesPerBlock;
+    const block = decodePem(`-----BEGIN CERTIFICATE-----\n${'AAAA\n'.repeat(lines)}-----END CERTIFICATE-----\n`);
+    expect(block.der.equals(Buffer.alloc(lines * 3))).toBe(true);
+    // keytool's CRLF and 76 columns, 1.8 MB (22 s before).
+    const big = Buffer.alloc(1_350_000, 0xa5);
+    const crlf = `-----BEGIN CERTIFICATE-----\r\n${big.toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n-----END CERTIFICATE-----\r\n`;
+    expect(decodePem(crlf).der.equals(big)).toBe(true);
+  });
   it('reports a truncated block at every cut point as INVALID_INPUT, never anything else', () => {
     const full = encodePem('CERTIFICATE', der);
     for (let n = 0; n < full.length - 1; n++) {

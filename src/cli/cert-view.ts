@@ -1,8 +1,9 @@
 /**
  * What the keystore commands show of a certificate (keytool's Owner, Issuer, serial, validity,
- * fingerprints), and a certificate's common name for truststore aliases: thin views over
+ * fingerprints), and a certificate's common name made fit for a truststore alias: thin views over
  * `parseCertificate`.
  */
+import { replaceUnsafe } from '../quote.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { dnAttribute, DN_OID } from '../x509/dn.js';
 import type { CertView } from './output.js';
@@ -46,8 +47,13 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** What `certView` asks of `parseCertificate`: no OpenSSL, and no second walk of checked bytes. */
 const VIEW_OPTIONS = { openssl: false, reuseDerCheck: true } as const;
 
-/** The subject's common name (first CN), or undefined when it has none. */
+/**
+ * The subject's common name (first CN) as an alias: each run of control, bidi or line-separator
+ * characters becomes one space and the ends are trimmed, so no listing or log that shows the alias
+ * gets an escape sequence from it. Undefined when it has no CN, or nothing is left.
+ */
 export function commonNameOf(der: Buffer, what = 'certificate'): string | undefined {
   const cn = dnAttribute(parseCertificate(der, what).subject, DN_OID.CN);
-  return cn === undefined || cn.trim() === '' ? undefined : cn.trim();
+  const alias = cn === undefined ? '' : replaceUnsafe(cn, ' ').trim();
+  return alias === '' ? undefined : alias;
 }

@@ -49,6 +49,7 @@ export const csrCommand = defineCommand({
     const { parseDname } = await import('../x509/dn.js');
     const { buildCsrPem } = await import('../x509/csr.js');
     const { parseSubjectAltNames } = await import('../x509/general-name.js');
+    const { quotePath } = await import('../quote.js');
 
     const subject = await about('--dname', () => parseDname(args.dname!));
     const sans = (args.san ?? []).flatMap((s) => parseSubjectAltNames(String(s)));
@@ -74,7 +75,7 @@ export const csrCommand = defineCommand({
     if (args.keyOut !== undefined) await writeOutput(ctx, args.keyOut, keys.exportPkcs8Pem(key), { sensitive: true, force: args.force });
     await writeOutput(ctx, args.out, csrPem, { sensitive: false, force: args.force });
     const wrote = [args.keyOut, args.out].filter((p): p is string => p !== undefined && p !== '-');
-    if (wrote.length > 0) ctx.warn(`certkit: wrote ${wrote.join(' and ')} (${keys.describeKey(key)})`);
+    if (wrote.length > 0) ctx.warn(`certkit: wrote ${wrote.map(quotePath).join(' and ')} (${keys.describeKey(key)})`);
   },
 });
 
@@ -82,13 +83,14 @@ export const csrCommand = defineCommand({
 async function fixCsr(file: string, out: string | undefined, force: boolean, ctx: import('./command.js').CliContext): Promise<void> {
   const bytes = await readInput(ctx, file);
   const { fixCsrPem } = await import('../x509/csr-parse.js');
+  const { quotePath } = await import('../quote.js');
   const fixed = await about(file, () => fixCsrPem(bytes));
   if (out === undefined) {
     // In place, as `sed -i` did: the user named this file to be rewritten, so replacing it is the point.
     await writeOutput(ctx, file, fixed, { sensitive: false, force: true });
-    ctx.warn(`certkit: rewrote ${file}`);
+    ctx.warn(`certkit: rewrote ${quotePath(file)}`);
     return;
   }
   await writeOutput(ctx, out, fixed, { sensitive: false, force });
-  if (out !== '-') ctx.warn(`certkit: wrote ${out}`);
+  if (out !== '-') ctx.warn(`certkit: wrote ${quotePath(out)}`);
 }

@@ -25,11 +25,12 @@ export const keygenCommand = defineCommand({
       .example('certkit keygen --key-type ec256 --out client.key --passout env:KEY_PASS', 'an encrypted P-256 key'),
   run: async (args, ctx) => {
     const keys = await import('../keys.js');
+    const { quotePath } = await import('../quote.js');
     const spec: KeySpec = keys.parseKeySpec(args.keyType);
     const passout = args.passout === undefined ? undefined : await ctx.password(args.passout, '--passout');
     const { privateKey } = await keys.generateKeyPair(spec);
     const pem = passout === undefined ? keys.exportPkcs8Pem(privateKey) : keys.exportEncryptedPkcs8Pem(privateKey, passout);
     await writeOutput(ctx, args.out, pem, { sensitive: true, force: args.force });
-    if (args.out !== '-') ctx.warn(`certkit: wrote ${args.out} (${keys.describeKey(privateKey)}${passout === undefined ? '' : ', encrypted'})`);
+    if (args.out !== '-') ctx.warn(`certkit: wrote ${quotePath(args.out)} (${keys.describeKey(privateKey)}${passout === undefined ? '' : ', encrypted'})`);
   },
 });

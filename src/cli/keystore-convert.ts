@@ -38,6 +38,7 @@ export const keystoreConvertCommand = defineCommand({
     const destKeyPassword = args.destkeypass === undefined ? undefined : await ctx.password(args.destkeypass, '--destkeypass');
     const bytes = await readInput(ctx, args.in);
     const { readKeyStore, writeKeyStore } = await import('../keystore/keystore.js');
+    const { quotePath } = await import('../quote.js');
     const store = await about(args.in, () =>
       readKeyStore(bytes, { storePassword: srcStorePassword, allowMissingMac: args.allowMissingMac, ...(srcKeyPassword === undefined ? {} : { keyPassword: srcKeyPassword }) }),
     );
@@ -59,6 +60,6 @@ export const keystoreConvertCommand = defineCommand({
     const keyPasswordWarning = pkcs12KeyPasswordWarning(destType, destStorePassword, destKeyPassword, '--destkeypass');
     if (keyPasswordWarning !== undefined) ctx.warn(keyPasswordWarning);
     await writeOutput(ctx, args.out, out, { sensitive: true, force: args.force });
-    ctx.warn(`certkit: wrote ${args.out} (${destType === 'jks' ? 'JKS' : 'PKCS12'}, ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} from ${store.type === 'pkcs12' ? 'PKCS12' : store.type.toUpperCase()})`);
+    ctx.warn(`certkit: wrote ${quotePath(args.out)} (${destType === 'jks' ? 'JKS' : 'PKCS12'}, ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} from ${store.type === 'pkcs12' ? 'PKCS12' : store.type.toUpperCase()})`);
   },
 });

@@ -47,6 +47,7 @@ export const keystoreCreateCommand = defineCommand({
     const { readPemOrDerAll } = await import('../pem.js');
     const { orderChain, certificateMatchesKey } = await import('../x509/chain.js');
     const { writeKeyStore } = await import('../keystore/keystore.js');
+    const { quotePath } = await import('../quote.js');
 
     const key = await about(args.key, () => keys.importPrivateKey(keyBytes, passin === undefined ? {} : { passphrase: passin }));
     const certs: Buffer[] = [];
@@ -74,6 +75,6 @@ export const keystoreCreateCommand = defineCommand({
     const keyPasswordWarning = pkcs12KeyPasswordWarning(storeType, storePassword, keyPassword, '--keypass');
     if (keyPasswordWarning !== undefined) ctx.warn(keyPasswordWarning);
     await writeOutput(ctx, args.out, out, { sensitive: true, force: args.force });
-    ctx.warn(`certkit: wrote ${args.out} (${storeType === 'jks' ? 'JKS' : 'PKCS12'}, alias '${storeType === 'jks' ? args.alias.toLowerCase() : args.alias}', chain of ${chain.length})`);
+    ctx.warn(`certkit: wrote ${quotePath(args.out)} (${storeType === 'jks' ? 'JKS' : 'PKCS12'}, alias '${storeType === 'jks' ? args.alias.toLowerCase() : args.alias}', chain of ${chain.length})`);
   },
 });

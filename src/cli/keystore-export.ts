@@ -42,6 +42,7 @@ export const keystoreExportCommand = defineCommand({
     const bytes = await readInput(ctx, args.file);
     const { readKeyStore } = await import('../keystore/keystore.js');
     const { encodePem } = await import('../pem.js');
+    const { quotePath } = await import('../quote.js');
     const wantKey = keyOut !== undefined;
     // Keys are decrypted only when one is exported (then with --keypass, default the store password).
     const store = await about(args.file, () =>
@@ -61,7 +62,7 @@ export const keystoreExportCommand = defineCommand({
     else if (keyOut === undefined) ctx.io.stdout.write(chainPem);
     if (keyOut !== undefined && keyPem !== undefined) await writeOutput(ctx, keyOut, keyPem, { sensitive: true, force: args.force });
     const wrote = [certOut, keyOut].filter((p): p is string => p !== undefined && p !== '-');
-    if (wrote.length > 0) ctx.warn(`certkit: wrote ${wrote.join(' and ')} (entry '${entry.alias}', chain of ${chain.length})`);
+    if (wrote.length > 0) ctx.warn(`certkit: wrote ${wrote.map(quotePath).join(' and ')} (entry '${entry.alias}', chain of ${chain.length})`);
   },
 });
 

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 
 import { CertkitError, EXIT, exitStatusOf, formatError, isCertkitError } from '../errors.js';
+import { escapeText } from '../quote.js';
 import { removeInFlightTempFiles, setBeforePublishHookForTests } from '../sinks/directory.js';
 import { resolveIn, type CertkitCommand, type CliContext, type CliIo } from './command.js';
 import { createPasswordSources, resolvePassword } from './passwords.js';
@@ -217,7 +218,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     exitStatus: EXIT.OK,
     ran: false,
     out: (text) => void io.stdout.write(text + '\n'),
-    warn: (text) => void io.stderr.write(text + '\n'),
+    // A progress or warning line stays one line, whatever name or path it shows.
+    warn: (text) => void io.stderr.write(escapeText(text) + '\n'),
     path: (p) => resolveIn(io.cwd, p),
     password: (spec, option) => resolvePassword(spec, passwords, option),
   };
@@ -282,12 +284,23 @@ function oneLine(s: string): string {
   return lines.reduce((acc, l) => (acc === '' ? l : acc.endsWith(':') ? `${acc} ${l}` : `${acc}; ${l}`), '');
 }
 
+/**
+ * `--debug`'s trace of `e` and its causes. Each message is one line escaped as `formatError`
+ * escapes it (a message from a file sends no control sequence, forges no line), then the frames.
+ */
 function stackOf(e: Error): string {
-  let s = e.stack ?? String(e);
+  let s = traceOf(e);
   let cause: unknown = e.cause;
   for (let depth = 0; cause !== undefined && depth < 5; depth++) {
-    s += `\nCaused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`;
+    s += `\nCaused by: ${traceOf(cause)}`;
     cause = cause instanceof Error ? cause.cause : undefined;
   }
   return s;
+}
+
+function traceOf(e: unknown): string {
+  if (!(e instanceof Error)) return escapeText(String(e));
+  // The message as it is now (withContext keeps the stack of the error it extends), then the frames.
+  const frames = (e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
+  return [`${e.name}: ${e.message}`, ...frames].map(escapeText).join('\n');
 }

@@ -1,7 +1,10 @@
 /**
  * Text output in the shapes people know from keytool (`keytool -list -v`), and the JSON shape of
- * `keystore list --json` (DESIGN.md). Pure: values in, strings out.
+ * `keystore list --json` (DESIGN.md). Pure: values in, strings out. Aliases, names and algorithm
+ * names come from the file: the text shows them through `escapeText`, so each stays on its line
+ * and sends the terminal no control sequence; the JSON has them exact (JSON-escaped).
  */
+import { escapeText } from '../quote.js';
 
 /** What the listing shows of one certificate. */
 export interface CertView {
@@ -64,7 +67,7 @@ const STORE_TYPE: Record<string, string> = { jks: 'JKS', pkcs12: 'PKCS12', jceks
 /** One certificate's lines, each ending in a newline. */
 function certText(c: CertView): string {
   let s =
-    `Owner: ${c.subject}\nIssuer: ${c.issuer}\nSerial number: ${c.serial}\n` +
+    `Owner: ${escapeText(c.subject)}\nIssuer: ${escapeText(c.issuer)}\nSerial number: ${c.serial}\n` +
     `Valid from: ${javaDateString(c.notBefore)} until: ${javaDateString(c.notAfter)}\n` +
     `Certificate fingerprints:\n\t SHA1: ${c.sha1}\n\t SHA256: ${c.sha256}\n`;
   if (c.signatureAlgorithm !== undefined) s += `Signature algorithm name: ${c.signatureAlgorithm}\n`;
@@ -84,7 +87,7 @@ export function formatListing(type: string, entries: readonly EntryView[]): stri
   let s = `Keystore type: ${STORE_TYPE[type] ?? type.toUpperCase()}\n\n`;
   s += `Your keystore contains ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}\n\n`;
   for (const e of entries) {
-    s += `Alias name: ${e.alias}\n`;
+    s += `Alias name: ${escapeText(e.alias)}\n`;
     if (e.created !== undefined) s += `Creation date: ${javaMediumDate(e.created)}\n`;
     s += `Entry type: ${ENTRY_TYPE[e.kind]}\n`;
     if (e.kind === 'private-key') {
@@ -96,7 +99,7 @@ export function formatListing(type: string, entries: readonly EntryView[]): stri
     } else if (e.kind === 'trusted-cert') {
       for (const c of e.chain) s += '\n' + certText(c);
     } else if (e.keyAlgorithm !== null) {
-      s += `Key algorithm: ${e.keyAlgorithm}\n`;
+      s += `Key algorithm: ${escapeText(e.keyAlgorithm)}\n`;
     }
     s += ENTRY_END;
   }

@@ -36,6 +36,7 @@ async function readCsrDer(ctx: CliContext, path: string): Promise<Buffer> {
 /** Writes leaf + chain PEM (public: 0644) and reports the result. */
 async function report(ctx: CliContext, out: string, force: boolean, json: boolean, issued: IssuedCertificate): Promise<void> {
   const { X509Certificate } = await import('node:crypto');
+  const { quotePath } = await import('../quote.js');
   const leaf = new X509Certificate(issued.leaf);
   const pem = [issued.leaf, ...issued.chain].map((d) => new X509Certificate(d).toString()).join('');
   await writeOutput(ctx, out, pem, { sensitive: false, force });
@@ -54,7 +55,7 @@ async function report(ctx: CliContext, out: string, force: boolean, json: boolea
     );
   } else if (out !== '-') {
     ctx.out(issued.certificateArn ?? '');
-    ctx.warn(`certkit: wrote ${out} (leaf and ${issued.chain.length} CA certificate(s); expires ${notAfter})`);
+    ctx.warn(`certkit: wrote ${quotePath(out)} (leaf and ${issued.chain.length} CA certificate(s); expires ${notAfter})`);
   }
 }
 

@@ -23,6 +23,7 @@ export const redshiftSecretCommand = defineCommand({
   run: async (args, ctx) => {
     distinctOutputs([['--out', args.out]]);
     const { redshiftSecretFromPem, redshiftSecretJson } = await import('../redshift.js');
+    const { quotePath } = await import('../quote.js');
     const passphrase = args.passin === undefined ? undefined : await ctx.password(args.passin, '--passin');
     const cert = await readInput(ctx, args.cert);
     const key = await readInput(ctx, args.key);
@@ -31,6 +32,6 @@ export const redshiftSecretCommand = defineCommand({
     );
     const json = redshiftSecretJson(secret);
     await writeOutput(ctx, args.out, args.out === '-' ? json + '\n' : json, { sensitive: true, force: args.force });
-    if (args.out !== '-') ctx.out(`wrote ${args.out} (Redshift mTLS secret: certificate chain + PKCS#8 key)`);
+    if (args.out !== '-') ctx.out(`wrote ${quotePath(args.out)} (Redshift mTLS secret: certificate chain + PKCS#8 key)`);
   },
 });

@@ -30,8 +30,10 @@ export const signCommand = defineCommand({
     await writeOutput(ctx, args.out, certificateChainPem(issued.leaf, issued.chain), { sensitive: false, force: args.force });
     if (args.out !== '-') {
       const { parseCertificate } = await import('../x509/certificate.js');
+      const { escapeText, quotePath } = await import('../quote.js');
       const x = parseCertificate(issued.leaf);
-      ctx.out(`wrote ${args.out} (${x.subjectText}, expires ${x.notAfter.toISOString()})`);
+      // The subject is the CSR's: someone else's text.
+      ctx.out(`wrote ${quotePath(args.out)} (${escapeText(x.subjectText)}, expires ${x.notAfter.toISOString()})`);
     }
   },
 });

@@ -35,6 +35,7 @@ export const truststoreCreateCommand = defineCommand({
     const { readPemOrDerAll } = await import('../pem.js');
     const { commonNameOf } = await import('./cert-view.js');
     const { writeKeyStore } = await import('../keystore/keystore.js');
+    const { quotePath } = await import('../quote.js');
 
     const entries: TrustedCertEntry[] = [];
     const seenDer = new Set<string>();
@@ -53,7 +54,7 @@ export const truststoreCreateCommand = defineCommand({
     }
     const out = await writeKeyStore(entries, storeType, { storePassword, profile: args.profile as 'modern' | 'legacy' });
     await writeOutput(ctx, args.out, out, { sensitive: true, force: args.force });
-    ctx.warn(`certkit: wrote ${args.out} (${storeType === 'jks' ? 'JKS' : 'PKCS12'}, ${entries.length} trusted ${entries.length === 1 ? 'certificate' : 'certificates'}: ${aliasList(entries.map((e) => e.alias))})`);
+    ctx.warn(`certkit: wrote ${quotePath(args.out)} (${storeType === 'jks' ? 'JKS' : 'PKCS12'}, ${entries.length} trusted ${entries.length === 1 ? 'certificate' : 'certificates'}: ${aliasList(entries.map((e) => e.alias))})`);
   },
 });
 

@@ -45,11 +45,12 @@ export const verifyCommand = defineCommand({
       ctx.out(JSON.stringify(report, null, 2));
       return;
     }
-    ctx.out(`OK ${args.cert}`);
-    ctx.out(`  subject:     ${report.subject}`);
-    ctx.out(`  issuer:      ${report.issuer}`);
-    ctx.out(`  chain:       ${report.path.join(' -> ')}`);
-    ctx.out(`  anchor:      ${report.anchor}${report.anchorTrusted ? ' (the given CA)' : ' (self-signed root in the chain; give --ca to pin it)'}`);
+    const { escapeText, quotePath } = await import('../quote.js');
+    ctx.out(`OK ${quotePath(args.cert)}`);
+    ctx.out(`  subject:     ${escapeText(report.subject)}`);
+    ctx.out(`  issuer:      ${escapeText(report.issuer)}`);
+    ctx.out(`  chain:       ${escapeText(report.path.join(' -> '))}`);
+    ctx.out(`  anchor:      ${escapeText(report.anchor)}${report.anchorTrusted ? ' (the given CA)' : ' (self-signed root in the chain; give --ca to pin it)'}`);
     if (report.keyMatches === true) ctx.out('  key:         matches the certificate');
     ctx.out('  usage:       TLS client authentication');
     ctx.out(`  expires:     ${report.notAfter} (${report.daysLeft} days left)`);

@@ -104,7 +104,7 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
   it('C02 Secrets Manager secret already present, no --force: exit 6 before issuing, no files', async () => {
     const r = await client('c02', ['--secret-name', 'faults/taken']);
     expect([r.status, r.stdout]).toEqual([6, '']);
-    expect(r.stderr).toBe('certkit: secret faults/taken: the Secrets Manager secret already exists (use --force to store a new version)\n');
+    expect(r.stderr).toBe("certkit: 'secret faults/taken': the Secrets Manager secret already exists (use --force to store a new version)\n");
     expect([count('DescribeSecret').seen, count('CreateSecret').seen, count('IssueCertificate').seen]).toEqual([1, 0, 0]);
     expect(files('c02')).toBeUndefined();
     expect(await secretValue('faults/taken')).toBe('{"old":true}');
@@ -246,7 +246,7 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
     const r = await client('c11', ['--secret-name', 'faults/c11']);
     expect([r.status, r.stdout]).toEqual([5, '']);
     expect(r.stderr).toMatch(
-      /^certkit: secret faults\/c11: Secrets Manager DescribeSecret failed: AccessDeniedException: no secretsmanager:DescribeSecret \(request id certkit-fault-[0-9]+\) \(the credentials in use lack the permission this step needs\)\n$/,
+      /^certkit: 'secret faults\/c11': Secrets Manager DescribeSecret failed: AccessDeniedException: no secretsmanager:DescribeSecret \(request id certkit-fault-[0-9]+\) \(the credentials in use lack the permission this step needs\)\n$/,
     );
     expect([count('DescribeSecret').seen, count('IssueCertificate').seen]).toEqual([1, 0]);
     expect(files('c11')).toBeUndefined();

@@ -62,7 +62,7 @@ describe('limits at N and N+1', () => {
   it('values (the table the README cites)', () => {
     expect({ DER_LIMITS, PEM_LIMITS, KDF_LIMITS, JAVA_KEYSTORE_LIMITS, SERIALIZATION_LIMITS, PKCS12_LIMITS, MAX_CHAIN_LENGTH, DN_LIMITS, MAX_S3_KEY_BYTES, MAX_VALIDITY_YEARS }).toEqual({
       DER_LIMITS: { maxBytes: 16_777_216, maxDepth: 32, maxNodes: 200_000 },
-      PEM_LIMITS: { maxChars: 25_165_824, maxBlocks: 1000 },
+      PEM_LIMITS: { maxChars: 25_165_824, maxBlocks: 1000, maxLinesPerBlock: 350_000 },
       KDF_LIMITS: { maxIterations: 5_000_000, maxSaltBytes: 1024 },
       JAVA_KEYSTORE_LIMITS: { maxBytes: 67_108_864, maxEntries: 100_000, maxChain: 64 },
       SERIALIZATION_LIMITS: { maxDepth: 24, maxHandles: 10_000 },
@@ -103,6 +103,22 @@ describe('limits at N and N+1', () => {
     ]);
     expect(decodePemAll(pem.repeat(1000))).toHaveLength(1000);
     expect(result(() => decodePemAll(pem.repeat(1001)))).toEqual(['LIMIT_EXCEEDED', 'more than 1000 PEM blocks']);
+  });
+
+  it('PEM lines in a block: 350,000 between BEGIN and END read, 350,001 refused (headers too)', () => {
+    const n = PEM_LIMITS.maxLinesPerBlock;
+    const block = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`;
+    expect(decodePemAll(block('AAAA\n'.repeat(n)))[0]!.der.length).toBe(n * 3);
+    expect(result(() => decodePemAll(block('AAAA\n'.repeat(n + 1))))).toEqual([
+      'LIMIT_EXCEEDED',
+      'PEM block 1 (CERTIFICATE, line 1): more than 350000 lines',
+    ]);
+    // RFC 1421 header lines count as well: N of them pass the limit (and leave the body empty).
+    expect(result(() => decodePemAll(block('A: b\n'.repeat(n))))).toEqual(['INVALID_INPUT', 'PEM block 1 (CERTIFICATE, line 1): empty body']);
+    expect(result(() => decodePemAll(block('A: b\n'.repeat(n + 1))))).toEqual([
+      'LIMIT_EXCEEDED',
+      'PEM block 1 (CERTIFICATE, line 1): more than 350000 lines',
+    ]);
   });
 
   it('JKS/JCEKS file size: 64 MiB framed, one byte more refused before framing', () => {
