@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'VERIFY_FAILED'
   /** A call to AWS failed (service error, throttling that did not clear, network). */
   | 'AWS'
+  /** A Kafka broker refused the identity, or could not be reached or understood (`certkit probe`). */
+  | 'KAFKA'
   /** An output already exists and `--force` was not given. */
   | 'EXISTS'
   /** Reading an input file failed (not found, permission). */
@@ -53,6 +55,7 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   BAD_PASSWORD: EXIT.PASSWORD,
   INTEGRITY: EXIT.PASSWORD,
   AWS: EXIT.AWS,
+  KAFKA: EXIT.AWS,
   EXISTS: EXIT.EXISTS,
   WRITE_FAILED: EXIT.IO,
   INTERNAL: EXIT.INTERNAL,

@@ -5,7 +5,7 @@
 export { CertkitError, EXIT, exitStatusOf, formatError, isCertkitError } from './errors.js';
 export type { ErrorCode, CertkitErrorOptions } from './errors.js';
 // Every limit on untrusted input (src/limits.ts); the parsers re-export their own as well.
-export { DER_LIMITS, KDF_LIMITS, JAVA_KEYSTORE_LIMITS, PKCS12_LIMITS, SERIALIZATION_LIMITS, MAX_S3_KEY_BYTES, INPUT_LIMITS } from './limits.js';
+export { DER_LIMITS, KDF_LIMITS, JAVA_KEYSTORE_LIMITS, PKCS12_LIMITS, SERIALIZATION_LIMITS, MAX_S3_KEY_BYTES, INPUT_LIMITS, KAFKA_LIMITS } from './limits.js';
 export type {
   KeyStore,
   KeyStoreEntry,
@@ -171,3 +171,8 @@ export {
 export type { RedshiftSecret } from './redshift.js';
 export { verifyCredential, checkIssuedChain, parseDuration, CLIENT_AUTH_OID } from './verify.js';
 export type { VerifyInput, VerifyReport } from './verify.js';
+// Kafka: `certkit probe` and the principal brokers derive from a certificate (src/kafka/)
+export { probeBrokers, parseBrokerAddresses, DEFAULT_PROBE_TIMEOUT_MS } from './kafka/probe.js';
+export type { ProbeOptions, ProbeReport, BrokerProbe, ProbeCause, ProbeIdentity, ProbeCertificate, BrokerAddress } from './kafka/probe.js';
+export { kafkaPrincipal, rfc2253Name } from './kafka/principal.js';
+export type { Rfc2253Decoding } from './kafka/principal.js';

@@ -94,3 +94,13 @@ export const INPUT_LIMITS = {
   /** Largest password file. */
   maxPasswordFileBytes: 1024 * 1024,
 } as const;
+
+/**
+ * Kafka responses `certkit probe` reads (src/kafka/wire.ts). An ApiVersions answer is under 1 KiB
+ * and a Metadata answer for no topics a few dozen bytes per broker; the size prefix is checked
+ * before a byte of the response is buffered.
+ */
+export const KAFKA_LIMITS = {
+  /** Largest response accepted, size prefix excluded. */
+  maxResponseBytes: 1024 * 1024,
+} as const;

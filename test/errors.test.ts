@@ -10,6 +10,7 @@ describe('exit statuses', () => {
     ['BAD_PASSWORD', EXIT.PASSWORD],
     ['INTEGRITY', EXIT.PASSWORD],
     ['AWS', EXIT.AWS],
+    ['KAFKA', EXIT.AWS],
     ['EXISTS', EXIT.EXISTS],
     ['WRITE_FAILED', EXIT.IO],
   ] as const)('%s maps to %i', (code, status) => {

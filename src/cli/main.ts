@@ -22,6 +22,7 @@ import { csrCommand } from './csr.js';
 import { keygenCommand } from './keygen.js';
 import { keystoreCommand } from './keystore.js';
 import { pcaCommand } from './pca.js';
+import { probeCommand } from './probe.js';
 import { redshiftSecretCommand } from './redshift-secret.js';
 import { signCommand } from './sign.js';
 import { truststoreCommand } from './truststore.js';
@@ -39,6 +40,7 @@ export const COMMANDS: readonly CertkitCommand[] = [
   signCommand,
   redshiftSecretCommand,
   verifyCommand,
+  probeCommand,
 ];
 
 /** The context plus the exit status a command chose. */
