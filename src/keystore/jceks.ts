@@ -20,7 +20,7 @@ import {
   recoverJceksKey,
 } from './jceks-key-protector.js';
 import { JKS_KEY_PROTECTOR_OID, parseEncryptedPrivateKeyInfo, recoverJksKey } from './jks-key-protector.js';
-import type { KeyStore, KeyStoreEntry, ReadKeyStoreOptions } from './model.js';
+import { decryptsKey, type KeyStore, type KeyStoreEntry, type ReadKeyStoreOptions } from './model.js';
 
 /** The fields of a SealedObject that matter here. */
 interface SealedKey {
@@ -75,8 +75,8 @@ function recoverKey(protectedKey: Buffer, password: string): Buffer {
 
 /**
  * Reads a JCEKS keystore. Verifies the integrity digest with `storePassword` (BAD_PASSWORD on
- * mismatch), recovers private keys with `keyPassword` (default: the store password) unless `keys`
- * is false, and reports secret-key entries (with their algorithm when the key password opens them).
+ * mismatch), recovers the private keys `keys` asks for with `keyPassword` (default: the store
+ * password), and reports secret-key entries (with their algorithm when the key password opens them).
  */
 export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStore {
   const frame = readJavaKeyStoreFrame<SealedKey>(bytes, {
@@ -95,13 +95,13 @@ export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStor
         return { kind: 'trusted-cert', alias: raw.alias, cert: raw.cert, created: raw.created };
       }
       if (raw.tag === 3) {
-        const algorithm = opts.keys === false ? undefined : secretKeyAlgorithm(raw.sealed, keyPassword);
+        const algorithm = decryptsKey(opts.keys, raw.alias) ? secretKeyAlgorithm(raw.sealed, keyPassword) : undefined;
         return algorithm === undefined
           ? { kind: 'secret-key', alias: raw.alias, created: raw.created }
           : { kind: 'secret-key', alias: raw.alias, algorithm, created: raw.created };
       }
       raw.chain.forEach((c, n) => ctx.part(`certificate ${n + 1}`, () => checkDerRecorded(c, 'X.509 DER')));
-      if (opts.keys === false) {
+      if (!decryptsKey(opts.keys, raw.alias)) {
         parseEncryptedPrivateKeyInfo(raw.protectedKey);
         return { kind: 'private-key', alias: raw.alias, chain: raw.chain, created: raw.created };
       }

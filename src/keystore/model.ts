@@ -12,7 +12,7 @@ export type KeyStoreType = 'jks' | 'pkcs12' | 'jceks';
 export interface PrivateKeyEntry {
   readonly kind: 'private-key';
   readonly alias: string;
-  /** PKCS#8 PrivateKeyInfo, DER. Absent when the store was read with `keys: false`. */
+  /** PKCS#8 PrivateKeyInfo, DER. Absent when the reader was not asked for it (`ReadKeyStoreOptions.keys`). */
   readonly key?: Buffer;
   /** X.509 certificates, DER, leaf first. */
   readonly chain: readonly Buffer[];
@@ -54,8 +54,25 @@ export interface ReadKeyStoreOptions {
    * for keys too, as keytool does, unless this is given.
    */
   readonly keyPassword?: string;
-  /** Decrypt private keys (default true). `false` lists entries without needing key passwords. */
-  readonly keys?: boolean;
+  /**
+   * Which private keys to decrypt: all (true, the default), none (false: entries are listed
+   * without needing key passwords), or those whose alias, as stored, the function accepts (as
+   * `keytool -importkeystore -srcalias A -srckeypass P`: other entries' key passwords are not
+   * needed). A PKCS#12 key bag without a friendlyName gets its alias only once the bags are
+   * paired, so it is decrypted whenever the function is given.
+   */
+  readonly keys?: boolean | ((alias: string) => boolean);
+}
+
+/** Whether a reader decrypts the key stored under `alias` (`name` undefined: an alias not known yet). */
+export function decryptsKey(keys: ReadKeyStoreOptions['keys'], name: string | undefined): boolean {
+  if (typeof keys !== 'function') return keys !== false;
+  return name === undefined || keys(name);
+}
+
+/** Whether two aliases name the same entry: every store certkit reads compares them ignoring case, as Java does. */
+export function sameAlias(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 /** Options every keystore writer takes. */
