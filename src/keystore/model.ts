@@ -35,6 +35,13 @@ export interface SecretKeyEntry {
   readonly alias: string;
   /** The key's algorithm when the store says (JCEKS sealed objects, PKCS#12 secret bags). */
   readonly algorithm?: string;
+  /**
+   * Why no password opens the key: a JCEKS sealed object in a form keytool cannot read either
+   * (another class, no PBE parameters, a salt or iteration count the JDK refuses, content that is
+   * not a SecretKeySpec or KeyRep). Known from the structure alone, or once the key password opens
+   * the content; `algorithm` is then absent.
+   */
+  readonly unreadable?: string;
   readonly created?: Date;
 }
 
