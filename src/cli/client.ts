@@ -3,6 +3,10 @@
  * and PEM files -> S3 for Glue -> Secrets Manager for Redshift), a thin adapter over
  * `runClientPipeline`. Progress goes to stderr (only on a terminal), the summary to stdout.
  */
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+
+import type { ArtifactFormat } from '../artifacts.js';
 import type { ClientPipelineResult, IssuerHooks, PipelineStep, ResumableIssuer } from '../pipeline.js';
 import { defineCommand } from './command.js';
 import { takeEarlyKey } from './early-key.js';
@@ -12,6 +16,8 @@ import { prefetch } from './prefetch.js';
 export const DEFAULT_CLIENT_DNAME = 'CN=certkit-client';
 /** The keystore alias used when `--alias` is not given. */
 export const DEFAULT_ALIAS = 'client';
+/** The artifacts that hold a password (the keystores, and client.properties). */
+const PASSWORD_FORMATS: readonly ArtifactFormat[] = ['jks', 'p12', 'properties'];
 
 const STEP_LABEL: Record<PipelineStep, string> = {
   key: '[1/8] key',
@@ -24,7 +30,48 @@ const STEP_LABEL: Record<PipelineStep, string> = {
   record: '[8/8] record',
 };
 
-function summaryText(r: ClientPipelineResult, given: { storepass: string | undefined; keypass: string | undefined }): string[] {
+/** Where one of the run's passwords came from: generated, or the option that gave it. */
+type PasswordSource = 'generated' | '--storepass' | '--keypass';
+
+/** What the summary says about the passwords. */
+interface PasswordReport {
+  readonly store: PasswordSource;
+  /** '--storepass' when the key password is the store password given. */
+  readonly key: PasswordSource;
+  /** The client.properties this run wrote (it holds both passwords), if it wrote one. */
+  readonly propertiesFile: string | undefined;
+}
+
+function passwordReport(r: ClientPipelineResult, keypassGiven: boolean, propertiesName: string): PasswordReport {
+  return {
+    store: r.generated.storePassword ? 'generated' : '--storepass',
+    key: r.generated.keyPassword ? 'generated' : keypassGiven ? '--keypass' : '--storepass',
+    propertiesFile: r.files.find((f) => basename(f) === propertiesName),
+  };
+}
+
+/** The passwords' lines: each generated one shown (this once), each given one named by its option. */
+function passwordLines(r: ClientPipelineResult, p: PasswordReport): string[] {
+  const shown = (source: PasswordSource, value: string, sameAsStore: boolean) =>
+    source === 'generated' ? value : `(${sameAsStore ? 'the keystore password, ' : ''}given with ${source}; not shown)`;
+  const lines = [
+    'Passwords:',
+    `  keystore password (storepass)  ${shown(p.store, r.storePassword, false)}`,
+    `  key password (keypass)         ${shown(p.key, r.keyPassword, p.key === '--storepass')}`,
+  ];
+  const generated = [p.store, p.key].filter((s) => s === 'generated').length;
+  if (generated > 0) {
+    const what = generated === 1 ? 'The generated password is' : 'The generated passwords are';
+    lines.push(
+      p.propertiesFile === undefined
+        ? `  ${what} shown only this once and written to no file (client.properties is not in --formats): save ${generated === 1 ? 'it' : 'them'} now.`
+        : `  ${what} shown only this once; also in ${p.propertiesFile} (mode 0600).`,
+    );
+  }
+  return lines;
+}
+
+function summaryText(r: ClientPipelineResult, p: PasswordReport): string[] {
   const c = r.record.certificate;
   const lines: string[] = [];
   lines.push(`certkit: issued ${c.subject} (issuer: ${c.issuer}, by ${r.record.issuer})`);
@@ -37,13 +84,7 @@ function summaryText(r: ClientPipelineResult, given: { storepass: string | undef
   lines.push('Files:');
   for (const f of r.files) lines.push(`  ${f}`);
   lines.push('');
-  if (r.passwordsGenerated) {
-    lines.push('Passwords (generated; shown only this once, also in client.properties, mode 0600):');
-    lines.push(`  keystore password (storepass)  ${r.storePassword}`);
-    lines.push(`  key password (keypass)         ${r.keyPassword}`);
-  } else {
-    lines.push('Passwords: as given with --storepass / --keypass (not shown).');
-  }
+  lines.push(...passwordLines(r, p));
   if (r.s3Uris.length > 0) {
     lines.push('');
     lines.push('Uploaded to S3:');
@@ -51,13 +92,12 @@ function summaryText(r: ClientPipelineResult, given: { storepass: string | undef
   }
   if (r.keystoreS3Uri !== undefined) {
     // Passwords are printed once only (above, when generated); here they are referred to.
-    const show = (generatedName: string, given: string | undefined, option: string) =>
-      r.passwordsGenerated ? `(the ${generatedName} above)` : given === undefined ? '(same as --storepass)' : `(the ${option} you gave)`;
+    const show = (source: PasswordSource, name: string) => (source === 'generated' ? `(the ${name} above)` : `(the ${source} you gave)`);
     lines.push('');
     lines.push('AWS Glue Kafka connection, authentication "TLS client authentication":');
     lines.push(`  Kafka client keystore location  ${r.keystoreS3Uri}`);
-    lines.push(`  Kafka client keystore password  ${show('keystore password', given.storepass, '--storepass')}`);
-    lines.push(`  Kafka client key password       ${show('key password', given.keypass, '--keypass')}`);
+    lines.push(`  Kafka client keystore password  ${show(p.store, 'keystore password')}`);
+    lines.push(`  Kafka client key password       ${show(p.key, 'key password')}`);
   }
   if (r.secretArn !== undefined) {
     lines.push('');
@@ -68,7 +108,11 @@ function summaryText(r: ClientPipelineResult, given: { storepass: string | undef
   return lines;
 }
 
-function summaryJson(r: ClientPipelineResult): unknown {
+function summaryJson(r: ClientPipelineResult, p: PasswordReport, warnings: readonly string[]): unknown {
+  const generated = {
+    ...(r.generated.storePassword ? { storePassword: r.storePassword } : {}),
+    ...(r.generated.keyPassword ? { keyPassword: r.keyPassword } : {}),
+  };
   return {
     outDir: r.outDir,
     files: r.files,
@@ -78,13 +122,29 @@ function summaryJson(r: ClientPipelineResult): unknown {
     ...(r.record.certificateArn === undefined ? {} : { certificateArn: r.record.certificateArn }),
     certificate: r.record.certificate,
     chain: r.record.chain,
-    ...(r.passwordsGenerated ? { passwords: { storePassword: r.storePassword, keyPassword: r.keyPassword } } : {}),
+    // Only the generated passwords, each once; passwordSources says where every one came from.
+    ...(Object.keys(generated).length === 0 ? {} : { passwords: generated }),
+    passwordSources: { storePassword: p.store, keyPassword: p.key },
     s3: r.s3Uris,
     ...(r.keystoreS3Uri === undefined ? {} : { keystoreS3Uri: r.keystoreS3Uri }),
     ...(r.secretArn === undefined ? {} : { secretArn: r.secretArn }),
     ...(r.sql === undefined ? {} : { sql: r.sql }),
     resumed: r.resumed,
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
+}
+
+/**
+ * The warning for a --force run that replaced a keystore or client.properties of an earlier run
+ * (`replaced`) with one under newly generated passwords: what used the old ones must be told.
+ */
+function newPasswordsWarning(r: ClientPipelineResult, replaced: readonly string[]): string | undefined {
+  if (replaced.length === 0 || !r.generated.storePassword) return undefined;
+  const which = r.generated.keyPassword ? 'newly generated passwords' : 'a newly generated keystore password';
+  return (
+    `new passwords: --force replaced ${replaced.join(', ')} of an earlier run, under ${which}; ` +
+    'update the Glue connection and every client that used the old ones'
+  );
 }
 
 /**
@@ -185,11 +245,10 @@ export const clientCommand = defineCommand({
       )
       .example('certkit client --storepass file:storepass.txt --formats jks,properties --out kafka', 'just the JKS and client.properties'),
   run: async (args, ctx) => {
-    const [{ runClientPipeline }, { parseFormats }, keys, { resolve }] = await Promise.all([
+    const [{ runClientPipeline }, { ARTIFACT_FILES, ARTIFACT_FORMATS, parseFormats }, keys] = await Promise.all([
       import('../pipeline.js'),
       import('../artifacts.js'),
       import('../keys.js'),
-      import('node:path'),
     ]);
     const keyType = keys.parseKeySpec(args.keyType);
     const signingAlgorithm = args.signingAlgorithm === undefined ? undefined : keys.parseSignatureAlgorithm(args.signingAlgorithm);
@@ -201,6 +260,15 @@ export const clientCommand = defineCommand({
     }
     const storepass = args.storepass === undefined ? undefined : await ctx.password(args.storepass, '--storepass');
     const keypass = args.keypass === undefined ? undefined : await ctx.password(args.keypass, '--keypass');
+    // With --force, the files of an earlier run that hold its passwords are replaced: when this
+    // run generates new ones, whatever used the old ones (a Glue connection) is told so after it.
+    const replacing =
+      args.force && storepass === undefined
+        ? (formats ?? ARTIFACT_FORMATS)
+            .filter((f) => PASSWORD_FORMATS.includes(f))
+            .map((f) => join(args.out, ARTIFACT_FILES[f]))
+            .filter((p) => existsSync(resolve(ctx.io.cwd, p)))
+        : [];
     // S3 and Secrets Manager default to the CA's region when nothing else names one.
     const env = ctx.io.env;
     const envRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
@@ -340,8 +408,11 @@ export const clientCommand = defineCommand({
       void s3ClientPromise?.then((c) => c.destroy(), () => undefined);
     });
 
-    if (args.json) ctx.out(JSON.stringify(summaryJson(result), null, 2));
-    else for (const line of summaryText(result, { storepass, keypass })) ctx.out(line);
+    const passwords = passwordReport(result, keypass !== undefined, ARTIFACT_FILES.properties);
+    const warnings = [newPasswordsWarning(result, replacing)].filter((w): w is string => w !== undefined);
+    for (const w of warnings) ctx.warn(`certkit: warning: ${w}`);
+    if (args.json) ctx.out(JSON.stringify(summaryJson(result, passwords, warnings), null, 2));
+    else for (const line of summaryText(result, passwords)) ctx.out(line);
   },
 });
 
