@@ -148,62 +148,48 @@ function newPasswordsWarning(r: ClientPipelineResult, replaced: readonly string[
 }
 
 /**
- * Before a certificate is requested: fails with EXISTS if an S3 object the run would upload, or
- * the secret it would create, already exists (without --force). Also surfaces missing
- * credentials before anything is minted.
+ * Before a certificate is requested, every remote target is asked about (all at once): the S3
+ * bucket (missing, in another region, closed to these credentials) and the objects the run would
+ * upload, and the Secrets Manager secret. Without --force an existing object or secret is EXISTS;
+ * with it, resolves with the URIs of the existing objects the run replaces. Also surfaces
+ * missing credentials before anything is minted.
  */
 async function preflight(
-  s3: string | undefined,
-  s3Names: readonly string[],
+  s3: { readonly uri: string; readonly names: readonly string[]; readonly client: () => Promise<import('@aws-sdk/client-s3').S3Client> } | undefined,
   secretName: string | undefined,
   aws: import('../aws/config.js').AwsOptions,
-  s3Client: () => Promise<import('@aws-sdk/client-s3').S3Client>,
-): Promise<void> {
-  const { CertkitError } = await import('../errors.js');
-  const { awsError } = await import('../aws/config.js');
-  if (s3 !== undefined && s3Names.length > 0) {
-    const { parseS3Uri } = await import('../sinks/s3-uri.js');
-    const { HeadObjectCommand } = await import('../aws/sdk/s3.js');
-    const { bucket, prefix } = parseS3Uri(s3);
+  force: boolean,
+): Promise<string[]> {
+  const checkS3 = async (): Promise<string[]> => {
+    if (s3 === undefined) return [];
+    const { checkS3Destination } = await import('../sinks/s3.js');
     // The upload uses the same client later: its connections are kept alive for it.
-    const client = await s3Client();
-    // All objects at once; the first that exists, in upload order, is reported.
-    const heads = s3Names.map(async (name) => {
-      const uri = `s3://${bucket}/${prefix}${name}`;
-      try {
-        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + name }));
-      } catch (e) {
-        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status === 404 || (e as { name?: string }).name === 'NotFound') return undefined;
-        throw awsError(e, 'S3 HeadObject', { file: uri });
-      }
-      return uri;
-    });
-    const existing = await Promise.all(heads);
-    const uri = existing.find((u) => u !== undefined);
-    if (uri !== undefined) {
-      throw new CertkitError('EXISTS', 'the S3 object already exists', { file: uri, hint: 'use --force to replace it' });
-    }
-  }
-  if (secretName !== undefined) {
-    const { createSecretsManagerClient } = await import('../aws/config.js');
-    const { DescribeSecretCommand } = await import('../aws/sdk/secrets-manager.js');
+    return checkS3Destination({ uri: s3.uri, names: s3.names, client: await s3.client() });
+  };
+  const checkSecret = async (): Promise<boolean> => {
+    if (secretName === undefined) return false;
+    const [{ createSecretsManagerClient }, { checkRedshiftSecret }] = await Promise.all([import('../aws/config.js'), import('../sinks/secrets-manager.js')]);
     const client = await createSecretsManagerClient(aws);
     try {
-      try {
-        await client.send(new DescribeSecretCommand({ SecretId: secretName }));
-      } catch (e) {
-        if ((e as { name?: string }).name === 'ResourceNotFoundException') return;
-        throw awsError(e, 'Secrets Manager DescribeSecret', { file: `secret ${secretName}` });
-      }
-      throw new CertkitError('EXISTS', 'the Secrets Manager secret already exists', {
-        file: `secret ${secretName}`,
-        hint: 'use --force to store a new version',
-      });
+      return await checkRedshiftSecret({ name: secretName, client });
     } finally {
       client.destroy();
     }
+  };
+  const [objects, secret] = await Promise.allSettled([checkS3(), checkSecret()]);
+  const { CertkitError, throwFirstRejection } = await import('../errors.js');
+  throwFirstRejection([objects, secret]);
+  const existing = (objects as PromiseFulfilledResult<string[]>).value;
+  if (!force && existing.length > 0) {
+    throw new CertkitError('EXISTS', 'the S3 object already exists', { file: existing[0], hint: 'use --force to replace it' });
   }
+  if (!force && (secret as PromiseFulfilledResult<boolean>).value) {
+    throw new CertkitError('EXISTS', 'the Secrets Manager secret already exists', {
+      file: `secret ${secretName}`,
+      hint: 'use --force to store a new version',
+    });
+  }
+  return existing;
 }
 
 export const clientCommand = defineCommand({
@@ -373,11 +359,15 @@ export const clientCommand = defineCommand({
             ...(s3 === undefined ? [] : [() => import('../sinks/s3.js'), () => import('../aws/sdk/s3.js')]),
             ...(secretName === undefined ? [] : [() => import('../sinks/secrets-manager.js'), () => import('../aws/sdk/secrets-manager.js')]),
           ),
-        ...(args.force || (s3 === undefined && secretName === undefined)
+        ...(s3 === undefined && secretName === undefined
           ? {}
           : {
-              preflight: async ({ s3Names }: { readonly s3Names: readonly string[] }) =>
-                preflight(s3, s3Names, secretName, aws, s3Client),
+              preflight: async ({ s3Names }: { readonly s3Names: readonly string[] }) => {
+                // With --force only the objects that hold a password are asked about: whether one is replaced.
+                const names = args.force ? s3Names.filter((n) => PASSWORD_FORMATS.some((f) => ARTIFACT_FILES[f] === n)) : s3Names;
+                const existing = await preflight(s3 === undefined ? undefined : { uri: s3, names, client: s3Client }, secretName, aws, args.force);
+                if (args.force && storepass === undefined) replacing.push(...existing);
+              },
             }),
         ...(s3 === undefined
           ? {}
