@@ -80,6 +80,10 @@ function summaryText(r: ClientPipelineResult, p: PasswordReport): string[] {
   lines.push(`  serial           ${c.serial}`);
   lines.push(`  sha256           ${c.sha256}`);
   if (r.resumed) lines.push('  (resumed an earlier, unfinished run: same key and request)');
+  if (r.record.caDir !== undefined) {
+    lines.push(`  local CA         ${r.record.caDir} (what servers must trust: its ca.pem)`);
+    lines.push(`  not for MSK      ${MSK_NEEDS_PCA}`);
+  }
   lines.push('');
   lines.push('Files:');
   for (const f of r.files) lines.push(`  ${f}`);
@@ -132,6 +136,21 @@ function summaryJson(r: ClientPipelineResult, p: PasswordReport, warnings: reado
     resumed: r.resumed,
     ...(warnings.length === 0 ? {} : { warnings }),
   };
+}
+
+/** Why a local-CA certificate is never a way into Amazon MSK (the summary and the warning say it). */
+const MSK_NEEDS_PCA =
+  'Amazon MSK accepts only client certificates from an AWS Private CA attached to the cluster, ' +
+  'so a certificate from the local CA cannot authenticate to MSK (give --ca-arn)';
+
+/**
+ * The warning for the local CA used with the options that serve MSK clients (Glue's S3 keystore,
+ * Redshift's secret, the MSK bootstrap URI): a warning, not a refusal, since the same files also
+ * serve self-managed Kafka and rehearsals against a test account.
+ */
+function localCaMskWarning(options: readonly string[]): string | undefined {
+  if (options.length === 0) return undefined;
+  return `${options.join(', ')} with the local development CA: ${MSK_NEEDS_PCA}`;
 }
 
 /**
@@ -279,6 +298,19 @@ export const clientCommand = defineCommand({
       checkSecretName(secretName);
     }
 
+    // Said before anything is made, so a run meant for MSK can be stopped at once.
+    const mskWarning =
+      args.caArn === undefined
+        ? localCaMskWarning(
+            [
+              ['--s3', s3],
+              ['--secret-name', secretName],
+              ['--msk-uri', args.mskUri],
+            ].flatMap(([option, value]) => (value === undefined ? [] : [option!])),
+          )
+        : undefined;
+    if (mskWarning !== undefined) ctx.warn(`certkit: warning: ${mskWarning}`);
+
     const showProgress = ctx.io.stderr.isTTY === true;
     const progress = (step: PipelineStep, text: string) => {
       if (showProgress) ctx.warn(`${STEP_LABEL[step]}  ${text}`);
@@ -399,8 +431,9 @@ export const clientCommand = defineCommand({
     });
 
     const passwords = passwordReport(result, keypass !== undefined, ARTIFACT_FILES.properties);
-    const warnings = [newPasswordsWarning(result, replacing)].filter((w): w is string => w !== undefined);
-    for (const w of warnings) ctx.warn(`certkit: warning: ${w}`);
+    const newPasswords = newPasswordsWarning(result, replacing);
+    if (newPasswords !== undefined) ctx.warn(`certkit: warning: ${newPasswords}`);
+    const warnings = [mskWarning, newPasswords].filter((w): w is string => w !== undefined);
     if (args.json) ctx.out(JSON.stringify(summaryJson(result, passwords, warnings), null, 2));
     else for (const line of summaryText(result, passwords)) ctx.out(line);
   },
