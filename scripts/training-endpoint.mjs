@@ -134,6 +134,8 @@ export async function startTrainingEndpoint(lib, caDir) {
     const o = objects.get(path);
     switch (req.method) {
       case 'HEAD':
+        // HeadBucket (the preflight asks whether the bucket exists, and in which region), then HeadObject.
+        if (path.replace(/\/$/, '') === `/${TRAINING_BUCKET}`) return { headers: { 'x-amz-bucket-region': REGION } };
         return o === undefined ? { status: 404 } : { headers: { ...headersOf(o), 'content-length': String(o.data.length) } };
       case 'GET':
         return o === undefined ? { status: 404, xml: '<Error><Code>NoSuchKey</Code></Error>' } : { headers: headersOf(o), raw: o.data };

@@ -153,8 +153,8 @@ export interface ClientPipelineResult {
   readonly record: CertkitRecord;
   readonly storePassword: string;
   readonly keyPassword: string;
-  /** True when certkit generated the passwords (the summary shows them, once). */
-  readonly passwordsGenerated: boolean;
+  /** Which passwords certkit generated (the summary shows each of those, once). */
+  readonly generated: { readonly storePassword: boolean; readonly keyPassword: boolean };
   /** S3 URIs uploaded, in order. */
   readonly s3Uris: readonly string[];
   /** The keystore's S3 URI (what Glue's "TLS client authentication" asks for). */
@@ -270,10 +270,14 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   const preflighting = deps.preflight === undefined ? Promise.resolve() : deps.preflight({ s3Names: s3Formats.map((f) => ARTIFACT_FILES[f]) });
   preflighting.catch(() => undefined); // awaited below, first
 
-  // 3. Passwords: given, or generated (reported once by the caller).
-  const passwordsGenerated = options.storePassword === undefined && options.keyPassword === undefined;
+  // 3. Passwords: given, or generated (reported once by the caller). The key password defaults
+  // to a given store password, else it is generated too.
+  const generated = {
+    storePassword: options.storePassword === undefined,
+    keyPassword: options.keyPassword === undefined && options.storePassword === undefined,
+  };
   const storePassword = options.storePassword ?? generatePassword(rnd);
-  const keyPassword = options.keyPassword ?? (options.storePassword !== undefined ? options.storePassword : generatePassword(rnd));
+  const keyPassword = options.keyPassword ?? options.storePassword ?? generatePassword(rnd);
 
   // The CSR and the resume state's text are made as soon as the key is there, while the
   // preflight's requests are in flight: once it passes, only writing and asking are left.
@@ -484,7 +488,7 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
     record,
     storePassword,
     keyPassword,
-    passwordsGenerated,
+    generated,
     s3Uris,
     ...(keystoreS3Uri === undefined ? {} : { keystoreS3Uri }),
     ...(secretArn === undefined ? {} : { secretArn }),

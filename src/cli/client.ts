@@ -3,6 +3,10 @@
  * and PEM files -> S3 for Glue -> Secrets Manager for Redshift), a thin adapter over
  * `runClientPipeline`. Progress goes to stderr (only on a terminal), the summary to stdout.
  */
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+
+import type { ArtifactFormat } from '../artifacts.js';
 import type { ClientPipelineResult, IssuerHooks, PipelineStep, ResumableIssuer } from '../pipeline.js';
 import { defineCommand } from './command.js';
 import { takeEarlyKey } from './early-key.js';
@@ -12,6 +16,8 @@ import { prefetch } from './prefetch.js';
 export const DEFAULT_CLIENT_DNAME = 'CN=certkit-client';
 /** The keystore alias used when `--alias` is not given. */
 export const DEFAULT_ALIAS = 'client';
+/** The artifacts that hold a password (the keystores, and client.properties). */
+const PASSWORD_FORMATS: readonly ArtifactFormat[] = ['jks', 'p12', 'properties'];
 
 const STEP_LABEL: Record<PipelineStep, string> = {
   key: '[1/8] key',
@@ -24,7 +30,48 @@ const STEP_LABEL: Record<PipelineStep, string> = {
   record: '[8/8] record',
 };
 
-function summaryText(r: ClientPipelineResult, given: { storepass: string | undefined; keypass: string | undefined }): string[] {
+/** Where one of the run's passwords came from: generated, or the option that gave it. */
+type PasswordSource = 'generated' | '--storepass' | '--keypass';
+
+/** What the summary says about the passwords. */
+interface PasswordReport {
+  readonly store: PasswordSource;
+  /** '--storepass' when the key password is the store password given. */
+  readonly key: PasswordSource;
+  /** The client.properties this run wrote (it holds both passwords), if it wrote one. */
+  readonly propertiesFile: string | undefined;
+}
+
+function passwordReport(r: ClientPipelineResult, keypassGiven: boolean, propertiesName: string): PasswordReport {
+  return {
+    store: r.generated.storePassword ? 'generated' : '--storepass',
+    key: r.generated.keyPassword ? 'generated' : keypassGiven ? '--keypass' : '--storepass',
+    propertiesFile: r.files.find((f) => basename(f) === propertiesName),
+  };
+}
+
+/** The passwords' lines: each generated one shown (this once), each given one named by its option. */
+function passwordLines(r: ClientPipelineResult, p: PasswordReport): string[] {
+  const shown = (source: PasswordSource, value: string, sameAsStore: boolean) =>
+    source === 'generated' ? value : `(${sameAsStore ? 'the keystore password, ' : ''}given with ${source}; not shown)`;
+  const lines = [
+    'Passwords:',
+    `  keystore password (storepass)  ${shown(p.store, r.storePassword, false)}`,
+    `  key password (keypass)         ${shown(p.key, r.keyPassword, p.key === '--storepass')}`,
+  ];
+  const generated = [p.store, p.key].filter((s) => s === 'generated').length;
+  if (generated > 0) {
+    const what = generated === 1 ? 'The generated password is' : 'The generated passwords are';
+    lines.push(
+      p.propertiesFile === undefined
+        ? `  ${what} shown only this once and written to no file (client.properties is not in --formats): save ${generated === 1 ? 'it' : 'them'} now.`
+        : `  ${what} shown only this once; also in ${p.propertiesFile} (mode 0600).`,
+    );
+  }
+  return lines;
+}
+
+function summaryText(r: ClientPipelineResult, p: PasswordReport): string[] {
   const c = r.record.certificate;
   const lines: string[] = [];
   lines.push(`certkit: issued ${c.subject} (issuer: ${c.issuer}, by ${r.record.issuer})`);
@@ -33,17 +80,15 @@ function summaryText(r: ClientPipelineResult, given: { storepass: string | undef
   lines.push(`  serial           ${c.serial}`);
   lines.push(`  sha256           ${c.sha256}`);
   if (r.resumed) lines.push('  (resumed an earlier, unfinished run: same key and request)');
+  if (r.record.caDir !== undefined) {
+    lines.push(`  local CA         ${r.record.caDir} (what servers must trust: its ca.pem)`);
+    lines.push(`  not for MSK      ${MSK_NEEDS_PCA}`);
+  }
   lines.push('');
   lines.push('Files:');
   for (const f of r.files) lines.push(`  ${f}`);
   lines.push('');
-  if (r.passwordsGenerated) {
-    lines.push('Passwords (generated; shown only this once, also in client.properties, mode 0600):');
-    lines.push(`  keystore password (storepass)  ${r.storePassword}`);
-    lines.push(`  key password (keypass)         ${r.keyPassword}`);
-  } else {
-    lines.push('Passwords: as given with --storepass / --keypass (not shown).');
-  }
+  lines.push(...passwordLines(r, p));
   if (r.s3Uris.length > 0) {
     lines.push('');
     lines.push('Uploaded to S3:');
@@ -51,13 +96,12 @@ function summaryText(r: ClientPipelineResult, given: { storepass: string | undef
   }
   if (r.keystoreS3Uri !== undefined) {
     // Passwords are printed once only (above, when generated); here they are referred to.
-    const show = (generatedName: string, given: string | undefined, option: string) =>
-      r.passwordsGenerated ? `(the ${generatedName} above)` : given === undefined ? '(same as --storepass)' : `(the ${option} you gave)`;
+    const show = (source: PasswordSource, name: string) => (source === 'generated' ? `(the ${name} above)` : `(the ${source} you gave)`);
     lines.push('');
     lines.push('AWS Glue Kafka connection, authentication "TLS client authentication":');
     lines.push(`  Kafka client keystore location  ${r.keystoreS3Uri}`);
-    lines.push(`  Kafka client keystore password  ${show('keystore password', given.storepass, '--storepass')}`);
-    lines.push(`  Kafka client key password       ${show('key password', given.keypass, '--keypass')}`);
+    lines.push(`  Kafka client keystore password  ${show(p.store, 'keystore password')}`);
+    lines.push(`  Kafka client key password       ${show(p.key, 'key password')}`);
   }
   if (r.secretArn !== undefined) {
     lines.push('');
@@ -68,7 +112,11 @@ function summaryText(r: ClientPipelineResult, given: { storepass: string | undef
   return lines;
 }
 
-function summaryJson(r: ClientPipelineResult): unknown {
+function summaryJson(r: ClientPipelineResult, p: PasswordReport, warnings: readonly string[]): unknown {
+  const generated = {
+    ...(r.generated.storePassword ? { storePassword: r.storePassword } : {}),
+    ...(r.generated.keyPassword ? { keyPassword: r.keyPassword } : {}),
+  };
   return {
     outDir: r.outDir,
     files: r.files,
@@ -78,72 +126,89 @@ function summaryJson(r: ClientPipelineResult): unknown {
     ...(r.record.certificateArn === undefined ? {} : { certificateArn: r.record.certificateArn }),
     certificate: r.record.certificate,
     chain: r.record.chain,
-    ...(r.passwordsGenerated ? { passwords: { storePassword: r.storePassword, keyPassword: r.keyPassword } } : {}),
+    // Only the generated passwords, each once; passwordSources says where every one came from.
+    ...(Object.keys(generated).length === 0 ? {} : { passwords: generated }),
+    passwordSources: { storePassword: p.store, keyPassword: p.key },
     s3: r.s3Uris,
     ...(r.keystoreS3Uri === undefined ? {} : { keystoreS3Uri: r.keystoreS3Uri }),
     ...(r.secretArn === undefined ? {} : { secretArn: r.secretArn }),
     ...(r.sql === undefined ? {} : { sql: r.sql }),
     resumed: r.resumed,
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }
 
+/** Why a local-CA certificate is never a way into Amazon MSK (the summary and the warning say it). */
+const MSK_NEEDS_PCA =
+  'Amazon MSK accepts only client certificates from an AWS Private CA attached to the cluster, ' +
+  'so a certificate from the local CA cannot authenticate to MSK (give --ca-arn)';
+
 /**
- * Before a certificate is requested: fails with EXISTS if an S3 object the run would upload, or
- * the secret it would create, already exists (without --force). Also surfaces missing
- * credentials before anything is minted.
+ * The warning for the local CA used with the options that serve MSK clients (Glue's S3 keystore,
+ * Redshift's secret, the MSK bootstrap URI): a warning, not a refusal, since the same files also
+ * serve self-managed Kafka and rehearsals against a test account.
+ */
+function localCaMskWarning(options: readonly string[]): string | undefined {
+  if (options.length === 0) return undefined;
+  return `${options.join(', ')} with the local development CA: ${MSK_NEEDS_PCA}`;
+}
+
+/**
+ * The warning for a --force run that replaced a keystore or client.properties of an earlier run
+ * (`replaced`) with one under newly generated passwords: what used the old ones must be told.
+ */
+function newPasswordsWarning(r: ClientPipelineResult, replaced: readonly string[]): string | undefined {
+  if (replaced.length === 0 || !r.generated.storePassword) return undefined;
+  const which = r.generated.keyPassword ? 'newly generated passwords' : 'a newly generated keystore password';
+  return (
+    `new passwords: --force replaced ${replaced.join(', ')} of an earlier run, under ${which}; ` +
+    'update the Glue connection and every client that used the old ones'
+  );
+}
+
+/**
+ * Before a certificate is requested, every remote target is asked about (all at once): the S3
+ * bucket (missing, in another region, closed to these credentials) and the objects the run would
+ * upload, and the Secrets Manager secret. Without --force an existing object or secret is EXISTS;
+ * with it, resolves with the URIs of the existing objects the run replaces. Also surfaces
+ * missing credentials before anything is minted.
  */
 async function preflight(
-  s3: string | undefined,
-  s3Names: readonly string[],
+  s3: { readonly uri: string; readonly names: readonly string[]; readonly client: () => Promise<import('@aws-sdk/client-s3').S3Client> } | undefined,
   secretName: string | undefined,
   aws: import('../aws/config.js').AwsOptions,
-  s3Client: () => Promise<import('@aws-sdk/client-s3').S3Client>,
-): Promise<void> {
-  const { CertkitError } = await import('../errors.js');
-  const { awsError } = await import('../aws/config.js');
-  if (s3 !== undefined && s3Names.length > 0) {
-    const { parseS3Uri } = await import('../sinks/s3-uri.js');
-    const { HeadObjectCommand } = await import('../aws/sdk/s3.js');
-    const { bucket, prefix } = parseS3Uri(s3);
+  force: boolean,
+): Promise<string[]> {
+  const checkS3 = async (): Promise<string[]> => {
+    if (s3 === undefined) return [];
+    const { checkS3Destination } = await import('../sinks/s3.js');
     // The upload uses the same client later: its connections are kept alive for it.
-    const client = await s3Client();
-    // All objects at once; the first that exists, in upload order, is reported.
-    const heads = s3Names.map(async (name) => {
-      const uri = `s3://${bucket}/${prefix}${name}`;
-      try {
-        await client.send(new HeadObjectCommand({ Bucket: bucket, Key: prefix + name }));
-      } catch (e) {
-        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status === 404 || (e as { name?: string }).name === 'NotFound') return undefined;
-        throw awsError(e, 'S3 HeadObject', { file: uri });
-      }
-      return uri;
-    });
-    const existing = await Promise.all(heads);
-    const uri = existing.find((u) => u !== undefined);
-    if (uri !== undefined) {
-      throw new CertkitError('EXISTS', 'the S3 object already exists', { file: uri, hint: 'use --force to replace it' });
-    }
-  }
-  if (secretName !== undefined) {
-    const { createSecretsManagerClient } = await import('../aws/config.js');
-    const { DescribeSecretCommand } = await import('../aws/sdk/secrets-manager.js');
+    return checkS3Destination({ uri: s3.uri, names: s3.names, client: await s3.client() });
+  };
+  const checkSecret = async (): Promise<boolean> => {
+    if (secretName === undefined) return false;
+    const [{ createSecretsManagerClient }, { checkRedshiftSecret }] = await Promise.all([import('../aws/config.js'), import('../sinks/secrets-manager.js')]);
     const client = await createSecretsManagerClient(aws);
     try {
-      try {
-        await client.send(new DescribeSecretCommand({ SecretId: secretName }));
-      } catch (e) {
-        if ((e as { name?: string }).name === 'ResourceNotFoundException') return;
-        throw awsError(e, 'Secrets Manager DescribeSecret', { file: `secret ${secretName}` });
-      }
-      throw new CertkitError('EXISTS', 'the Secrets Manager secret already exists', {
-        file: `secret ${secretName}`,
-        hint: 'use --force to store a new version',
-      });
+      return await checkRedshiftSecret({ name: secretName, client });
     } finally {
       client.destroy();
     }
+  };
+  const [objects, secret] = await Promise.allSettled([checkS3(), checkSecret()]);
+  const { CertkitError, throwFirstRejection } = await import('../errors.js');
+  throwFirstRejection([objects, secret]);
+  const existing = (objects as PromiseFulfilledResult<string[]>).value;
+  if (!force && existing.length > 0) {
+    throw new CertkitError('EXISTS', 'the S3 object already exists', { file: existing[0], hint: 'use --force to replace it' });
   }
+  if (!force && (secret as PromiseFulfilledResult<boolean>).value) {
+    throw new CertkitError('EXISTS', 'the Secrets Manager secret already exists', {
+      file: `secret ${secretName}`,
+      hint: 'use --force to store a new version',
+    });
+  }
+  return existing;
 }
 
 export const clientCommand = defineCommand({
@@ -185,11 +250,10 @@ export const clientCommand = defineCommand({
       )
       .example('certkit client --storepass file:storepass.txt --formats jks,properties --out kafka', 'just the JKS and client.properties'),
   run: async (args, ctx) => {
-    const [{ runClientPipeline }, { parseFormats }, keys, { resolve }] = await Promise.all([
+    const [{ runClientPipeline }, { ARTIFACT_FILES, ARTIFACT_FORMATS, parseFormats }, keys] = await Promise.all([
       import('../pipeline.js'),
       import('../artifacts.js'),
       import('../keys.js'),
-      import('node:path'),
     ]);
     const keyType = keys.parseKeySpec(args.keyType);
     const signingAlgorithm = args.signingAlgorithm === undefined ? undefined : keys.parseSignatureAlgorithm(args.signingAlgorithm);
@@ -201,6 +265,15 @@ export const clientCommand = defineCommand({
     }
     const storepass = args.storepass === undefined ? undefined : await ctx.password(args.storepass, '--storepass');
     const keypass = args.keypass === undefined ? undefined : await ctx.password(args.keypass, '--keypass');
+    // With --force, the files of an earlier run that hold its passwords are replaced: when this
+    // run generates new ones, whatever used the old ones (a Glue connection) is told so after it.
+    const replacing =
+      args.force && storepass === undefined
+        ? (formats ?? ARTIFACT_FORMATS)
+            .filter((f) => PASSWORD_FORMATS.includes(f))
+            .map((f) => join(args.out, ARTIFACT_FILES[f]))
+            .filter((p) => existsSync(resolve(ctx.io.cwd, p)))
+        : [];
     // S3 and Secrets Manager default to the CA's region when nothing else names one.
     const env = ctx.io.env;
     const envRegion = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
@@ -224,6 +297,19 @@ export const clientCommand = defineCommand({
       const { checkSecretName } = await import('../sinks/secrets-manager.js');
       checkSecretName(secretName);
     }
+
+    // Said before anything is made, so a run meant for MSK can be stopped at once.
+    const mskWarning =
+      args.caArn === undefined
+        ? localCaMskWarning(
+            [
+              ['--s3', s3],
+              ['--secret-name', secretName],
+              ['--msk-uri', args.mskUri],
+            ].flatMap(([option, value]) => (value === undefined ? [] : [option!])),
+          )
+        : undefined;
+    if (mskWarning !== undefined) ctx.warn(`certkit: warning: ${mskWarning}`);
 
     const showProgress = ctx.io.stderr.isTTY === true;
     const progress = (step: PipelineStep, text: string) => {
@@ -305,11 +391,15 @@ export const clientCommand = defineCommand({
             ...(s3 === undefined ? [] : [() => import('../sinks/s3.js'), () => import('../aws/sdk/s3.js')]),
             ...(secretName === undefined ? [] : [() => import('../sinks/secrets-manager.js'), () => import('../aws/sdk/secrets-manager.js')]),
           ),
-        ...(args.force || (s3 === undefined && secretName === undefined)
+        ...(s3 === undefined && secretName === undefined
           ? {}
           : {
-              preflight: async ({ s3Names }: { readonly s3Names: readonly string[] }) =>
-                preflight(s3, s3Names, secretName, aws, s3Client),
+              preflight: async ({ s3Names }: { readonly s3Names: readonly string[] }) => {
+                // With --force only the objects that hold a password are asked about: whether one is replaced.
+                const names = args.force ? s3Names.filter((n) => PASSWORD_FORMATS.some((f) => ARTIFACT_FILES[f] === n)) : s3Names;
+                const existing = await preflight(s3 === undefined ? undefined : { uri: s3, names, client: s3Client }, secretName, aws, args.force);
+                if (args.force && storepass === undefined) replacing.push(...existing);
+              },
             }),
         ...(s3 === undefined
           ? {}
@@ -340,8 +430,12 @@ export const clientCommand = defineCommand({
       void s3ClientPromise?.then((c) => c.destroy(), () => undefined);
     });
 
-    if (args.json) ctx.out(JSON.stringify(summaryJson(result), null, 2));
-    else for (const line of summaryText(result, { storepass, keypass })) ctx.out(line);
+    const passwords = passwordReport(result, keypass !== undefined, ARTIFACT_FILES.properties);
+    const newPasswords = newPasswordsWarning(result, replacing);
+    if (newPasswords !== undefined) ctx.warn(`certkit: warning: ${newPasswords}`);
+    const warnings = [mskWarning, newPasswords].filter((w): w is string => w !== undefined);
+    if (args.json) ctx.out(JSON.stringify(summaryJson(result, passwords, warnings), null, 2));
+    else for (const line of summaryText(result, passwords)) ctx.out(line);
   },
 });
 

@@ -3,7 +3,7 @@
  * key as PKCS#8 PEM, with no "Bag Attributes" lines (what `openssl pkcs12 -nodes` + sed did).
  * The key is written 0600 and never printed unless asked for with `--key-out -`.
  */
-import type { KeyStoreEntry, PrivateKeyEntry, TrustedCertEntry } from '../keystore/model.js';
+import { sameAlias, type KeyStoreEntry, type PrivateKeyEntry, type TrustedCertEntry } from '../keystore/model.js';
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { about, distinctOutputs, readInput, refuseExistingOutputs, writeOutput } from './files.js';
@@ -44,9 +44,12 @@ export const keystoreExportCommand = defineCommand({
     const { encodePem } = await import('../pem.js');
     const { quotePath } = await import('../quote.js');
     const wantKey = keyOut !== undefined;
-    // Keys are decrypted only when one is exported (then with --keypass, default the store password).
+    // A key is decrypted only when one is exported (then with --keypass, default the store
+    // password), and only the one --alias names: other entries may have other key passwords.
+    const alias = args.alias;
+    const keys = !wantKey ? false : alias === undefined ? true : (stored: string) => sameAlias(stored, alias);
     const store = await about(args.file, () =>
-      readKeyStore(bytes, { storePassword, keys: wantKey, allowMissingMac: args.allowMissingMac, ...(keyPassword === undefined ? {} : { keyPassword }) }),
+      readKeyStore(bytes, { storePassword, keys, allowMissingMac: args.allowMissingMac, ...(keyPassword === undefined ? {} : { keyPassword }) }),
     );
     const entry = chooseEntry(store.entries, args.alias, args.file);
     if (wantKey && entry.kind !== 'private-key') {
@@ -68,7 +71,7 @@ export const keystoreExportCommand = defineCommand({
 
 function chooseEntry(entries: readonly KeyStoreEntry[], alias: string | undefined, file: string): PrivateKeyEntry | TrustedCertEntry {
   if (alias !== undefined) {
-    const e = entries.find((x) => x.alias === alias) ?? entries.find((x) => x.alias.toLowerCase() === alias.toLowerCase());
+    const e = entries.find((x) => sameAlias(x.alias, alias));
     if (e === undefined) {
       throw new CertkitError('USAGE', `no entry '${alias}' (aliases: ${entries.map((x) => `'${x.alias}'`).sort().join(', ') || 'none'})`, { file });
     }

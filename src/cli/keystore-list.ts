@@ -32,7 +32,8 @@ export const keystoreListCommand = defineCommand({
     const entries = await about(args.file, () =>
       store.entries.map((e): EntryView => {
         if (e.kind === 'secret-key') {
-          return { alias: e.alias, kind: e.kind, created: e.created, keyAlgorithm: e.algorithm ?? null, chain: [] };
+          const unreadable = e.unreadable === undefined ? {} : { unreadable: e.unreadable };
+          return { alias: e.alias, kind: e.kind, created: e.created, keyAlgorithm: e.algorithm ?? null, ...unreadable, chain: [] };
         }
         // A truststore is all trusted-cert entries: their one certificate without an array and a closure each.
         const chain =

@@ -34,6 +34,8 @@ export interface EntryView {
   readonly kind: 'private-key' | 'trusted-cert' | 'secret-key';
   readonly created?: Date;
   readonly keyAlgorithm: string | null;
+  /** A secret key no password opens: why (`SecretKeyEntry.unreadable`). */
+  readonly unreadable?: string;
   readonly chain: readonly CertView[];
 }
 
@@ -100,6 +102,8 @@ export function formatListing(type: string, entries: readonly EntryView[]): stri
       for (const c of e.chain) s += '\n' + certText(c);
     } else if (e.keyAlgorithm !== null) {
       s += `Key algorithm: ${escapeText(e.keyAlgorithm)}\n`;
+    } else if (e.unreadable !== undefined) {
+      s += `Unreadable: ${escapeText(e.unreadable)}\n`;
     }
     s += ENTRY_END;
   }
@@ -117,6 +121,7 @@ export function listingJson(type: string, entries: readonly EntryView[]): string
       alias: e.alias,
       kind: e.kind,
       keyAlgorithm: e.keyAlgorithm,
+      ...(e.unreadable === undefined ? {} : { unreadable: e.unreadable }),
       chain: e.chain.map((c) => ({
         subject: c.subject,
         issuer: c.issuer,

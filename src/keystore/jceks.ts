@@ -6,7 +6,9 @@
  * reader walks the serialization grammar (bounded, nothing instantiated; see java-serialization.ts)
  * to find where it ends. Its algorithm ("AES", "HmacSHA256") lives inside the sealed, encrypted
  * content: it is reported when the key password opens it, and left out otherwise (listing a
- * secret key never needs its password, as with keytool).
+ * secret key never needs its password, as with keytool). A sealed key in a form the JDK cannot
+ * read (`SealedKey`) is reported `unreadable`, with the reason: from its structure alone, or from
+ * its content once the password opens it.
  */
 import { checkDerRecorded } from '../der-check.js';
 import { invalid, isCertkitError, unsupported, withContext } from '../errors.js';
@@ -18,16 +20,30 @@ import {
   decryptPbeWithMd5AndTripleDes,
   parsePbeParameters,
   recoverJceksKey,
+  type PbeParameters,
 } from './jceks-key-protector.js';
 import { JKS_KEY_PROTECTOR_OID, parseEncryptedPrivateKeyInfo, recoverJksKey } from './jks-key-protector.js';
-import type { KeyStore, KeyStoreEntry, ReadKeyStoreOptions } from './model.js';
+import { decryptsKey, type KeyStore, type KeyStoreEntry, type ReadKeyStoreOptions } from './model.js';
+import { quoteInput } from '../quote.js';
 
-/** The fields of a SealedObject that matter here. */
-interface SealedKey {
-  readonly sealAlg: string | undefined;
-  readonly encodedParams: Buffer | undefined;
-  readonly encryptedContent: Buffer | undefined;
-}
+/**
+ * A secret-key entry's sealed object, as far as it can be read without a password. The JDK's
+ * JceKeyStore reads only its own SealedObjectForKeyProtector (any other class makes it refuse the
+ * whole store) and opens it with PBEWithMD5AndTripleDES under the PBE parameters the object
+ * carries, whatever its sealAlg and paramsAlg fields name (checked against JDK 17); so does
+ * certkit. A form it cannot open is `unreadable`, with the reason, for every password.
+ */
+type SealedKey =
+  | { readonly unreadable: string }
+  | { readonly params: PbeParameters; readonly encryptedContent: Buffer };
+
+/** What the key password tells about a sealed key: its algorithm, why no password can open it, or nothing. */
+type SecretKeyFacts = { readonly algorithm: string } | { readonly unreadable: string } | undefined;
+
+/** The class JceKeyStore writes and the only one its loader accepts. */
+const KEY_PROTECTOR_SEALED_OBJECT = 'com.sun.crypto.provider.SealedObjectForKeyProtector';
+/** What the JDK lets a sealed key be (its jceks.key.serialFilter). */
+const SEALED_KEY_CLASSES: ReadonlySet<string> = new Set(['javax.crypto.spec.SecretKeySpec', 'java.security.KeyRep']);
 
 function field(v: JavaValue, name: string): JavaValue {
   return v !== null && typeof v === 'object' && v.kind === 'object' ? v.fields.get(name) : undefined;
@@ -37,33 +53,52 @@ function bytesOf(v: JavaValue): Buffer | undefined {
   return v !== null && typeof v === 'object' && v.kind === 'array' ? v.bytes : undefined;
 }
 
-function readSealedKey(r: JavaDataReader): SealedKey {
-  const v = withContext('sealed secret key', () => readSerializedObject(r));
-  if (v === null || typeof v !== 'object' || v.kind !== 'object') throw invalid('sealed secret key: not a serialized object');
-  const sealAlg = field(v, 'sealAlg');
-  return {
-    sealAlg: typeof sealAlg === 'string' ? sealAlg : undefined,
-    encodedParams: bytesOf(field(v, 'encodedParams')),
-    encryptedContent: bytesOf(field(v, 'encryptedContent')),
-  };
-}
-
-/** The algorithm of a sealed secret key, or undefined when the password does not open it. */
-function secretKeyAlgorithm(sealed: SealedKey, password: string): string | undefined {
-  if (sealed.sealAlg !== 'PBEWithMD5AndTripleDES' || sealed.encodedParams === undefined || sealed.encryptedContent === undefined) {
-    return undefined;
-  }
+/** `fn`'s result, or undefined when it throws a CertkitError. */
+function unlessCertkitError<T>(fn: () => T): T | undefined {
   try {
-    const params = parsePbeParameters(sealed.encodedParams, 'sealed secret key: PBE parameters');
-    const plain = decryptPbeWithMd5AndTripleDes(sealed.encryptedContent, password, params);
-    const key = readSerializedObject(new JavaDataReader(plain));
-    // javax.crypto.spec.SecretKeySpec { key, algorithm } or java.security.KeyRep { algorithm, ... }.
-    const alg = field(key, 'algorithm');
-    return typeof alg === 'string' ? alg : undefined;
+    return fn();
   } catch (e) {
     if (isCertkitError(e)) return undefined;
     throw e;
   }
+}
+
+function readSealedKey(r: JavaDataReader): SealedKey {
+  const v = withContext('sealed secret key', () => readSerializedObject(r));
+  if (v === null || typeof v !== 'object' || v.kind !== 'object') throw invalid('sealed secret key: not a serialized object');
+  if (v.className !== KEY_PROTECTOR_SEALED_OBJECT) {
+    return { unreadable: `sealed as a ${quoteInput(v.className)}, which keytool refuses (with the whole store: "Invalid secret key format")` };
+  }
+  const encodedParams = bytesOf(field(v, 'encodedParams'));
+  if (encodedParams === undefined) return { unreadable: 'the sealed object has no PBE parameters' };
+  const encryptedContent = bytesOf(field(v, 'encryptedContent'));
+  if (encryptedContent === undefined) return { unreadable: 'the sealed object has no encrypted content' };
+  if (encryptedContent.length === 0 || encryptedContent.length % 8 !== 0) {
+    return { unreadable: `the encrypted content of ${encryptedContent.length} bytes is not a whole number of 3DES blocks` };
+  }
+  try {
+    return { params: parsePbeParameters(encodedParams, 'PBE parameters'), encryptedContent };
+  } catch (e) {
+    // A salt that is not 8 bytes, an iteration count past the JDK's cap: keytool cannot open it either.
+    if (isCertkitError(e)) return { unreadable: e.message };
+    throw e;
+  }
+}
+
+/** Opens a sealed key with `password`: a wrong password tells nothing; a key the JDK would not accept is unreadable. */
+function openSealedKey(sealed: SealedKey, password: string): SecretKeyFacts {
+  if ('unreadable' in sealed) return sealed;
+  const plain = unlessCertkitError(() => decryptPbeWithMd5AndTripleDes(sealed.encryptedContent, password, sealed.params));
+  // Garbage that happens to end in valid padding is the wrong password too.
+  const key = plain === undefined ? undefined : unlessCertkitError(() => readSerializedObject(new JavaDataReader(plain)));
+  if (key === undefined) return undefined;
+  if (key === null || typeof key !== 'object' || key.kind !== 'object') return { unreadable: 'the sealed content is not a key object' };
+  if (!SEALED_KEY_CLASSES.has(key.className)) {
+    return { unreadable: `the sealed content is a ${quoteInput(key.className)}, not a SecretKeySpec or KeyRep` };
+  }
+  // javax.crypto.spec.SecretKeySpec { key, algorithm } or java.security.KeyRep { algorithm, ... }.
+  const algorithm = field(key, 'algorithm');
+  return typeof algorithm === 'string' ? { algorithm } : { unreadable: `the sealed ${key.className} names no algorithm` };
 }
 
 function recoverKey(protectedKey: Buffer, password: string): Buffer {
@@ -75,8 +110,8 @@ function recoverKey(protectedKey: Buffer, password: string): Buffer {
 
 /**
  * Reads a JCEKS keystore. Verifies the integrity digest with `storePassword` (BAD_PASSWORD on
- * mismatch), recovers private keys with `keyPassword` (default: the store password) unless `keys`
- * is false, and reports secret-key entries (with their algorithm when the key password opens them).
+ * mismatch), recovers the private keys `keys` asks for with `keyPassword` (default: the store
+ * password), and reports secret-key entries (with their algorithm when the key password opens them).
  */
 export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStore {
   const frame = readJavaKeyStoreFrame<SealedKey>(bytes, {
@@ -95,13 +130,11 @@ export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStor
         return { kind: 'trusted-cert', alias: raw.alias, cert: raw.cert, created: raw.created };
       }
       if (raw.tag === 3) {
-        const algorithm = opts.keys === false ? undefined : secretKeyAlgorithm(raw.sealed, keyPassword);
-        return algorithm === undefined
-          ? { kind: 'secret-key', alias: raw.alias, created: raw.created }
-          : { kind: 'secret-key', alias: raw.alias, algorithm, created: raw.created };
+        const facts = 'unreadable' in raw.sealed ? raw.sealed : decryptsKey(opts.keys, raw.alias) ? openSealedKey(raw.sealed, keyPassword) : undefined;
+        return { kind: 'secret-key', alias: raw.alias, ...facts, created: raw.created };
       }
       raw.chain.forEach((c, n) => ctx.part(`certificate ${n + 1}`, () => checkDerRecorded(c, 'X.509 DER')));
-      if (opts.keys === false) {
+      if (!decryptsKey(opts.keys, raw.alias)) {
         parseEncryptedPrivateKeyInfo(raw.protectedKey);
         return { kind: 'private-key', alias: raw.alias, chain: raw.chain, created: raw.created };
       }

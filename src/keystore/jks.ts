@@ -20,11 +20,11 @@ import {
   type RawTrustedCertEntry,
 } from './java-keystore-format.js';
 import { parseEncryptedPrivateKeyInfo, protectJksKey, recoverJksKey } from './jks-key-protector.js';
-import type { KeyStore, KeyStoreEntry, ReadKeyStoreOptions, WriteKeyStoreOptions } from './model.js';
+import { decryptsKey, type KeyStore, type KeyStoreEntry, type ReadKeyStoreOptions, type WriteKeyStoreOptions } from './model.js';
 
 /**
  * Reads a JKS keystore. Verifies the integrity digest with `storePassword`, then recovers each
- * private key with `keyPassword` (default: the store password) unless `keys` is false.
+ * private key `keys` asks for with `keyPassword` (default: the store password).
  * Corrupt or truncated input → INVALID_INPUT; wrong store or key password → BAD_PASSWORD.
  */
 export function readJks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStore {
@@ -40,7 +40,7 @@ export function readJks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStore 
       }
       if (raw.tag !== 1) throw new CertkitError('INTERNAL', 'JKS frame returned a secret-key entry');
       raw.chain.forEach((c, n) => ctx.part(`certificate ${n + 1}`, () => checkDerRecorded(c, 'X.509 DER')));
-      if (opts.keys === false) {
+      if (!decryptsKey(opts.keys, raw.alias)) {
         parseEncryptedPrivateKeyInfo(raw.protectedKey);
         return { kind: 'private-key', alias: raw.alias, chain: raw.chain, created: raw.created };
       }

@@ -12,7 +12,7 @@ export type KeyStoreType = 'jks' | 'pkcs12' | 'jceks';
 export interface PrivateKeyEntry {
   readonly kind: 'private-key';
   readonly alias: string;
-  /** PKCS#8 PrivateKeyInfo, DER. Absent when the store was read with `keys: false`. */
+  /** PKCS#8 PrivateKeyInfo, DER. Absent when the reader was not asked for it (`ReadKeyStoreOptions.keys`). */
   readonly key?: Buffer;
   /** X.509 certificates, DER, leaf first. */
   readonly chain: readonly Buffer[];
@@ -35,6 +35,13 @@ export interface SecretKeyEntry {
   readonly alias: string;
   /** The key's algorithm when the store says (JCEKS sealed objects, PKCS#12 secret bags). */
   readonly algorithm?: string;
+  /**
+   * Why no password opens the key: a JCEKS sealed object in a form keytool cannot read either
+   * (another class, no PBE parameters, a salt or iteration count the JDK refuses, content that is
+   * not a SecretKeySpec or KeyRep). Known from the structure alone, or once the key password opens
+   * the content; `algorithm` is then absent.
+   */
+  readonly unreadable?: string;
   readonly created?: Date;
 }
 
@@ -54,8 +61,25 @@ export interface ReadKeyStoreOptions {
    * for keys too, as keytool does, unless this is given.
    */
   readonly keyPassword?: string;
-  /** Decrypt private keys (default true). `false` lists entries without needing key passwords. */
-  readonly keys?: boolean;
+  /**
+   * Which private keys to decrypt: all (true, the default), none (false: entries are listed
+   * without needing key passwords), or those whose alias, as stored, the function accepts (as
+   * `keytool -importkeystore -srcalias A -srckeypass P`: other entries' key passwords are not
+   * needed). A PKCS#12 key bag without a friendlyName gets its alias only once the bags are
+   * paired, so it is decrypted whenever the function is given.
+   */
+  readonly keys?: boolean | ((alias: string) => boolean);
+}
+
+/** Whether a reader decrypts the key stored under `alias` (`name` undefined: an alias not known yet). */
+export function decryptsKey(keys: ReadKeyStoreOptions['keys'], name: string | undefined): boolean {
+  if (typeof keys !== 'function') return keys !== false;
+  return name === undefined || keys(name);
+}
+
+/** Whether two aliases name the same entry: every store certkit reads compares them ignoring case, as Java does. */
+export function sameAlias(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 /** Options every keystore writer takes. */

@@ -27,7 +27,7 @@
 import { X509Certificate, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { checkDer, parseDer } from '../asn1.js';
 import { CertkitError, invalid, unsupported, withContext } from '../errors.js';
-import type { KeyStore, KeyStoreEntry, ReadKeyStoreOptions } from './model.js';
+import { decryptsKey, type KeyStore, type KeyStoreEntry, type ReadKeyStoreOptions } from './model.js';
 import {
   type Asn1Node,
   bmpString,
@@ -69,7 +69,7 @@ interface Attributes {
 interface KeyItem {
   order: number;
   attrs: Attributes;
-  /** PKCS#8 PrivateKeyInfo DER, when read (keys !== false). */
+  /** PKCS#8 PrivateKeyInfo DER, when read (as `keys` asks). */
   pkcs8?: Buffer;
 }
 
@@ -96,13 +96,14 @@ interface Collected {
 interface Context {
   storePassword: string;
   keyPassword: string;
-  readKeys: boolean;
+  /** Whether to decrypt a bag with this friendlyName (`ReadKeyStoreOptions.keys`). */
+  readKey: (friendlyName: string | undefined) => boolean;
   emptyAsNone: boolean;
 }
 
 /**
  * Reads a PKCS#12 keystore. The MAC is verified with `storePassword` before anything else;
- * keys are decrypted with `keyPassword` (default: the store password) unless `keys` is false.
+ * the keys `keys` asks for are decrypted with `keyPassword` (default: the store password).
  */
 export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allowMissingMac?: boolean }): KeyStore {
   const pfx = parseDer(bytes, 'PKCS#12 PFX');
@@ -138,7 +139,7 @@ export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allo
   const ctx: Context = {
     storePassword: opts.storePassword,
     keyPassword: opts.keyPassword ?? opts.storePassword,
-    readKeys: opts.keys !== false,
+    readKey: (name) => decryptsKey(opts.keys, name),
     emptyAsNone,
   };
   const found: Collected = { keys: [], certs: [], secrets: [], order: 0 };
@@ -275,13 +276,13 @@ function readBag(bag: Asn1Node, ctx: Context, found: Collected, depth: number): 
   switch (id) {
     case BAG.keyBag: {
       sequence(value, 'PrivateKeyInfo', 3, 5);
-      found.keys.push(ctx.readKeys ? { order, attrs, pkcs8: rawDer(value) } : { order, attrs });
+      found.keys.push(ctx.readKey(attrs.friendlyName) ? { order, attrs, pkcs8: rawDer(value) } : { order, attrs });
       return;
     }
     case BAG.pkcs8ShroudedKeyBag: {
       const [alg, data] = sequence(value, 'EncryptedPrivateKeyInfo', 2, 2);
       const ciphertext = octets(data!, 'encrypted key');
-      if (!ctx.readKeys) {
+      if (!ctx.readKey(attrs.friendlyName)) {
         found.keys.push({ order, attrs });
         return;
       }
@@ -308,7 +309,7 @@ function readBag(bag: Asn1Node, ctx: Context, found: Collected, depth: number): 
       const [typeNode, secretValue] = sequence(value, 'SecretBag', 2, 2);
       const type = oid(typeNode!, 'secret type');
       let algorithm: string | undefined;
-      if (ctx.readKeys && type === BAG.pkcs8ShroudedKeyBag) {
+      if (ctx.readKey(attrs.friendlyName) && type === BAG.pkcs8ShroudedKeyBag) {
         // JDK: secretValue [0] EXPLICIT OCTET STRING holding an EncryptedPrivateKeyInfo whose
         // plaintext is a PrivateKeyInfo naming the secret key's algorithm.
         const epki = parseDer(octets(explicit(secretValue!, 0, 'secret value'), 'secret value'), 'secret key');

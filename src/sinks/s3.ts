@@ -3,6 +3,7 @@
  * (SSE-KMS when a key is named, else SSE-S3) and carries the SHA-256 of the body, which S3
  * checks; then every object is read back and compared with what was sent, so a body corrupted
  * anywhere on the way is caught. Objects are not replaced unless `force` (If-None-Match: *).
+ * `checkS3Destination` is the check made before a certificate is issued.
  */
 import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -141,6 +142,99 @@ async function uploadOne(
     throw new CertkitError('INTEGRITY', `the object is stored with ${got.sse} encryption, not ${sse}`, { file: uri });
   }
   return uri;
+}
+
+/** What an SDK error says about the answer: its HTTP status, error name and x-amz-bucket-region. */
+function answerOf(e: unknown): { status: number | undefined; name: string | undefined; bucketRegion: string | undefined } {
+  const err = (typeof e === 'object' && e !== null ? e : {}) as {
+    name?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+    $response?: { statusCode?: unknown; headers?: Record<string, unknown> };
+  };
+  const status = err.$metadata?.httpStatusCode ?? err.$response?.statusCode;
+  const region = err.$response?.headers?.['x-amz-bucket-region'];
+  return {
+    status: typeof status === 'number' ? status : undefined,
+    name: typeof err.name === 'string' ? err.name : undefined,
+    bucketRegion: typeof region === 'string' && region !== '' ? region : undefined,
+  };
+}
+
+/**
+ * HeadBucket: the bucket exists (else INVALID_INPUT, exit 3: most often a misspelled name), is
+ * in `region` (S3 names the bucket's region in x-amz-bucket-region, on a 301 and elsewhere) and
+ * lets these credentials in (403); each refusal says what to do. Other failures: AWS (exit 5).
+ */
+async function checkBucket(client: S3Client, s3: typeof import('../aws/sdk/s3.js'), bucket: string, region: string): Promise<void> {
+  const where = formatS3Uri(bucket, '');
+  const elsewhere = (bucketRegion: string | undefined, cause?: unknown) =>
+    new CertkitError('AWS', `the S3 bucket is in ${bucketRegion ?? 'another region'}, not ${region}`, {
+      file: where,
+      hint: `pass --region ${bucketRegion ?? "with the bucket's region"}, or use a bucket in ${region}`,
+      cause,
+    });
+  let bucketRegion: string | undefined;
+  try {
+    bucketRegion = (await client.send(new s3.HeadBucketCommand({ Bucket: bucket }))).BucketRegion;
+  } catch (e) {
+    const answer = answerOf(e);
+    if (answer.status === 404 || answer.name === 'NotFound' || answer.name === 'NoSuchBucket') {
+      throw new CertkitError('INVALID_INPUT', 'the S3 bucket does not exist', {
+        file: where,
+        hint: `check the bucket name in --s3, or create the bucket first (aws s3 mb ${where} --region ${region})`,
+        cause: e,
+      });
+    }
+    if (answer.status === 301 || (answer.bucketRegion !== undefined && answer.bucketRegion !== region)) throw elsewhere(answer.bucketRegion, e);
+    const failed = awsError(e, 'S3 HeadBucket', { file: where });
+    if (answer.status !== 403) throw failed;
+    throw new CertkitError('AWS', failed.message, {
+      file: where,
+      hint: 'the bucket belongs to another account, or these credentials lack s3:ListBucket on it: check the name in --s3 and the IAM policy',
+      cause: e,
+    });
+  }
+  if (bucketRegion !== undefined && bucketRegion !== region) throw elsewhere(bucketRegion);
+}
+
+/** HeadObject: the object's URI when it exists, undefined when S3 answers 404. */
+async function objectExists(client: S3Client, s3: typeof import('../aws/sdk/s3.js'), bucket: string, key: string): Promise<string | undefined> {
+  const uri = formatS3Uri(bucket, key);
+  try {
+    await client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (e) {
+    const { status, name } = answerOf(e);
+    if (status === 404 || name === 'NotFound') return undefined;
+    throw awsError(e, 'S3 HeadObject', { file: uri });
+  }
+  return uri;
+}
+
+export interface CheckS3DestinationOptions {
+  /** `s3://bucket/prefix/`. */
+  readonly uri: string;
+  /** Objects (prefix + name) to ask about. */
+  readonly names: readonly string[];
+  /** The client the upload will use (its region is the one the bucket must be in). */
+  readonly client: S3Client;
+}
+
+/**
+ * Checks an upload destination before anything is issued: HeadBucket (see checkBucket) and a
+ * HeadObject per name, all at once. HeadObject alone cannot tell a missing bucket from a missing
+ * object (both a bare 404), so the bucket's answer comes first. Resolves with the URIs of the
+ * objects that exist, in the order given.
+ */
+export async function checkS3Destination(options: CheckS3DestinationOptions): Promise<string[]> {
+  const { bucket, prefix } = parseS3Uri(options.uri);
+  const s3 = await import('../aws/sdk/s3.js');
+  const region = await options.client.config.region();
+  const bucketChecked = checkBucket(options.client, s3, bucket, region);
+  const heads = options.names.map((name) => objectExists(options.client, s3, bucket, prefix + name));
+  const [bucketAnswer, ...objectAnswers] = await Promise.allSettled([bucketChecked, ...heads]);
+  throwFirstRejection([bucketAnswer!]);
+  throwFirstRejection(objectAnswers);
+  return objectAnswers.map((r) => (r as PromiseFulfilledResult<string | undefined>).value).filter((u): u is string => u !== undefined);
 }
 
 /**

@@ -36,6 +36,38 @@ export function checkSecretName(name: string): void {
   }
 }
 
+/**
+ * Checks the secret before anything is issued (DescribeSecret): resolves with whether it exists.
+ * Not found is the only answer that means "absent"; AccessDenied and every other failure are AWS
+ * (exit 5) naming the secret, and so is a secret scheduled for deletion, which can be neither
+ * created again nor given a new version until it is restored.
+ */
+export async function checkRedshiftSecret(options: { readonly name: string; readonly client: SecretsManagerClient }): Promise<boolean> {
+  const sm = await import('../aws/sdk/secrets-manager.js');
+  const where = `secret ${options.name}`;
+  let deleted: Date | undefined;
+  try {
+    deleted = (await options.client.send(new sm.DescribeSecretCommand({ SecretId: options.name }))).DeletedDate;
+  } catch (e) {
+    const name = (e as { name?: unknown } | null)?.name;
+    if (name === 'ResourceNotFoundException') return false;
+    const failed = awsError(e, 'Secrets Manager DescribeSecret', { file: where });
+    if (name !== 'AccessDeniedException') throw failed;
+    throw new CertkitError('AWS', failed.message, {
+      file: where,
+      hint: 'these credentials lack secretsmanager:DescribeSecret on it, which certkit asks before the certificate is issued',
+      cause: e,
+    });
+  }
+  if (deleted !== undefined) {
+    throw new CertkitError('AWS', `the Secrets Manager secret is scheduled for deletion (on ${deleted.toISOString()})`, {
+      file: where,
+      hint: `restore it first (aws secretsmanager restore-secret --secret-id ${options.name}) or choose another --secret-name`,
+    });
+  }
+  return true;
+}
+
 /** Creates the secret, or (with `force`) adds a version to an existing one; resolves with its ARN. */
 export async function putRedshiftSecret(options: PutRedshiftSecretOptions): Promise<string> {
   checkSecretName(options.name);

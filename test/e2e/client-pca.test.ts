@@ -66,7 +66,9 @@ describe.skipIf(!haveTools('moto_server', 'keytool', 'openssl'))('certkit client
     expect(rec.certificateArn.startsWith(`${ca.caArn}/certificate/`)).toBe(true);
     const out = result.stdout;
     expect(out).toContain(`  certificate ARN  ${rec.certificateArn}\n`);
-    expect(out).toContain('Passwords: as given with --storepass / --keypass (not shown).\n');
+    expect(out).toContain(
+      'Passwords:\n  keystore password (storepass)  (given with --storepass; not shown)\n  key password (keypass)         (given with --keypass; not shown)\n\n',
+    );
     expect(out).not.toContain(STOREPASS);
     expect(out).not.toContain(KEYPASS);
     expect(out).toContain(

@@ -21,6 +21,14 @@
  * | C10 | preflight HeadObject 403: exit 5 before issuing, no files                           |
  * | C11 | preflight DescribeSecret AccessDeniedException: exit 5 once, before issuing         |
  * | C12 | --signing-algorithm of the wrong family: exit 2, no IssueCertificate, no key left   |
+ * | C13 | --s3 bucket that does not exist (moto's 404; HeadObject alone reads it as "absent"): |
+ * |     | exit 3 before issuing, one line naming the bucket; the same with --force            |
+ * | C14 | --s3 bucket in another region (HeadBucket 301 + x-amz-bucket-region, emulated by    |
+ * |     | the proxy), with --force: exit 5 before issuing, saying which --region              |
+ * | C15 | --force, DescribeSecret AccessDeniedException: exit 5 before issuing                |
+ * | C16 | secret scheduled for deletion (moto): exit 5 before issuing, with and without --force |
+ * | C17 | --force over an S3 keystore of an earlier run, passwords generated: the new-passwords |
+ * |     | warning names the S3 object                                                         |
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,6 +64,7 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
   const state = (out: string) => JSON.parse(readFileSync(join(cwd, out, '.certkit-state.json'), 'utf8')) as Record<string, string>;
   let s3Object: (key: string) => Promise<Buffer>;
   let secretValue: (id: string) => Promise<string | undefined>;
+  let deletionDate: Date;
   let destroy: () => void;
 
   beforeAll(async () => {
@@ -70,6 +79,9 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
     await s3c.send(new s3.CreateBucketCommand({ Bucket: BUCKET }));
     await s3c.send(new s3.PutObjectCommand({ Bucket: BUCKET, Key: 'taken/client_cert.pem', Body: 'not a certificate\n' }));
     await smc.send(new sm.CreateSecretCommand({ Name: 'faults/taken', SecretString: '{"old":true}' }));
+    await smc.send(new sm.CreateSecretCommand({ Name: 'faults/deleting', SecretString: '{"old":true}' }));
+    await smc.send(new sm.DeleteSecretCommand({ SecretId: 'faults/deleting', RecoveryWindowInDays: 7 }));
+    deletionDate = (await smc.send(new sm.DescribeSecretCommand({ SecretId: 'faults/deleting' }))).DeletedDate!;
     s3Object = async (Key) => Buffer.from(await (await s3c.send(new s3.GetObjectCommand({ Bucket: BUCKET, Key }))).Body!.transformToByteArray());
     secretValue = async (SecretId) => (await smc.send(new sm.GetSecretValueCommand({ SecretId }))).SecretString;
     destroy = () => {
@@ -87,12 +99,10 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
     const r = await client('c01', ['--s3', `s3://${BUCKET}/taken/`, '--s3-include', 'cert,key']);
     expect([r.status, r.stdout]).toEqual([6, '']);
     expect(r.stderr).toBe(`certkit: s3://${BUCKET}/taken/client_cert.pem: the S3 object already exists (use --force to replace it)\n`);
-    // The preflight HEADs go out together: each planned object is asked about at most once, and
-    // the one reported is the first in upload order that exists.
+    // The preflight HEADs go out together: the bucket and each planned object are asked about
+    // once, and the one reported is the first in upload order that exists.
     const heads = proxy.seen({ method: 'HEAD' }).map((q) => q.path.replace(/\?.*$/, '')).sort();
-    expect(heads.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(heads).size).toBe(heads.length);
-    for (const h of heads) expect([`/${BUCKET}/taken/client_cert.pem`, `/${BUCKET}/taken/private_key.pem`]).toContain(h);
+    expect(heads).toEqual([`/${BUCKET}/`, `/${BUCKET}/taken/client_cert.pem`, `/${BUCKET}/taken/private_key.pem`]);
     // Nothing is issued. The CA's read-only DescribeCertificateAuthority goes out alongside the
     // HEADs, so it may have been sent (once) before the answer that stopped the run.
     expect(count('IssueCertificate').seen).toBe(0);
@@ -229,14 +239,14 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
   });
 
   it('C10 preflight HeadObject 403: exit 5 before issuing, no files', async () => {
-    proxy.addRule({ match: { method: 'HEAD' }, fault: { kind: 'error', status: 403, type: 'AccessDenied', message: 'Access Denied' }, times: Infinity });
+    proxy.addRule({ match: { method: 'HEAD', path: /\/c10\// }, fault: { kind: 'error', status: 403, type: 'AccessDenied', message: 'Access Denied' }, times: Infinity });
     const r = await client('c10', ['--s3', `s3://${BUCKET}/c10/`, '--s3-include', 'cert']);
     expect([r.status, r.stdout]).toEqual([5, '']);
     expect(r.stderr.replace(/certkit-fault-[0-9]+/, 'ID')).toBe(
       `certkit: s3://${BUCKET}/c10/client_cert.pem: S3 HeadObject failed: Forbidden: HTTP 403 (request id ID) ` +
         '(the credentials in use lack the permission this step needs)\n',
     );
-    expect(proxy.seen({ method: 'HEAD' })).toHaveLength(1);
+    expect(proxy.seen({ method: 'HEAD' }).map((q) => q.fault ?? 'ok').sort()).toEqual(['error', 'ok']);
     expect(count('IssueCertificate').seen).toBe(0);
     expect(files('c10')).toBeUndefined();
   });
@@ -246,7 +256,7 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
     const r = await client('c11', ['--secret-name', 'faults/c11']);
     expect([r.status, r.stdout]).toEqual([5, '']);
     expect(r.stderr).toMatch(
-      /^certkit: 'secret faults\/c11': Secrets Manager DescribeSecret failed: AccessDeniedException: no secretsmanager:DescribeSecret \(request id certkit-fault-[0-9]+\) \(the credentials in use lack the permission this step needs\)\n$/,
+      /^certkit: 'secret faults\/c11': Secrets Manager DescribeSecret failed: AccessDeniedException: no secretsmanager:DescribeSecret \(request id certkit-fault-[0-9]+\) \(these credentials lack secretsmanager:DescribeSecret on it, which certkit asks before the certificate is issued\)\n$/,
     );
     expect([count('DescribeSecret').seen, count('IssueCertificate').seen]).toEqual([1, 0]);
     expect(files('c11')).toBeUndefined();
@@ -277,5 +287,70 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
         oneLine: true,
       });
     }
+  });
+  it('C13 --s3 bucket that does not exist: exit 3 before issuing, one line naming it; the same with --force', async () => {
+    const line =
+      'certkit: s3://certkit-no-such-bucket/: the S3 bucket does not exist ' +
+      '(check the bucket name in --s3, or create the bucket first (aws s3 mb s3://certkit-no-such-bucket/ --region us-east-1))\n';
+    for (const force of [[], ['--force']]) {
+      proxy.reset();
+      const r = await client('c13', ['--s3', 's3://certkit-no-such-bucket/certs/', ...force]);
+      expect([force, r.status, r.stdout, r.stderr]).toEqual([force, 3, '', line]);
+      // moto answered HeadBucket 404 itself; nothing was issued, uploaded or written.
+      expect(proxy.forwarded({ method: 'HEAD', path: /^\/certkit-no-such-bucket\/(\?|$)/ })).toHaveLength(1);
+      expect([count('IssueCertificate').seen, proxy.seen({ method: 'PUT' }).length]).toEqual([0, 0]);
+      expect(files('c13')).toBeUndefined();
+    }
+  });
+
+  it('C14 --s3 bucket in another region (HeadBucket 301, emulated), with --force: exit 5 before issuing', async () => {
+    proxy.addRule({ match: { method: 'HEAD', path: new RegExp(`^/${BUCKET}/(\\?|$)`) }, fault: { kind: 'bare', status: 301, headers: { 'x-amz-bucket-region': 'eu-central-1' } } });
+    const r = await client('c14', ['--s3', `s3://${BUCKET}/c14/`, '--force']);
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      5, '', `certkit: s3://${BUCKET}/: the S3 bucket is in eu-central-1, not us-east-1 (pass --region eu-central-1, or use a bucket in us-east-1)\n`,
+    ]);
+    expect(count('IssueCertificate').seen).toBe(0);
+    expect(files('c14')).toBeUndefined();
+  });
+
+  it('C15 --force, DescribeSecret AccessDeniedException: exit 5 before issuing (the preflight runs with --force too)', async () => {
+    proxy.addRule({ match: { target: 'DescribeSecret' }, fault: { kind: 'error', status: 400, type: 'AccessDeniedException', message: 'no secretsmanager:DescribeSecret' }, times: Infinity });
+    const r = await client('c15', ['--secret-name', 'faults/c15', '--force']);
+    expect([r.status, r.stdout]).toEqual([5, '']);
+    expect(r.stderr.replace(/certkit-fault-[0-9]+/, 'ID')).toBe(
+      "certkit: 'secret faults/c15': Secrets Manager DescribeSecret failed: AccessDeniedException: no secretsmanager:DescribeSecret (request id ID) " +
+        '(these credentials lack secretsmanager:DescribeSecret on it, which certkit asks before the certificate is issued)\n',
+    );
+    expect([count('DescribeSecret').seen, count('IssueCertificate').seen, count('CreateSecret').seen]).toEqual([1, 0, 0]);
+    expect(files('c15')).toBeUndefined();
+  });
+
+  it('C16 secret scheduled for deletion: exit 5 before issuing, with and without --force', async () => {
+    for (const force of [[], ['--force']]) {
+      proxy.reset();
+      const r = await client('c16', ['--secret-name', 'faults/deleting', ...force]);
+      expect([force, r.status, r.stdout, r.stderr]).toEqual([
+        force, 5, '',
+        `certkit: 'secret faults/deleting': the Secrets Manager secret is scheduled for deletion (on ${deletionDate.toISOString()}) ` +
+          '(restore it first (aws secretsmanager restore-secret --secret-id faults/deleting) or choose another --secret-name)\n',
+      ]);
+      expect([count('IssueCertificate').seen, count('CreateSecret').seen, count('PutSecretValue').seen]).toEqual([0, 0, 0]);
+      expect(files('c16')).toBeUndefined();
+    }
+  });
+
+  it('C17 --force over the S3 keystore of an earlier run, with generated passwords: the warning names the object', async () => {
+    const s3 = ['--s3', `s3://${BUCKET}/c17/`, '--formats', 'cert', '--s3-include', 'jks,cert'];
+    const first = await client('c17a', s3);
+    expect(first.status, first.stderr).toBe(0);
+    proxy.reset();
+    const again = await client('c17b', [...s3, '--force']);
+    expect([again.status, again.stderr]).toEqual([
+      0,
+      `certkit: warning: new passwords: --force replaced s3://${BUCKET}/c17/kafka.client.keystore.jks of an earlier run, under newly generated passwords; ` +
+        'update the Glue connection and every client that used the old ones\n',
+    ]);
+    // With --force only the object that holds a password is asked about, beside the bucket.
+    expect(proxy.seen({ method: 'HEAD' }).map((q) => q.path.replace(/\?.*$/, '')).sort()).toEqual([`/${BUCKET}/`, `/${BUCKET}/c17/kafka.client.keystore.jks`]);
   });
 });

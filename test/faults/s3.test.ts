@@ -24,17 +24,26 @@
  * | S16 | PutObject never answered at all: exit 5 (ETIMEDOUT) after 3 attempts    |
  * | S17 | the read-back names another SHA-256 than the one sent: exit 4            |
  * | S18 | the read-back names another encryption than the one asked for: exit 4    |
+ * | S19 | preflight: the objects that exist, in order; one HeadBucket beside them   |
+ * | S20 | preflight, no such bucket (moto's bare 404, as for an absent object): exit 3 |
+ * | S21 | preflight, the bucket is in eu-west-1 (moto: 200 naming its region): exit 5 |
+ * | S22 | preflight, HeadBucket 301 naming the region (emulated by the proxy): exit 5 |
+ * | S23 | preflight, HeadBucket 301 naming no region (emulated): exit 5             |
+ * | S24 | preflight, HeadBucket 403 (emulated; moto grants all): exit 5, tried once  |
+ * | S25 | preflight, HeadObject 403 in a bucket that is there (emulated): exit 5     |
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../src/aws/config.js';
-import { uploadArtifacts } from '../../src/sinks/s3.js';
+import { checkS3Destination, uploadArtifacts } from '../../src/sinks/s3.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { awsOptionsFor, useMoto } from '../support/moto.js';
 import { haveTools } from '../support/tools.js';
 import { ATTEMPTS, outcome, rejection, viaProxy } from './harness.js';
 
 const BUCKET = 'certkit-faults';
+/** HeadBucket's path (path-style: the bucket and a slash), not its objects'. */
+const BUCKET_HEAD = new RegExp(`^/${BUCKET}/(\\?|$)`);
 const jks = randomBytes(2100);
 const b64sha = (data: Buffer) => createHash('sha256').update(data).digest('base64');
 const one = (data: Buffer = jks) => [{ name: 'kafka.client.keystore.jks', data, sensitive: true }];
@@ -54,11 +63,24 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: S3 (moto_server behind
     });
   const count = (method: string) => ({ seen: proxy.seen({ method }).length, forwarded: proxy.forwarded({ method }).length });
 
+  /** checkS3Destination through the proxy, with a client of its own. */
+  const check = async (uri: string, names: readonly string[]) => {
+    const client = await createS3Client(viaProxy(proxy.endpoint));
+    try {
+      return await checkS3Destination({ uri, names, client });
+    } finally {
+      client.destroy();
+    }
+  };
+
   beforeAll(async () => {
     proxy = await startFaultProxy(moto().endpoint);
     const s3 = await import('@aws-sdk/client-s3');
     const direct = await createS3Client(awsOptionsFor(moto().endpoint));
     await direct.send(new s3.CreateBucketCommand({ Bucket: BUCKET }));
+    const eu = await createS3Client(awsOptionsFor(moto().endpoint, { region: 'eu-west-1' }));
+    await eu.send(new s3.CreateBucketCommand({ Bucket: `${BUCKET}-eu`, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    eu.destroy();
     getObject = async (key) => {
       try {
         const r = await direct.send(new s3.GetObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -242,5 +264,69 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: S3 (moto_server behind
     ]);
     expect(count('GET')).toEqual({ seen: 1, forwarded: 1 });
     expect((await getObject('s14/kafka.client.keystore.jks'))?.toString()).toBe('theirs\n');
+  });
+  it('S19 preflight: the objects that exist, in order; one HeadBucket beside the HeadObjects', async () => {
+    await upload('s19');
+    proxy.reset();
+    expect(await check(`s3://${BUCKET}/s19/`, ['client_cert.pem', 'kafka.client.keystore.jks', 'private_key.pem'])).toEqual([
+      `s3://${BUCKET}/s19/kafka.client.keystore.jks`,
+    ]);
+    expect(proxy.seen({ method: 'HEAD' }).map((r) => r.path.replace(/\?.*$/, '')).sort()).toEqual([
+      `/${BUCKET}/`, `/${BUCKET}/s19/client_cert.pem`, `/${BUCKET}/s19/kafka.client.keystore.jks`, `/${BUCKET}/s19/private_key.pem`,
+    ]);
+  });
+
+  it("S20 preflight, no such bucket (moto's bare 404, as HeadObject gives for an absent object): exit 3 naming it", async () => {
+    const e = await rejection(check('s3://certkit-no-such-bucket/certs/', ['kafka.client.keystore.jks']));
+    expect(outcome(e)).toEqual({ code: 'INVALID_INPUT', exit: 3, message: 'the S3 bucket does not exist', oneLine: true });
+    expect([e.file, e.hint]).toEqual([
+      's3://certkit-no-such-bucket/',
+      'check the bucket name in --s3, or create the bucket first (aws s3 mb s3://certkit-no-such-bucket/ --region us-east-1)',
+    ]);
+    // The object's own answer is the same bare 404: only HeadBucket tells.
+    expect(proxy.forwarded({ method: 'HEAD' }).map((r) => r.path.replace(/\?.*$/, '')).sort()).toEqual([
+      '/certkit-no-such-bucket/', '/certkit-no-such-bucket/certs/kafka.client.keystore.jks',
+    ]);
+  });
+
+  it('S21 preflight, the bucket is in eu-west-1 (moto answers 200 naming its region): exit 5, pass --region', async () => {
+    const e = await rejection(check(`s3://${BUCKET}-eu/certs/`, ['kafka.client.keystore.jks']));
+    expect(outcome(e)).toEqual({ code: 'AWS', exit: 5, message: 'the S3 bucket is in eu-west-1, not us-east-1', oneLine: true });
+    expect([e.file, e.hint]).toEqual([`s3://${BUCKET}-eu/`, 'pass --region eu-west-1, or use a bucket in us-east-1']);
+  });
+
+  it('S22 preflight, HeadBucket 301 naming the region (emulated by the proxy: moto never redirects): exit 5', async () => {
+    proxy.addRule({ match: { method: 'HEAD', path: BUCKET_HEAD }, fault: { kind: 'bare', status: 301, headers: { 'x-amz-bucket-region': 'ap-south-1' } } });
+    const e = await rejection(check(`s3://${BUCKET}/s22/`, ['kafka.client.keystore.jks']));
+    expect(outcome(e)).toEqual({ code: 'AWS', exit: 5, message: 'the S3 bucket is in ap-south-1, not us-east-1', oneLine: true });
+    expect([e.file, e.hint]).toEqual([`s3://${BUCKET}/`, 'pass --region ap-south-1, or use a bucket in us-east-1']);
+    expect(proxy.seen({ method: 'HEAD' }).map((r) => r.fault ?? 'ok').sort()).toEqual(['bare', 'ok']);
+  });
+
+  it('S23 preflight, HeadBucket 301 naming no region (emulated): exit 5', async () => {
+    proxy.addRule({ match: { method: 'HEAD', path: BUCKET_HEAD }, fault: { kind: 'bare', status: 301, headers: {} } });
+    const e = await rejection(check(`s3://${BUCKET}/s23/`, []));
+    expect(outcome(e)).toEqual({ code: 'AWS', exit: 5, message: 'the S3 bucket is in another region, not us-east-1', oneLine: true });
+    expect(e.hint).toBe("pass --region with the bucket's region, or use a bucket in us-east-1");
+  });
+
+  it('S24 preflight, HeadBucket 403 (emulated: moto grants everything): tried once, exit 5 saying what to check', async () => {
+    proxy.addRule({ match: { method: 'HEAD', path: BUCKET_HEAD }, fault: { kind: 'error', status: 403, type: 'AccessDenied', message: 'Access Denied' }, times: Infinity });
+    const e = await rejection(check(`s3://${BUCKET}/s24/`, ['kafka.client.keystore.jks']));
+    expect(outcome(e)).toMatchObject({ code: 'AWS', exit: 5, oneLine: true });
+    expect([e.message.replace(/certkit-fault-[0-9]+/, 'ID'), e.file, e.hint]).toEqual([
+      'S3 HeadBucket failed: Forbidden: HTTP 403 (request id ID)',
+      `s3://${BUCKET}/`,
+      'the bucket belongs to another account, or these credentials lack s3:ListBucket on it: check the name in --s3 and the IAM policy',
+    ]);
+    expect(proxy.seen({ method: 'HEAD' }).filter((r) => r.fault === 'error')).toHaveLength(1);
+  });
+
+  it('S25 preflight, HeadObject 403 in a bucket that is there (emulated): exit 5 naming the object', async () => {
+    proxy.addRule({ match: { method: 'HEAD', path: /\/s25\// }, fault: { kind: 'error', status: 403, type: 'AccessDenied', message: 'Access Denied' }, times: Infinity });
+    const e = await rejection(check(`s3://${BUCKET}/s25/`, ['kafka.client.keystore.jks']));
+    expect([e.code, outcome(e).exit, e.message.replace(/certkit-fault-[0-9]+/, 'ID'), e.file]).toEqual([
+      'AWS', 5, 'S3 HeadObject failed: Forbidden: HTTP 403 (request id ID)', `s3://${BUCKET}/s25/kafka.client.keystore.jks`,
+    ]);
   });
 });

@@ -2,7 +2,7 @@
  * Secret hygiene on the AWS paths (moto_server through the real SDK): `certkit client --ca-arn`
  * resuming with the sentinel key, uploading to S3 and writing the Redshift secret, with the
  * sentinel password from pass: and env:, plain, --json and --debug; and its failures (the S3
- * objects and the secret already exist: exit 6 before issuing; a missing bucket: exit 5 after the files are written,
+ * objects and the secret already exist: exit 6 before issuing; a missing bucket: exit 3 before issuing,
  * the SDK error printed with --debug). Neither stdout, stderr nor any local file but the
  * intended carriers holds a needle. (S3 objects and the secret are the remote carriers.)
  */
@@ -117,10 +117,14 @@ describe.skipIf(!haveTools('moto_server'))('secret hygiene on the AWS paths (mot
     expect(leaks(again, cwd2)).toEqual([]);
   }, 120_000);
 
-  it('a missing bucket: exit 5 after the files are written, the SDK error with --debug, no leak', async () => {
+  it('a missing bucket: exit 3 before issuing, the SDK error with --debug, no leak', async () => {
     const cwd = prepared();
     const r = await runCli(args('env', 'no-such-bucket-hygiene', `hygiene-missing-${n}`, ['--debug']), { cwd, env: env() });
-    expect(r.status).toBe(5);
+    expect(r.status).toBe(3);
+    expect(r.stderr.split('\n')[0]).toBe(
+      'certkit: s3://no-such-bucket-hygiene/: the S3 bucket does not exist ' +
+        '(check the bucket name in --s3, or create the bucket first (aws s3 mb s3://no-such-bucket-hygiene/ --region us-east-1))',
+    );
     expect(r.stderr).toContain('Caused by');
     expect(leaks(r, cwd)).toEqual([]);
   }, 120_000);

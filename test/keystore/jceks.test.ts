@@ -80,6 +80,16 @@ describe.skipIf(!haveTools('keytool', 'openssl', 'java'))('JCEKS made by JDK key
         ['secret-aes', 'secret-key', undefined],
         ['server-rsa', 'private-key', undefined],
       ]);
+    // Only what `keys` names is opened: the other entries' key passwords are not needed.
+    const onlyHmac = readJceks(bytes, { storePassword: STOREPASS, keyPassword: 'other-pass', keys: (alias) => alias === 'hmac' });
+    expect(onlyHmac.entries.map((e) => [e.alias, e.kind === 'secret-key' ? e.algorithm : e.kind === 'private-key' ? e.key : 'cert']).sort())
+      .toEqual([
+        ['ca', 'cert'],
+        ['ec-😀', undefined],
+        ['hmac', 'HmacSHA256'],
+        ['secret-aes', undefined],
+        ['server-rsa', undefined],
+      ]);
   });
 
   it('refuses a wrong store password and a wrong key password with BAD_PASSWORD (exit 4)', () => {

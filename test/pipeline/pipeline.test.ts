@@ -126,7 +126,7 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     ]);
     expect(readdirSync(join(t.cwd, 'certs')).includes(STATE_FILE)).toBe(false);
     const rnd = seededRandom(`case${caseNo}`);
-    expect(r.passwordsGenerated).toBe(true);
+    expect(r.generated).toEqual({ storePassword: true, keyPassword: true });
     expect(r.storePassword).toBe(generatePassword(rnd));
     expect(r.keyPassword).toBe(generatePassword(rnd));
     expect(t.uploads.map((u) => [u.uri, u.names])).toEqual([['s3://bucket/certs/', ['kafka.client.keystore.jks', 'client_cert.pem', 'private_key.pem']]]);
@@ -154,7 +154,7 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
   it('with only --storepass, the key password is the store password', async () => {
     const t = setup(opensslIssuer(openssl, ca));
     const r = await runClientPipeline({ ...base, storePassword: 'given-store', formats: ['properties'] }, t.deps);
-    expect([r.storePassword, r.keyPassword, r.passwordsGenerated]).toEqual(['given-store', 'given-store', false]);
+    expect([r.storePassword, r.keyPassword, r.generated]).toEqual(['given-store', 'given-store', { storePassword: false, keyPassword: false }]);
     expect(readFileSync(join(t.cwd, 'certs', 'client.properties'), 'utf8')).toContain('ssl.keystore.password=given-store\nssl.key.password=given-store\n');
   });
 

@@ -4,7 +4,8 @@
  * a fault instead (or after forwarding). It records every request it sees, so tests assert on
  * what really went over the wire (headers, body, how many IssueCertificate calls reached moto).
  *
- * It also emulates what moto does not: ACM PCA's IdempotencyToken (the same token for the same
+ * It also emulates what moto does not (and a rule can inject what moto never answers, such as
+ * S3's 301 for a bucket in another region): ACM PCA's IdempotencyToken (the same token for the same
  * CA returns the first certificate ARN without issuing again), and PCA's refusal of a signing
  * algorithm that does not fit the CA's key (learned from the DescribeCertificateAuthority
  * answers moto gives through the proxy).
@@ -38,6 +39,8 @@ export type Fault =
   | { kind: 'error'; status: number; type: string; message: string }
   /** An HTML error page, as moto (a Flask app) sends for an unhandled exception. */
   | { kind: 'html'; status: number }
+  /** An answer with these status and headers and no body, as S3 answers a HEAD (e.g. a 301 naming x-amz-bucket-region). */
+  | { kind: 'bare'; status: number; headers: Readonly<Record<string, string>> }
   /** The request is forwarded and moto's JSON answer is rewritten before it is returned. */
   | { kind: 'rewriteJson'; edit: (answer: Record<string, unknown>) => Record<string, unknown> }
   /** The request is forwarded and moto's answer headers are rewritten before it is returned. */
@@ -226,6 +229,9 @@ export async function startFaultProxy(upstreamEndpoint: string): Promise<FaultPr
       case 'error':
         record('error', false);
         return injected(res, fault.status, isJson, fault.type, fault.message);
+      case 'bare':
+        record('bare', false);
+        return send(res, fault.status, { ...fault.headers, 'x-amz-request-id': `certkit-fault-${++counter}` }, Buffer.alloc(0));
       case 'html':
         record('html', false);
         return send(

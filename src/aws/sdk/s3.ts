@@ -7,4 +7,4 @@
  * schema (~500 KB, compiled and run on every `certkit client --s3`). Through this file esbuild
  * keeps only what is named here (the package declares itself free of side effects).
  */
-export { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+export { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
