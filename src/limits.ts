@@ -89,3 +89,12 @@ export const INPUT_LIMITS = {
   /** Largest password file. */
   maxPasswordFileBytes: 1024 * 1024,
 } as const;
+
+/**
+ * Files certkit wrote itself and reads back on a later run, which someone else may have replaced
+ * (src/resume-state.ts); read with the bounded reader, so a planted device or FIFO is refused.
+ */
+export const OWN_FILE_LIMITS = {
+  /** Largest resume state read (a key and a CSR: a few KiB). */
+  maxResumeStateBytes: 64 * 1024,
+} as const;

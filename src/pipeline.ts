@@ -17,7 +17,6 @@
  *   PCA's CSR-derived idempotency token turns into the same certificate instead of a second one.
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import {
@@ -32,14 +31,16 @@ import {
 import { CertkitError, errnoOf, isCertkitError } from './errors.js';
 import type { IssuedCertificate, Issuer } from './issuers/issuer.js';
 import { parseValidity, type Validity } from './issuers/validity.js';
-import { exportPkcs8Pem, generateKeyPair, importPrivateKey, type KeyObject, type KeySpec, type SignatureAlgorithm } from './keys.js';
-import { decodePem, encodePem } from './pem.js';
+import { exportPkcs8Pem, generateKeyPair, type KeyObject, type KeySpec, type SignatureAlgorithm } from './keys.js';
+import { encodePem } from './pem.js';
 import { buildRecord, RECORD_FILE, serializeRecord, type CertkitRecord } from './record.js';
 import { createExternalSchemaSql, redshiftSecret, redshiftSecretJson } from './redshift.js';
+import { readResumeState, STATE_FILE, stateBytes, type ResumeState } from './resume-state.js';
 import {
   checkArtifacts,
   makeOutputDirectory,
   nodeFsOps,
+  refuseSharedDirectory,
   stageFile,
   writeArtifacts,
   writeFileAtomic,
@@ -52,8 +53,7 @@ import { checkIssuedChain } from './verify.js';
 /** Files `--s3` uploads by default: what a Glue Kafka connection and job need. */
 export const DEFAULT_S3_FORMATS: readonly ArtifactFormat[] = ['jks', 'cert', 'key'];
 
-/** The resume state in `--out` (0600): the key and CSR of an issuance not yet completed. */
-export const STATE_FILE = '.certkit-state.json';
+export { STATE_FILE };
 
 /** The pipeline's steps, in order, as the progress callback names them. */
 export type PipelineStep = 'key' | 'csr' | 'issue' | 'check' | 'write' | 's3' | 'secret' | 'record';
@@ -143,6 +143,8 @@ export interface ClientPipelineDeps {
   readonly cwd?: string;
   /** The file system the outputs and the resume state are written through (default node:fs/promises). */
   readonly fs?: FsOps;
+  /** The effective user id a resume state must be owned by to be resumed (default process.geteuid()). */
+  readonly uid?: number;
 }
 
 export interface ClientPipelineResult {
@@ -183,46 +185,6 @@ export function generatePassword(randomBytes: (n: number) => Buffer = nodeRandom
   return out;
 }
 
-interface ResumeState {
-  readonly version: 1;
-  readonly dname: string;
-  readonly keyType: string;
-  /** The CA asked (its ARN, or the local CA directory): a state made for another CA is not resumed. */
-  readonly ca?: string;
-  readonly key: string;
-  readonly csr: string;
-  /** The issuer that was asked and the certificate ARN it answered with, once known. */
-  readonly issuer?: string;
-  readonly certificateArn?: string;
-}
-
-/** The resume state's file content. */
-const stateBytes = (state: ResumeState): Buffer => Buffer.from(JSON.stringify(state) + '\n');
-
-interface LoadedState {
-  readonly key: KeyObject;
-  readonly csrDer: Buffer;
-  readonly state: ResumeState;
-}
-
-async function readState(path: string, options: ClientPipelineOptions, ca: string | undefined): Promise<LoadedState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const s = JSON.parse(text) as ResumeState;
-    if (s.version !== 1 || s.dname !== options.dname || s.keyType !== options.keyType || s.ca !== ca) return undefined;
-    const key = importPrivateKey(s.key);
-    const csrDer = decodePem(s.csr, { label: 'CERTIFICATE REQUEST' }).der;
-    return { key, csrDer, state: s };
-  } catch {
-    return undefined; // a damaged state is ignored: a fresh key is made
-  }
-}
-
 /** `e` with `then` appended to its hint (or as its hint). */
 function withHint(e: CertkitError, then: string): CertkitError {
   return new CertkitError(e.code, e.message, {
@@ -247,9 +209,17 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   const force = options.force ?? false;
   const fs = deps.fs ?? nodeFsOps;
 
-  // 1. Key generation starts before anything heavy loads (it runs on the thread pool).
+  // 1. An output directory others can write is refused (they could replace what is written
+  // there, or plant a resume state). Key generation starts before anything heavy loads (it runs
+  // on the thread pool), with the key of the resume state if there is one to be trusted.
+  await refuseSharedDirectory(options.outDir, { cwd, fs });
   const caId = deps.caArn ?? deps.caDir;
-  const resumedState = await readState(statePath, options, caId);
+  const resumedState = await readResumeState(
+    statePath,
+    join(options.outDir, STATE_FILE),
+    { dname: options.dname, keyType: options.keyType, ca: caId },
+    deps.uid ?? process.geteuid?.(),
+  );
   progress('key', resumedState === undefined ? `generating a ${options.keyType} key` : 'resuming with the key of an unfinished run');
   const keyPromise: Promise<KeyObject> =
     resumedState !== undefined

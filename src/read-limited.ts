@@ -8,7 +8,7 @@
  * node:fs's callback API, not node:fs/promises: loading that costs ~3 ms of a read-only command's
  * start-up (`keystore list` reads one file), and node:fs and node:util load with Node itself.
  */
-import { close, fstat, open, read } from 'node:fs';
+import { close, constants as fsc, fstat, open, read, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
 
 const openFile = promisify(open);
@@ -19,15 +19,32 @@ const closeFd = promisify(close);
 /** The first read's size when stat cannot tell (a pipe, a device); later reads double it, up to the limit. */
 const FIRST_CHUNK = 64 * 1024;
 
+export interface ReadLimitedOptions {
+  /** Refuse a symbolic link as the last component of `path` (O_NOFOLLOW: node's ELOOP error). */
+  readonly noFollow?: boolean;
+  /**
+   * Called with the opened file's stats before anything is read; throws to refuse it (a FIFO
+   * where a regular file is expected, a file of another owner). Checked on the descriptor, so
+   * the file judged is the file read.
+   */
+  readonly check?: (st: Stats) => void;
+}
+
 /**
  * The whole content of `path`; when it holds more than `max` bytes, throws `tooLarge(size)`
  * instead (`size` when stat knew it, a regular file's, else undefined), having read no more than
  * `max + 1` bytes. node:fs's errors (ENOENT, EACCES, EISDIR for a directory) are thrown as they are.
  */
-export async function readFileLimited(path: string, max: number, tooLarge: (size: number | undefined) => Error): Promise<Buffer> {
-  const fd = await openFile(path, 'r');
+export async function readFileLimited(
+  path: string,
+  max: number,
+  tooLarge: (size: number | undefined) => Error,
+  options: ReadLimitedOptions = {},
+): Promise<Buffer> {
+  const fd = await openFile(path, fsc.O_RDONLY | (options.noFollow === true ? fsc.O_NOFOLLOW : 0));
   try {
     const st = await fstatFd(fd);
+    options.check?.(st);
     if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), { code: 'EISDIR' });
     if (st.isFile() && st.size > max) throw tooLarge(st.size);
     // A regular file is read in one call of its size (and one more to see its end); anything

@@ -67,6 +67,8 @@ export interface FsFile {
 /** What `lstat`/`stat` must answer. */
 export interface FsStats {
   isDirectory(): boolean;
+  /** Permission bits and file type (st_mode). */
+  readonly mode: number;
 }
 
 /**
@@ -430,6 +432,30 @@ export async function checkArtifacts(
     }),
   ]);
   throwFirstRejection(checks);
+}
+
+/**
+ * Refuses an existing directory `dir` that others can write: group- or world-writable without the
+ * sticky bit, where anyone with that access can rename or replace the files written into it, or
+ * plant a file a later run reads back (the resume state). WRITE_FAILED naming `dir`; a missing
+ * directory is fine (it is made 0700), other problems are left to the writes to report.
+ */
+export async function refuseSharedDirectory(dir: string, options: WriteArtifactsOptions = {}): Promise<void> {
+  const fs = options.fs ?? nodeFsOps;
+  let st: FsStats;
+  try {
+    st = await fs.stat(absolute(dir, options.cwd));
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) return;
+  const mode = st.mode & 0o7777;
+  if ((mode & 0o022) !== 0 && (mode & 0o1000) === 0) {
+    throw new CertkitError('WRITE_FAILED', `cannot write: others can write this directory (mode ${mode.toString(8).padStart(4, '0')}, no sticky bit)`, {
+      file: dir,
+      hint: 'remove their write permission with chmod go-w, or use a directory only you can write',
+    });
+  }
 }
 
 /** Fails early when `dir` exists but is not a directory. */
