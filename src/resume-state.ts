@@ -19,7 +19,7 @@ import { errnoOf, CertkitError } from './errors.js';
 import { describeKey, importPrivateKey, spkiDer, type KeyObject, type KeySpec } from './keys.js';
 import { OWN_FILE_LIMITS } from './limits.js';
 import { decodePem } from './pem.js';
-import { readFileLimited } from './read-limited.js';
+import { limitExceeded, readFileLimited } from './read-limited.js';
 import { fileKind } from './file-kind.js';
 import { nameDer } from './x509/cert-builder.js';
 import { parseCsr } from './x509/csr-parse.js';
@@ -87,7 +87,7 @@ export async function readResumeState(path: string, shown: string, wanted: Resum
     bytes = await readFileLimited(
       path,
       max,
-      (size) => new CertkitError('LIMIT_EXCEEDED', `resume state${size === undefined ? '' : ` of ${size} bytes`} is larger than the ${max}-byte limit`, { file: shown }),
+      limitExceeded('resume state', shown, max),
       {
         noFollow: true,
         check: (st) => {

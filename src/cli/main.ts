@@ -72,14 +72,20 @@ export const SIGNAL_EXIT_STATUS: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP'
 
 /**
  * On SIGINT/SIGTERM/SIGHUP: remove the temporary files of writes in flight (so an interrupted run
- * leaves no `.name.tmp-*` behind), then exit 128 + signal. Only for a real process run.
+ * leaves no `.name.tmp-*` behind), then end by the same signal, its default action restored (a
+ * shell reports 128 + the signal's number, SIGNAL_EXIT_STATUS, and a parent sees the signal).
+ * Not process.exit(): it joins libuv's threads, and one held in a system call that does not
+ * return (open(2) of a FIFO no one writes to, in a library reading its configuration) would keep
+ * the process alive for ever. The signal ends it whatever its threads are doing. Only for a real
+ * process run.
  */
 function installSignalHandlers(): void {
-  for (const [signal, status] of Object.entries(SIGNAL_EXIT_STATUS)) {
+  for (const signal of Object.keys(SIGNAL_EXIT_STATUS)) {
     if (process.listenerCount(signal) > 0) continue;
     process.once(signal, () => {
       removeInFlightTempFiles();
-      process.exit(status);
+      // `once` removed this listener, so Node restored the default action: the signal ends us.
+      process.kill(process.pid, signal);
     });
   }
 }

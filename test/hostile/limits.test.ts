@@ -4,13 +4,14 @@
  * before any key derivation: a small file claiming 2^31 iterations is refused at once.
  */
 import * as crypto from 'node:crypto';
-import { closeSync, openSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkDer, parseDer } from '../../src/asn1.js';
 import type { CliContext } from '../../src/cli/command.js';
 import { MAX_INPUT_BYTES, readInput } from '../../src/cli/files.js';
 import { MAX_PASSWORD_FILE, MAX_PASSWORD_LINE, createPasswordSources, resolvePassword } from '../../src/cli/passwords.js';
+import { CA_CERT_FILE, initLocalCa, loadLocalCa } from '../../src/issuers/local-ca.js';
 import { parseValidity } from '../../src/issuers/validity.js';
 import { KEY_LIMITS, exportEncryptedPkcs8Der, exportPkcs8Pem, importPrivateKey } from '../../src/keys.js';
 import { JavaDataReader } from '../../src/keystore/java-data.js';
@@ -346,6 +347,19 @@ describe('limits at N and N+1', () => {
     await expect(readResumeState(path, 'state', wanted, undefined)).rejects.toMatchObject({
       code: 'LIMIT_EXCEEDED',
       message: 'resume state of 65537 bytes is larger than the 65536-byte limit',
+    });
+  });
+  it('local CA files: 1 MiB read, one byte more refused before reading', async () => {
+    const ca = join(dir, 'limit-ca');
+    await initLocalCa(ca, { keyType: 'ec256' });
+    const pem = readFileSync(join(ca, CA_CERT_FILE), 'utf8');
+    writeFileSync(join(ca, CA_CERT_FILE), pem.padEnd(OWN_FILE_LIMITS.maxLocalCaFileBytes, '\n'));
+    expect((await loadLocalCa(ca)).cert.length).toBeGreaterThan(0);
+    writeFileSync(join(ca, CA_CERT_FILE), pem.padEnd(OWN_FILE_LIMITS.maxLocalCaFileBytes + 1, '\n'));
+    await expect(loadLocalCa(ca)).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      file: join(ca, CA_CERT_FILE),
+      message: 'file of 1048577 bytes is larger than the 1048576-byte limit',
     });
   });
 });
