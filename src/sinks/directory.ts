@@ -25,6 +25,7 @@ import { constants as fsc, unlinkSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 
 import { CertkitError, errnoOf, throwFirstRejection } from '../errors.js';
+import { fileKind, type FileKindStats } from '../file-kind.js';
 
 /** One named output of the pipeline: bytes, a file name and whether it holds a secret. */
 export interface Artifact {
@@ -65,8 +66,7 @@ export interface FsFile {
 }
 
 /** What `lstat`/`stat` must answer. */
-export interface FsStats {
-  isDirectory(): boolean;
+export interface FsStats extends FileKindStats {
   /** Permission bits and file type (st_mode). */
   readonly mode: number;
 }
@@ -229,7 +229,7 @@ export async function stageFile(path: string, data: Uint8Array, options: WriteFi
   const target = absolute(path, options.cwd);
   const fs = options.fs ?? nodeFsOps;
 
-  if (!force) await refuseExisting(fs, target, path);
+  await (force ? refuseIrregular(fs, target, path) : refuseExisting(fs, target, path));
   const tmp = await stage(fs, target, data, mode, path);
   let settled = false;
   const once = (): void => {
@@ -329,18 +329,44 @@ async function publishExclusive(fs: FsOps, tmp: string, target: string, shown: s
   }
 }
 
-/** EXISTS if something is at `target` (WRITE_FAILED if it is a directory); other lstat errors are ignored here. */
-async function refuseExisting(fs: FsOps, target: string, shown: string): Promise<void> {
-  let st;
+/**
+ * What is at `target` (lstat: a symbolic link is one), or undefined when nothing is;
+ * WRITE_FAILED for a path under a file; other lstat errors are left to the write to report.
+ */
+async function statTarget(fs: FsOps, target: string, shown: string): Promise<FsStats | undefined> {
   try {
-    st = await fs.lstat(target);
+    return await fs.lstat(target);
   } catch (e) {
-    if (errnoOf(e) === 'ENOENT') return;
     if (errnoOf(e) === 'ENOTDIR') throw writeFailed(e, shown);
-    return; // let the write itself report permission problems precisely
+    return undefined; // missing, or a permission problem the write itself reports precisely
   }
+}
+
+/**
+ * WRITE_FAILED when `st` is not a regular file: only a regular file is ever replaced (with
+ * force), so a directory, a symbolic link (such as /dev/stdout's), a FIFO or a device in the way
+ * is an error with or without force (never EXISTS: --force would not help).
+ */
+function refuseIrregularStats(st: FsStats, shown: string): void {
+  if (st.isFile()) return;
   if (st.isDirectory()) throw writeFailed(Object.assign(new Error('is a directory'), { code: 'EISDIR' }), shown);
+  throw new CertkitError('WRITE_FAILED', `cannot write: ${fileKind(st)} is in the way (only a regular file is ever replaced, with --force)`, {
+    file: shown,
+  });
+}
+
+/** EXISTS if a regular file is at `target`, WRITE_FAILED if anything else is (see refuseIrregularStats). */
+async function refuseExisting(fs: FsOps, target: string, shown: string): Promise<void> {
+  const st = await statTarget(fs, target, shown);
+  if (st === undefined) return;
+  refuseIrregularStats(st, shown);
   throw exists(shown);
+}
+
+/** With force: WRITE_FAILED if something other than a regular file is at `target`. */
+async function refuseIrregular(fs: FsOps, target: string, shown: string): Promise<void> {
+  const st = await statTarget(fs, target, shown);
+  if (st !== undefined) refuseIrregularStats(st, shown);
 }
 
 async function syncDirectory(fs: FsOps, dir: string): Promise<void> {
@@ -428,7 +454,7 @@ export async function checkArtifacts(
     checkDirectory(fs, absDir, dir),
     ...artifacts.map((a) => {
       const target = join(absDir, a.name);
-      return options.force ? refuseDirectoryAt(fs, target, join(dir, a.name)) : refuseExisting(fs, target, join(dir, a.name));
+      return options.force ? refuseIrregular(fs, target, join(dir, a.name)) : refuseExisting(fs, target, join(dir, a.name));
     }),
   ]);
   throwFirstRejection(checks);
@@ -479,15 +505,6 @@ async function isDirectoryLink(fs: FsOps, p: string): Promise<boolean> {
   }
 }
 
-async function refuseDirectoryAt(fs: FsOps, target: string, shown: string): Promise<void> {
-  try {
-    if ((await fs.lstat(target)).isDirectory()) {
-      throw writeFailed(Object.assign(new Error('is a directory'), { code: 'EISDIR' }), shown);
-    }
-  } catch (e) {
-    if (e instanceof CertkitError) throw e;
-  }
-}
 
 /**
  * Creates `absDir` (and parents) if missing; the directory itself gets 0700 regardless of umask.
