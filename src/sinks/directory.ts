@@ -82,7 +82,8 @@ export interface FsOps {
   unlink(path: string): Promise<void>;
   lstat(path: string): Promise<FsStats>;
   stat(path: string): Promise<FsStats>;
-  mkdir(path: string, options: { recursive: true; mode: number }): Promise<string | undefined>;
+  /** mkdir(2) of one directory (never recursive: see `makeDirectory`). */
+  mkdir(path: string, mode: number): Promise<void>;
   /** rmdir(2): only an empty directory. */
   rmdir(path: string): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
@@ -103,7 +104,7 @@ export const nodeFsOps: FsOps = {
   unlink: (path) => fsp().unlink(path),
   lstat: (path) => fsp().lstat(path),
   stat: (path) => fsp().stat(path),
-  mkdir: (path, options) => fsp().mkdir(path, options),
+  mkdir: (path, mode) => fsp().mkdir(path, { mode }),
   rmdir: (path) => fsp().rmdir(path),
   chmod: (path, mode) => fsp().chmod(path, mode),
 };
@@ -507,17 +508,49 @@ async function isDirectoryLink(fs: FsOps, p: string): Promise<boolean> {
 
 
 /**
- * Creates `absDir` (and parents) if missing; the directory itself gets 0700 regardless of umask.
- * Resolves with the first directory it created (mkdir's answer), if any.
+ * Creates `absDir` (and parents) if missing, one level at a time: the missing ones are found by
+ * stat going up, then made outermost first. (Node 20's recursive mkdir loops for ever where
+ * mkdir(2) answers ENOENT under a directory that exists, as in /proc, and reports a read-only
+ * file system as ENOENT.) The directory itself gets 0700 regardless of umask. Resolves with the
+ * first directory it created, if any. WRITE_FAILED naming `shown`.
  */
 async function makeDirectory(fs: FsOps, absDir: string, shown: string): Promise<string | undefined> {
-  try {
-    const first = await fs.mkdir(absDir, { recursive: true, mode: DIRECTORY_MODE });
-    if (first !== undefined) await fs.chmod(absDir, DIRECTORY_MODE);
-    return first;
-  } catch (e) {
-    throw writeFailed(e, shown);
+  const missing: string[] = [];
+  for (let d = absDir; ; d = dirname(d)) {
+    let st: FsStats;
+    try {
+      st = await fs.stat(d);
+    } catch (e) {
+      if (errnoOf(e) !== 'ENOENT' || dirname(d) === d) throw writeFailed(e, shown);
+      missing.unshift(d);
+      continue;
+    }
+    if (!st.isDirectory()) throw writeFailed(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }), shown);
+    break;
   }
+  let first: string | undefined;
+  for (const d of missing) {
+    try {
+      await fs.mkdir(d, DIRECTORY_MODE);
+      first ??= d;
+    } catch (e) {
+      const code = errnoOf(e);
+      if (code === 'EEXIST' && (await isDirectoryLink(fs, d))) continue; // made meanwhile by someone else
+      if (code === 'ENOENT') {
+        // Its parent is there (it was found, or made just now): this file system makes no directories here.
+        throw new CertkitError('WRITE_FAILED', `cannot write: the file system does not let ${d} be made`, { file: shown, cause: e });
+      }
+      throw writeFailed(e, shown);
+    }
+  }
+  if (first !== undefined) {
+    try {
+      await fs.chmod(absDir, DIRECTORY_MODE);
+    } catch (e) {
+      throw writeFailed(e, shown);
+    }
+  }
+  return first;
 }
 
 /**

@@ -142,9 +142,9 @@ export class FaultyFs implements FsOps {
   stat(p: string) {
     return nodeFsOps.stat(p);
   }
-  async mkdir(p: string, o: { recursive: true; mode: number }) {
+  async mkdir(p: string, mode: number) {
     this.hit('mkdir', p);
-    return nodeFsOps.mkdir(p, o);
+    return nodeFsOps.mkdir(p, mode);
   }
   rmdir(p: string) {
     return nodeFsOps.rmdir(p); // only on the way out of a run that stopped early: not a step faults are injected at
