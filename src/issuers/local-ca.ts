@@ -193,12 +193,12 @@ export async function openLocalCa(dir: string, options: OpenLocalCaOptions = {})
   const cwd = options.cwd;
   const state = await localCaState(dir, cwd);
   if (state === 'absent') {
-    const ca = await initLocalCa(dir, {
+    const ca = await madeByOneRun(dir, () => initLocalCa(dir, {
       ...(options.keyType === undefined ? {} : { keyType: options.keyType }),
       ...(options.now === undefined ? {} : { now: options.now }),
       ...(options.randomBytes === undefined ? {} : { randomBytes: options.randomBytes }),
       ...(cwd === undefined ? {} : { cwd }),
-    });
+    }));
     return { ca, how: 'created' };
   }
   if (state === 'key-only') {
@@ -222,13 +222,34 @@ export async function openLocalCa(dir: string, options: OpenLocalCaOptions = {})
       pathLen: 0,
       keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature'],
     });
-    await writeFileAtomic(join(dir, CA_CERT_FILE), Buffer.from(encodePem('CERTIFICATE', cert), 'utf8'), {
-      mode: PUBLIC_MODE,
-      ...(cwd === undefined ? {} : { cwd }),
-    });
+    await madeByOneRun(dir, () =>
+      writeFileAtomic(join(dir, CA_CERT_FILE), Buffer.from(encodePem('CERTIFICATE', cert), 'utf8'), {
+        mode: PUBLIC_MODE,
+        ...(cwd === undefined ? {} : { cwd }),
+      }),
+    );
     return { ca: { dir: absolute(dir, cwd), key, cert }, how: 'completed' };
   }
   return { ca: await loadLocalCa(dir, cwd === undefined ? {} : { cwd }), how: 'loaded' };
+}
+
+/**
+ * Runs `make` (which writes CA files that were missing a moment ago, never over existing ones).
+ * Its EXISTS means another run made them in between: the CA is there now, complete or about to
+ * be, and this run just did not make it. `--force` (EXISTS's usual hint) is no answer: `client
+ * --force` never touches the CA. So the error says what happened and that a rerun uses that CA.
+ */
+async function madeByOneRun<T>(dir: string, make: () => Promise<T>): Promise<T> {
+  try {
+    return await make();
+  } catch (e) {
+    if (!(e instanceof CertkitError) || e.code !== 'EXISTS') throw e;
+    throw new CertkitError('EXISTS', 'another certkit run made the local CA here at the same time', {
+      file: dir,
+      hint: 'run the command again: it will use that CA',
+      cause: e,
+    });
+  }
 }
 
 /**
