@@ -41,12 +41,14 @@ import {
   makeOutputDirectory,
   nodeFsOps,
   refuseSharedDirectory,
+  removeStaleTempFiles,
   stageFile,
   writeArtifacts,
   writeFileAtomic,
   type FsOps,
   type StagedFile,
 } from './sinks/directory.js';
+import { lockDirectory, LOCK_FILE, type DirectoryLock } from './sinks/directory-lock.js';
 import { buildCsr } from './x509/csr.js';
 import { checkIssuedChain } from './verify.js';
 
@@ -143,7 +145,10 @@ export interface ClientPipelineDeps {
   readonly cwd?: string;
   /** The file system the outputs and the resume state are written through (default node:fs/promises). */
   readonly fs?: FsOps;
-  /** The effective user id a resume state must be owned by to be resumed (default process.geteuid()). */
+  /**
+   * The effective user id a resume state must be owned by to be resumed, and stale temporary
+   * files to be removed (default process.geteuid()).
+   */
   readonly uid?: number;
 }
 
@@ -200,6 +205,35 @@ function withHint(e: CertkitError, then: string): CertkitError {
  * key or does not chain), WRITE_FAILED.
  */
 export async function runClientPipeline(options: ClientPipelineOptions, deps: ClientPipelineDeps): Promise<ClientPipelineResult> {
+  const cwd = deps.cwd ?? process.cwd();
+  const fs = deps.fs ?? nodeFsOps;
+  // 0. The output directory: refused if others can write it (they could replace what is written
+  // there, or plant a resume state), made (0700) if missing, and locked for the whole run, so two
+  // runs on it cannot mix their sets. Then what a killed run left of our temporary files goes.
+  // Directories this run made are removed again if it ends with nothing in them.
+  await refuseSharedDirectory(options.outDir, { cwd, fs });
+  const undoDirectory = await makeOutputDirectory(options.outDir, { cwd, fs });
+  let lock: DirectoryLock;
+  try {
+    lock = await lockDirectory(options.outDir, { cwd, fs, ...(deps.now === undefined ? {} : { now: deps.now }) });
+  } catch (e) {
+    await undoDirectory();
+    throw e;
+  }
+  try {
+    await removeStaleTempFiles(options.outDir, OWN_FILES, { cwd, fs, uid: deps.uid ?? process.geteuid?.() });
+    return await runInLockedDirectory(options, deps);
+  } finally {
+    await lock.release();
+    await undoDirectory();
+  }
+}
+
+/** Every name `certkit client` writes in `--out`, whose stale temporary files a run removes. */
+const OWN_FILES: readonly string[] = [...Object.values(ARTIFACT_FILES), RECORD_FILE, STATE_FILE, LOCK_FILE];
+
+/** `runClientPipeline` once the output directory is there and locked. */
+async function runInLockedDirectory(options: ClientPipelineOptions, deps: ClientPipelineDeps): Promise<ClientPipelineResult> {
   const now = deps.now ?? (() => new Date());
   const rnd = deps.randomBytes ?? nodeRandomBytes;
   const progress = deps.progress ?? (() => undefined);
@@ -209,10 +243,8 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   const force = options.force ?? false;
   const fs = deps.fs ?? nodeFsOps;
 
-  // 1. An output directory others can write is refused (they could replace what is written
-  // there, or plant a resume state). Key generation starts before anything heavy loads (it runs
-  // on the thread pool), with the key of the resume state if there is one to be trusted.
-  await refuseSharedDirectory(options.outDir, { cwd, fs });
+  // 1. Key generation starts before anything heavy loads (it runs on the thread pool), with the
+  // key of the resume state if there is one to be trusted.
   const caId = deps.caArn ?? deps.caDir;
   const resumedState = await readResumeState(
     statePath,
@@ -263,19 +295,15 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   });
   request.catch(() => undefined);
 
-  // The resume state is staged (its directory made, the file written and synced under a temporary
-  // name) while the preflight's requests are in flight, and put in place once the preflight and
-  // the issuer are through; the issuer waits for that (`beforeIssue`) before the request that
-  // mints a certificate. A run the preflight or the issuer stops leaves neither the file nor a
-  // directory it made.
-  let undoDirectory: () => Promise<void> = async () => undefined;
+  // The resume state is staged (the file written and synced under a temporary name) while the
+  // preflight's requests are in flight, and put in place once the preflight and the issuer are
+  // through; the issuer waits for that (`beforeIssue`) before the request that mints a
+  // certificate. A run the preflight or the issuer stops leaves neither the file nor (see
+  // runClientPipeline) a directory it made.
   const staging: Promise<StagedFile | undefined> =
     resumedState !== undefined
       ? Promise.resolve(undefined)
-      : request.then(async ({ initial }) => {
-          undoDirectory = await makeOutputDirectory(options.outDir, { cwd, fs });
-          return stageFile(join(options.outDir, STATE_FILE), stateBytes(initial), { mode: 0o600, force: true, cwd, fs });
-        });
+      : request.then(({ initial }) => stageFile(join(options.outDir, STATE_FILE), stateBytes(initial), { mode: 0o600, force: true, cwd, fs }));
   staging.catch(() => undefined); // awaited below, on every path
 
   // The issuer is made once the preflight has passed (the local CA is written on first use), at
@@ -290,7 +318,6 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
     [{ key, csrDer, initial }, issuer] = await Promise.all([request, issuerPromise]);
   } catch (e) {
     await (await staging.catch(() => undefined))?.discard();
-    await undoDirectory();
     throw e;
   }
   let state: ResumeState = initial;

@@ -9,6 +9,7 @@ import type { Argv } from 'yargs';
 
 import { CertkitError, errnoOf, EXIT, exitStatusOf, formatError, isCertkitError } from '../errors.js';
 import { removeInFlightTempFiles, setBeforePublishHookForTests } from '../sinks/directory.js';
+import { releaseHeldLocksOnSignal } from '../sinks/directory-lock.js';
 import { resolveIn, type CertkitCommand, type CliContext, type CliIo } from './command.js';
 import { createPasswordSources, resolvePassword } from './passwords.js';
 import { startEarlyKey } from './early-key.js';
@@ -72,7 +73,7 @@ export const SIGNAL_EXIT_STATUS: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP'
 
 /**
  * On SIGINT/SIGTERM/SIGHUP: remove the temporary files of writes in flight (so an interrupted run
- * leaves no `.name.tmp-*` behind), then end by the same signal, its default action restored (a
+ * leaves no `.name.tmp-*` behind) and the output directory's lock, then end by the same signal, its default action restored (a
  * shell reports 128 + the signal's number, SIGNAL_EXIT_STATUS, and a parent sees the signal).
  * Not process.exit(): it joins libuv's threads, and one held in a system call that does not
  * return (open(2) of a FIFO no one writes to, in a library reading its configuration) would keep
@@ -84,6 +85,7 @@ function installSignalHandlers(): void {
     if (process.listenerCount(signal) > 0) continue;
     process.once(signal, () => {
       removeInFlightTempFiles();
+      releaseHeldLocksOnSignal();
       // `once` removed this listener, so Node restored the default action: the signal ends us.
       process.kill(process.pid, signal);
     });

@@ -15,8 +15,8 @@
  * The temporary file is removed on any failure, so a failed write leaves nothing behind. It is
  * named `.<name>.tmp-<hex>` (hidden, never an output name) and listed in a registry while it
  * exists, so the CLI's SIGINT/SIGTERM handler can remove it (`removeInFlightTempFiles`). Only a
- * SIGKILL or a power cut can leave one behind; it is never mistaken for an output and never
- * blocks a rerun.
+ * SIGKILL or a power cut can leave one behind; it is never mistaken for an output, never blocks a
+ * rerun, and the next `certkit client` on the directory removes it (`removeStaleTempFiles`).
  *
  * Every file-system call goes through `FsOps` (default: node:fs/promises), so tests can fail any
  * single step without patching globals.
@@ -69,6 +69,10 @@ export interface FsFile {
 export interface FsStats extends FileKindStats {
   /** Permission bits and file type (st_mode). */
   readonly mode: number;
+  /** The owner's user id. */
+  readonly uid: number;
+  /** The inode number: the same file at two moments, or not. */
+  readonly ino: number;
 }
 
 /**
@@ -87,6 +91,8 @@ export interface FsOps {
   /** rmdir(2): only an empty directory. */
   rmdir(path: string): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
+  /** The names in a directory. */
+  readdir(path: string): Promise<string[]>;
 }
 
 /**
@@ -107,6 +113,7 @@ export const nodeFsOps: FsOps = {
   mkdir: (path, mode) => fsp().mkdir(path, { mode }),
   rmdir: (path) => fsp().rmdir(path),
   chmod: (path, mode) => fsp().chmod(path, mode),
+  readdir: (path) => fsp().readdir(path),
 };
 
 /** Absolute paths of temporary files this process is writing right now. */
@@ -199,7 +206,7 @@ function absolute(path: string, cwd: string | undefined): string {
 }
 
 /** Link is not supported by every file system (some FUSE and FAT mounts); rename is then the fallback. */
-const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+export const LINK_UNSUPPORTED: ReadonlySet<string> = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 /**
  * Writes `data` to `path` atomically with mode `mode` (default 0600), refusing to replace an
@@ -483,6 +490,47 @@ export async function refuseSharedDirectory(dir: string, options: WriteArtifacts
       hint: 'remove their write permission with chmod go-w, or use a directory only you can write',
     });
   }
+}
+
+/** This sink's temporary names: `.<name>.tmp-<12 hex digits>` (see `tempPathFor`). */
+const TEMP_NAME = /^\.(.+)\.tmp-[0-9a-f]{12}$/;
+
+/**
+ * Removes from `dir` the temporary files of `names` that a killed run left behind (a SIGKILL
+ * leaves `.<name>.tmp-<hex>`, for a key a 0600 copy of it, which nothing else removes): only
+ * regular files owned by `uid` (when given). For a caller holding the directory's lock, so that
+ * none of them is being written by a live run. Resolves with the names removed; a file that
+ * cannot be removed is left (it is never mistaken for an output).
+ */
+export async function removeStaleTempFiles(
+  dir: string,
+  names: readonly string[],
+  options: WriteArtifactsOptions & { readonly uid?: number | undefined } = {},
+): Promise<string[]> {
+  const fs = options.fs ?? nodeFsOps;
+  const absDir = absolute(dir, options.cwd);
+  const ours = new Set(names);
+  let listed: string[];
+  try {
+    listed = await fs.readdir(absDir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of listed) {
+    const m = TEMP_NAME.exec(name);
+    if (m === null || !ours.has(m[1]!)) continue;
+    const path = join(absDir, name);
+    try {
+      const st = await fs.lstat(path);
+      if (!st.isFile() || (options.uid !== undefined && st.uid !== options.uid)) continue;
+      await fs.unlink(path);
+      removed.push(name);
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
 }
 
 /** Fails early when `dir` exists but is not a directory. */

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { exitStatusOf, formatError, isCertkitError } from '../../src/errors.js';
@@ -53,17 +53,16 @@ async function failingRun(step: Step, ordinal: number, code: string, file?: stri
 
 describe('local I/O errors: one line naming the path, exit 7, no partial file', () => {
   it.each([
-    // [errno, step, ordinal (of the calls on that output, for write and fsync: the artifacts are
-    // staged concurrently), the output it hits, the text]
+    // [errno, step, ordinal of the calls on that output (the artifacts are staged concurrently,
+    // and the lock and the resume state come first), the output it hits, the text]
     ['ENOSPC', 'write', 1, 'out/kafka.client.keystore.jks', 'no space left on device'],
     ['ENOSPC', 'fsync', 1, 'out/client_cert.pem', 'no space left on device'],
     ['EROFS', 'open', 1, `out/${STATE_FILE}`, 'read-only file system'],
-    ['EROFS', 'link', 3, 'out/client_cert.pem', 'read-only file system'],
-    ['EACCES', 'open', 3, 'out/keystore.p12', 'permission denied'],
+    ['EROFS', 'link', 1, 'out/client_cert.pem', 'read-only file system'],
+    ['EACCES', 'open', 1, 'out/keystore.p12', 'permission denied'],
     ['EACCES', 'mkdir', 1, 'out', 'permission denied'],
-  ] as const)('%s at %s #%i: %s', async (code, step, ordinal, path, text) => {
-    const perFile = step === 'write' || step === 'fsync';
-    const r = await failingRun(step, ordinal, code, perFile ? path.slice('out/'.length) : undefined);
+  ] as const)('%s at %s #%i of %s: %s', async (code, step, ordinal, path, text) => {
+    const r = await failingRun(step, ordinal, code, basename(path));
     expect(r.line).toBe(`certkit: ${path}: cannot write: ${text}`);
     expect(r.status).toBe(7);
     expect(r.after.temps).toEqual([]);

@@ -23,6 +23,7 @@ import {
   type PipelineStep,
 } from '../../src/pipeline.js';
 import { nodeFsOps, type FsFile, type FsOps } from '../../src/sinks/directory.js';
+import { LOCK_FILE } from '../../src/sinks/directory-lock.js';
 import { haveTools, tool } from '../support/tools.js';
 import { tempDir } from '../support/tmp.js';
 import { makeOpensslCa, opensslIssuer, type OpensslCa } from './openssl-ca.js';
@@ -200,15 +201,17 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     const t = setup(opensslIssuer(openssl, ca), { preflight });
     dir = join(t.cwd, 'certs');
     await runClientPipeline({ ...base, s3: { uri: 's3://b/p/' } }, t.deps);
-    expect(listings[0]).toHaveLength(1);
-    expect(listings[0]![0]).toMatch(/^\.\.certkit-state\.json\.tmp-[0-9a-f]{12}$/);
+    // The run's lock, and the staged state under its temporary name.
+    expect(listings[0]).toHaveLength(2);
+    expect(listings[0]!.sort()[0]).toMatch(/^\.\.certkit-state\.json\.tmp-[0-9a-f]{12}$/);
+    expect(listings[0]![1]).toBe(LOCK_FILE);
     expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
 
     // A preflight that fails once the state is staged: neither the file nor the directory stays.
     fail = true;
     dir = join(t.cwd, 'nested', 'certs');
     await expect(runClientPipeline({ ...base, outDir: 'nested/certs', s3: { uri: 's3://b/p/' } }, t.deps)).rejects.toMatchObject({ code: 'EXISTS' });
-    expect(listings[1]).toHaveLength(1);
+    expect(listings[1]).toHaveLength(2);
     expect(existsSync(join(t.cwd, 'nested'))).toBe(false);
   });
 
