@@ -135,6 +135,8 @@ export interface ClientPipelineDeps {
   readonly generateKey?: (spec: KeySpec) => Promise<KeyObject>;
   /** Called as each step starts. */
   readonly progress?: (step: PipelineStep, text: string) => void;
+  /** Called with a line the user must see on stderr even when progress is not shown (a warning). */
+  readonly warn?: (line: string) => void;
   /**
    * Called once the certificate request is sent, while its answer is awaited (ACM PCA takes
    * 0.1 s or more): a chance to load what the later steps need (the S3 and Secrets Manager
@@ -188,6 +190,23 @@ export function generatePassword(randomBytes: (n: number) => Buffer = nodeRandom
     }
   }
   return out;
+}
+
+/**
+ * What to tell the user before asking again for a certificate whose first request may have been
+ * answered (it was sent; the answer was never saved) once the issuer no longer recognises it as a
+ * repeat: a second certificate is about to be minted, and how to find the first.
+ */
+function mayExistWarning(earlier: NonNullable<ResumeState['issueSent']>, t: Date, caArn: string | undefined): string[] {
+  const ca = caArn ?? 'CA_ARN';
+  const minutes = Math.floor((t.getTime() - Date.parse(earlier.at)) / 60_000);
+  const window = earlier.windowSeconds % 60 === 0 ? `${earlier.windowSeconds / 60} minutes` : `${earlier.windowSeconds} seconds`;
+  return [
+    `certkit: warning: a certificate may already exist for this key: a run sent its request at ${earlier.at} (idempotency token ${earlier.idempotencyToken}) and stopped before it saved the answer`,
+    `certkit: warning: that was ${minutes} minutes ago, past the ${window} in which the CA answers a repeat with the same certificate, so this run asks for a new one`,
+    `certkit: warning: to find the earlier one, list what the CA issued with: aws acm-pca create-certificate-authority-audit-report --certificate-authority-arn ${ca} --s3-bucket-name BUCKET --audit-report-response-format JSON; ` +
+      `with its ARN, certkit pca fetch --ca-arn ${ca} --certificate-arn ARN --out client_cert.pem gets it, and aws acm-pca revoke-certificate revokes it`,
+  ];
 }
 
 /** `e` with `then` appended to its hint (or as its hint). */
@@ -369,7 +388,20 @@ async function runInLockedDirectory(options: ClientPipelineOptions, deps: Client
         validity,
         ...(options.signingAlgorithm === undefined ? {} : { signingAlgorithm: options.signingAlgorithm }),
         ...(options.templateArn === undefined ? {} : { templateArn: options.templateArn }),
-        beforeIssue: () => saving,
+        beforeIssue: async (sending) => {
+          await saving;
+          if (sending === undefined) return;
+          const t = now();
+          const earlier = state.issueSent;
+          if (earlier !== undefined && state.certificateArn === undefined) {
+            const repeated = earlier.idempotencyToken === sending.idempotencyToken && t.getTime() < Date.parse(earlier.at) + earlier.windowSeconds * 1000;
+            if (!repeated) for (const line of mayExistWarning(earlier, t, deps.caArn)) deps.warn?.(line);
+            // Within the window the request repeats the first one: the window still runs from then.
+            if (repeated) return;
+          }
+          state = { ...state, issuer: issuer.name, issueSent: { at: t.toISOString(), idempotencyToken: sending.idempotencyToken, windowSeconds: sending.idempotencyWindowSeconds } };
+          await saveState();
+        },
         whileWaiting: startPreparing,
       });
       deps.whileIssuing?.();

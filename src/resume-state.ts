@@ -41,6 +41,13 @@ export interface ResumeState {
   /** The issuer that was asked and the certificate ARN it answered with, once known. */
   readonly issuer?: string;
   readonly certificateArn?: string;
+  /**
+   * Recorded before the request that mints a certificate is sent, by an issuer that deduplicates
+   * (ACM PCA): when it was first sent with this token, and for how long a repeat is answered with
+   * the same certificate. With no `certificateArn` beside it, a certificate may exist that this
+   * state does not name.
+   */
+  readonly issueSent?: { readonly at: string; readonly idempotencyToken: string; readonly windowSeconds: number };
 }
 
 /** The resume state's file content. */
