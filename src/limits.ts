@@ -104,3 +104,15 @@ export const KAFKA_LIMITS = {
   /** Largest response accepted, size prefix excluded. */
   maxResponseBytes: 1024 * 1024,
 } as const;
+
+/**
+ * Files certkit wrote itself and reads back on a later run, which someone else may have replaced
+ * (src/resume-state.ts, src/issuers/local-ca.ts); read with the bounded reader, and refused when
+ * not a regular file, so a planted device or FIFO is neither read forever nor waited on.
+ */
+export const OWN_FILE_LIMITS = {
+  /** Largest resume state read (a key and a CSR: a few KiB). */
+  maxResumeStateBytes: 64 * 1024,
+  /** Largest local CA file read (`ca-key.pem`, `ca.pem`: a few KiB). */
+  maxLocalCaFileBytes: 1024 * 1024,
+} as const;

@@ -17,7 +17,6 @@
  *   PCA's CSR-derived idempotency token turns into the same certificate instead of a second one.
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import {
@@ -32,28 +31,31 @@ import {
 import { CertkitError, errnoOf, isCertkitError } from './errors.js';
 import type { IssuedCertificate, Issuer } from './issuers/issuer.js';
 import { parseValidity, type Validity } from './issuers/validity.js';
-import { exportPkcs8Pem, generateKeyPair, importPrivateKey, type KeyObject, type KeySpec, type SignatureAlgorithm } from './keys.js';
-import { decodePem, encodePem } from './pem.js';
+import { exportPkcs8Pem, generateKeyPair, type KeyObject, type KeySpec, type SignatureAlgorithm } from './keys.js';
+import { encodePem } from './pem.js';
 import { buildRecord, RECORD_FILE, serializeRecord, type CertkitRecord } from './record.js';
 import { createExternalSchemaSql, redshiftSecret, redshiftSecretJson } from './redshift.js';
+import { readResumeState, STATE_FILE, stateBytes, type ResumeState } from './resume-state.js';
 import {
   checkArtifacts,
   makeOutputDirectory,
   nodeFsOps,
+  refuseSharedDirectory,
+  removeStaleTempFiles,
   stageFile,
   writeArtifacts,
   writeFileAtomic,
   type FsOps,
   type StagedFile,
 } from './sinks/directory.js';
+import { lockDirectory, LOCK_FILE, type DirectoryLock } from './sinks/directory-lock.js';
 import { buildCsr } from './x509/csr.js';
 import { checkIssuedChain } from './verify.js';
 
 /** Files `--s3` uploads by default: what a Glue Kafka connection and job need. */
 export const DEFAULT_S3_FORMATS: readonly ArtifactFormat[] = ['jks', 'cert', 'key'];
 
-/** The resume state in `--out` (0600): the key and CSR of an issuance not yet completed. */
-export const STATE_FILE = '.certkit-state.json';
+export { STATE_FILE };
 
 /** The pipeline's steps, in order, as the progress callback names them. */
 export type PipelineStep = 'key' | 'csr' | 'issue' | 'check' | 'write' | 's3' | 'secret' | 'record';
@@ -133,6 +135,8 @@ export interface ClientPipelineDeps {
   readonly generateKey?: (spec: KeySpec) => Promise<KeyObject>;
   /** Called as each step starts. */
   readonly progress?: (step: PipelineStep, text: string) => void;
+  /** Called with a line the user must see on stderr even when progress is not shown (a warning). */
+  readonly warn?: (line: string) => void;
   /**
    * Called once the certificate request is sent, while its answer is awaited (ACM PCA takes
    * 0.1 s or more): a chance to load what the later steps need (the S3 and Secrets Manager
@@ -143,6 +147,11 @@ export interface ClientPipelineDeps {
   readonly cwd?: string;
   /** The file system the outputs and the resume state are written through (default node:fs/promises). */
   readonly fs?: FsOps;
+  /**
+   * The effective user id a resume state must be owned by to be resumed, and stale temporary
+   * files to be removed (default process.geteuid()).
+   */
+  readonly uid?: number;
 }
 
 export interface ClientPipelineResult {
@@ -183,44 +192,21 @@ export function generatePassword(randomBytes: (n: number) => Buffer = nodeRandom
   return out;
 }
 
-interface ResumeState {
-  readonly version: 1;
-  readonly dname: string;
-  readonly keyType: string;
-  /** The CA asked (its ARN, or the local CA directory): a state made for another CA is not resumed. */
-  readonly ca?: string;
-  readonly key: string;
-  readonly csr: string;
-  /** The issuer that was asked and the certificate ARN it answered with, once known. */
-  readonly issuer?: string;
-  readonly certificateArn?: string;
-}
-
-/** The resume state's file content. */
-const stateBytes = (state: ResumeState): Buffer => Buffer.from(JSON.stringify(state) + '\n');
-
-interface LoadedState {
-  readonly key: KeyObject;
-  readonly csrDer: Buffer;
-  readonly state: ResumeState;
-}
-
-async function readState(path: string, options: ClientPipelineOptions, ca: string | undefined): Promise<LoadedState | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const s = JSON.parse(text) as ResumeState;
-    if (s.version !== 1 || s.dname !== options.dname || s.keyType !== options.keyType || s.ca !== ca) return undefined;
-    const key = importPrivateKey(s.key);
-    const csrDer = decodePem(s.csr, { label: 'CERTIFICATE REQUEST' }).der;
-    return { key, csrDer, state: s };
-  } catch {
-    return undefined; // a damaged state is ignored: a fresh key is made
-  }
+/**
+ * What to tell the user before asking again for a certificate whose first request may have been
+ * answered (it was sent; the answer was never saved) once the issuer no longer recognises it as a
+ * repeat: a second certificate is about to be minted, and how to find the first.
+ */
+function mayExistWarning(earlier: NonNullable<ResumeState['issueSent']>, t: Date, caArn: string | undefined): string[] {
+  const ca = caArn ?? 'CA_ARN';
+  const minutes = Math.floor((t.getTime() - Date.parse(earlier.at)) / 60_000);
+  const window = earlier.windowSeconds % 60 === 0 ? `${earlier.windowSeconds / 60} minutes` : `${earlier.windowSeconds} seconds`;
+  return [
+    `certkit: warning: a certificate may already exist for this key: a run sent its request at ${earlier.at} (idempotency token ${earlier.idempotencyToken}) and stopped before it saved the answer`,
+    `certkit: warning: that was ${minutes} minutes ago, past the ${window} in which the CA answers a repeat with the same certificate, so this run asks for a new one`,
+    `certkit: warning: to find the earlier one, list what the CA issued with: aws acm-pca create-certificate-authority-audit-report --certificate-authority-arn ${ca} --s3-bucket-name BUCKET --audit-report-response-format JSON; ` +
+      `with its ARN, certkit pca fetch --ca-arn ${ca} --certificate-arn ARN --out client_cert.pem gets it, and aws acm-pca revoke-certificate revokes it`,
+  ];
 }
 
 /** `e` with `then` appended to its hint (or as its hint). */
@@ -238,6 +224,35 @@ function withHint(e: CertkitError, then: string): CertkitError {
  * key or does not chain), WRITE_FAILED.
  */
 export async function runClientPipeline(options: ClientPipelineOptions, deps: ClientPipelineDeps): Promise<ClientPipelineResult> {
+  const cwd = deps.cwd ?? process.cwd();
+  const fs = deps.fs ?? nodeFsOps;
+  // 0. The output directory: refused if others can write it (they could replace what is written
+  // there, or plant a resume state), made (0700) if missing, and locked for the whole run, so two
+  // runs on it cannot mix their sets. Then what a killed run left of our temporary files goes.
+  // Directories this run made are removed again if it ends with nothing in them.
+  await refuseSharedDirectory(options.outDir, { cwd, fs });
+  const undoDirectory = await makeOutputDirectory(options.outDir, { cwd, fs });
+  let lock: DirectoryLock;
+  try {
+    lock = await lockDirectory(options.outDir, { cwd, fs, ...(deps.now === undefined ? {} : { now: deps.now }) });
+  } catch (e) {
+    await undoDirectory();
+    throw e;
+  }
+  try {
+    await removeStaleTempFiles(options.outDir, OWN_FILES, { cwd, fs, uid: deps.uid ?? process.geteuid?.() });
+    return await runInLockedDirectory(options, deps);
+  } finally {
+    await lock.release();
+    await undoDirectory();
+  }
+}
+
+/** Every name `certkit client` writes in `--out`, whose stale temporary files a run removes. */
+const OWN_FILES: readonly string[] = [...Object.values(ARTIFACT_FILES), RECORD_FILE, STATE_FILE, LOCK_FILE];
+
+/** `runClientPipeline` once the output directory is there and locked. */
+async function runInLockedDirectory(options: ClientPipelineOptions, deps: ClientPipelineDeps): Promise<ClientPipelineResult> {
   const now = deps.now ?? (() => new Date());
   const rnd = deps.randomBytes ?? nodeRandomBytes;
   const progress = deps.progress ?? (() => undefined);
@@ -247,9 +262,15 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   const force = options.force ?? false;
   const fs = deps.fs ?? nodeFsOps;
 
-  // 1. Key generation starts before anything heavy loads (it runs on the thread pool).
+  // 1. Key generation starts before anything heavy loads (it runs on the thread pool), with the
+  // key of the resume state if there is one to be trusted.
   const caId = deps.caArn ?? deps.caDir;
-  const resumedState = await readState(statePath, options, caId);
+  const resumedState = await readResumeState(
+    statePath,
+    join(options.outDir, STATE_FILE),
+    { dname: options.dname, keyType: options.keyType, ca: caId },
+    deps.uid ?? process.geteuid?.(),
+  );
   progress('key', resumedState === undefined ? `generating a ${options.keyType} key` : 'resuming with the key of an unfinished run');
   const keyPromise: Promise<KeyObject> =
     resumedState !== undefined
@@ -297,19 +318,15 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
   });
   request.catch(() => undefined);
 
-  // The resume state is staged (its directory made, the file written and synced under a temporary
-  // name) while the preflight's requests are in flight, and put in place once the preflight and
-  // the issuer are through; the issuer waits for that (`beforeIssue`) before the request that
-  // mints a certificate. A run the preflight or the issuer stops leaves neither the file nor a
-  // directory it made.
-  let undoDirectory: () => Promise<void> = async () => undefined;
+  // The resume state is staged (the file written and synced under a temporary name) while the
+  // preflight's requests are in flight, and put in place once the preflight and the issuer are
+  // through; the issuer waits for that (`beforeIssue`) before the request that mints a
+  // certificate. A run the preflight or the issuer stops leaves neither the file nor (see
+  // runClientPipeline) a directory it made.
   const staging: Promise<StagedFile | undefined> =
     resumedState !== undefined
       ? Promise.resolve(undefined)
-      : request.then(async ({ initial }) => {
-          undoDirectory = await makeOutputDirectory(options.outDir, { cwd, fs });
-          return stageFile(join(options.outDir, STATE_FILE), stateBytes(initial), { mode: 0o600, force: true, cwd, fs });
-        });
+      : request.then(({ initial }) => stageFile(join(options.outDir, STATE_FILE), stateBytes(initial), { mode: 0o600, force: true, cwd, fs }));
   staging.catch(() => undefined); // awaited below, on every path
 
   // The issuer is made once the preflight has passed (the local CA is written on first use), at
@@ -324,7 +341,6 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
     [{ key, csrDer, initial }, issuer] = await Promise.all([request, issuerPromise]);
   } catch (e) {
     await (await staging.catch(() => undefined))?.discard();
-    await undoDirectory();
     throw e;
   }
   let state: ResumeState = initial;
@@ -376,7 +392,20 @@ export async function runClientPipeline(options: ClientPipelineOptions, deps: Cl
         validity,
         ...(options.signingAlgorithm === undefined ? {} : { signingAlgorithm: options.signingAlgorithm }),
         ...(options.templateArn === undefined ? {} : { templateArn: options.templateArn }),
-        beforeIssue: () => saving,
+        beforeIssue: async (sending) => {
+          await saving;
+          if (sending === undefined) return;
+          const t = now();
+          const earlier = state.issueSent;
+          if (earlier !== undefined && state.certificateArn === undefined) {
+            const repeated = earlier.idempotencyToken === sending.idempotencyToken && t.getTime() < Date.parse(earlier.at) + earlier.windowSeconds * 1000;
+            if (!repeated) for (const line of mayExistWarning(earlier, t, deps.caArn)) deps.warn?.(line);
+            // Within the window the request repeats the first one: the window still runs from then.
+            if (repeated) return;
+          }
+          state = { ...state, issuer: issuer.name, issueSent: { at: t.toISOString(), idempotencyToken: sending.idempotencyToken, windowSeconds: sending.idempotencyWindowSeconds } };
+          await saveState();
+        },
         whileWaiting: startPreparing,
       });
       deps.whileIssuing?.();

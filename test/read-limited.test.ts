@@ -3,7 +3,7 @@
  * limit + 1 bytes of anything else, so a device or a pipe that never ends cannot hang a command.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -43,6 +43,25 @@ describe('readFileLimited', () => {
     expect((await readFileLimited(fifo, 300_000, tooLarge)).equals(data)).toBe(true);
     writeOnce();
     await expect(readFileLimited(fifo, 299_999, tooLarge)).rejects.toThrow('too large: unknown size');
+  });
+
+  it('opens a FIFO without waiting for a writer: `check` sees it at once and can refuse it', async () => {
+    const fifo = join(dir, 'lonely-fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const kinds: string[] = [];
+    const refuse = (st: { isFIFO(): boolean }) => {
+      kinds.push(st.isFIFO() ? 'fifo' : 'other');
+      throw new Error('not a regular file');
+    };
+    await expect(readFileLimited(fifo, 10, tooLarge, { check: refuse })).rejects.toThrow('not a regular file');
+    expect(kinds).toEqual(['fifo']);
+  });
+
+  it('noFollow refuses a symbolic link (ELOOP); without it the link is followed', async () => {
+    writeFileSync(join(dir, 'target'), 'linked');
+    symlinkSync(join(dir, 'target'), join(dir, 'link'));
+    await expect(readFileLimited(join(dir, 'link'), 10, tooLarge, { noFollow: true })).rejects.toMatchObject({ code: 'ELOOP' });
+    expect((await readFileLimited(join(dir, 'link'), 10, tooLarge)).toString()).toBe('linked');
   });
 
   it('passes node:fs errors through, and says EISDIR for a directory', async () => {

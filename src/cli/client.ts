@@ -386,6 +386,7 @@ export const clientCommand = defineCommand({
         ...(args.caArn === undefined ? { caDir: resolve(ctx.io.cwd, args.caDir) } : { caArn: args.caArn }),
         cwd: ctx.io.cwd,
         progress,
+        warn: ctx.warn,
         whileIssuing: () =>
           prefetch(
             ...(s3 === undefined ? [] : [() => import('../sinks/s3.js'), () => import('../aws/sdk/s3.js')]),

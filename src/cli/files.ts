@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 
 import { CertkitError, errnoOf } from '../errors.js';
 import { INPUT_LIMITS } from '../limits.js';
-import { readFileLimited } from '../read-limited.js';
+import { limitExceeded, readFileLimited } from '../read-limited.js';
 import { PUBLIC_MODE, SECRET_MODE, writeFileAtomic } from '../sinks/directory.js';
 import type { CliContext } from './command.js';
 
@@ -24,12 +24,8 @@ const lstatPath = promisify(lstat);
  * if it is larger.
  */
 export async function readInput(ctx: CliContext, path: string): Promise<Buffer> {
-  const tooLarge = (size: number | undefined) =>
-    new CertkitError('LIMIT_EXCEEDED', `file${size === undefined ? '' : ` of ${size} bytes`} is larger than the ${MAX_INPUT_BYTES}-byte limit`, {
-      file: path,
-    });
   try {
-    return await readFileLimited(ctx.path(path), MAX_INPUT_BYTES, tooLarge);
+    return await readFileLimited(ctx.path(path), MAX_INPUT_BYTES, limitExceeded('file', path, MAX_INPUT_BYTES));
   } catch (e) {
     if (e instanceof CertkitError) throw e;
     const code = errnoOf(e) ?? '';

@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 
-import { CertkitError, EXIT, exitStatusOf, formatError, isCertkitError } from '../errors.js';
+import { CertkitError, errnoOf, EXIT, exitStatusOf, formatError, isCertkitError } from '../errors.js';
 import { escapeText } from '../quote.js';
 import { removeInFlightTempFiles, setBeforePublishHookForTests } from '../sinks/directory.js';
+import { releaseHeldLocksOnSignal } from '../sinks/directory-lock.js';
 import { resolveIn, type CertkitCommand, type CliContext, type CliIo } from './command.js';
 import { createPasswordSources, resolvePassword } from './passwords.js';
 import { startEarlyKey } from './early-key.js';
@@ -75,14 +76,21 @@ export const SIGNAL_EXIT_STATUS: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP'
 
 /**
  * On SIGINT/SIGTERM/SIGHUP: remove the temporary files of writes in flight (so an interrupted run
- * leaves no `.name.tmp-*` behind), then exit 128 + signal. Only for a real process run.
+ * leaves no `.name.tmp-*` behind) and the output directory's lock, then end by the same signal, its default action restored (a
+ * shell reports 128 + the signal's number, SIGNAL_EXIT_STATUS, and a parent sees the signal).
+ * Not process.exit(): it joins libuv's threads, and one held in a system call that does not
+ * return (open(2) of a FIFO no one writes to, in a library reading its configuration) would keep
+ * the process alive for ever. The signal ends it whatever its threads are doing. Only for a real
+ * process run.
  */
 function installSignalHandlers(): void {
-  for (const [signal, status] of Object.entries(SIGNAL_EXIT_STATUS)) {
+  for (const signal of Object.keys(SIGNAL_EXIT_STATUS)) {
     if (process.listenerCount(signal) > 0) continue;
     process.once(signal, () => {
       removeInFlightTempFiles();
-      process.exit(status);
+      releaseHeldLocksOnSignal();
+      // `once` removed this listener, so Node restored the default action: the signal ends us.
+      process.kill(process.pid, signal);
     });
   }
 }
@@ -112,7 +120,25 @@ function installTestPause(): void {
   });
 }
 
+/**
+ * The process's working directory. READ_FAILED when it cannot be had: most often it was deleted
+ * after the shell entered it (getcwd(3) then fails with ENOENT), which otherwise surfaced as a
+ * raw stack trace from every command, even `--help`.
+ */
+function workingDirectory(): string {
+  try {
+    return process.cwd();
+  } catch (e) {
+    const code = errnoOf(e);
+    throw new CertkitError('READ_FAILED', code === 'ENOENT' ? 'the working directory no longer exists' : `cannot tell the working directory (${code ?? 'error'})`, {
+      hint: 'cd to a directory that exists and run certkit again',
+      cause: e,
+    });
+  }
+}
+
 function processIo(): CliIo {
+  const cwd = workingDirectory();
   installSignalHandlers();
   installTestPause();
   // Written straight to the descriptors unless they are terminals (see stdio.ts); a reader that
@@ -124,7 +150,7 @@ function processIo(): CliIo {
     // process.stdin is made on first read of a `stdin` password: making it costs start-up ~3 ms.
     stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
     env: process.env,
-    cwd: process.cwd(),
+    cwd,
   };
 }
 
@@ -200,7 +226,14 @@ function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext, parent: re
  * Runs certkit with `argv` (without node and the script) and returns the exit status. Never throws
  * and never calls process.exit. `io` defaults to the process's streams, environment and cwd.
  */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], given?: CliIo): Promise<number> {
+  let io: CliIo;
+  try {
+    io = given ?? processIo();
+  } catch (e) {
+    processStdio().stderr.write(formatError(e) + '\n');
+    return exitStatusOf(e);
+  }
   // `certkit client`'s key starts generating on the thread pool now (bin.ts has already started it
   // for a real process; this covers in-process runs), while yargs and the command load on this
   // thread; that is why yargs is imported here.
@@ -228,7 +261,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   let output = '';
   try {
-    let y: Argv<any> = yargs()
+    // The run's directory, not process.cwd(): yargs would ask for it itself.
+    let y: Argv<any> = yargs([], io.cwd)
       .scriptName('certkit')
       .usage('certkit <command> [options]\n\nMutual-TLS client credentials for Amazon MSK: keys, CSRs, JKS and PKCS#12 keystores.')
       .option('debug', { type: 'boolean', describe: 'Print stack traces on errors', global: true })

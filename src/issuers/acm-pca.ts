@@ -35,6 +35,13 @@ export const CLIENT_AUTH_TEMPLATE_ARN = 'arn:aws:acm-pca:::template/EndEntityCli
 
 const CA_ARN = /^arn:(aws[a-z-]*):acm-pca:([a-z0-9-]+):([0-9]{12}):certificate-authority\/([0-9a-f-]{36})$/;
 const TEMPLATE_ARN = /^arn:aws[a-z-]*:acm-pca:::template\/[A-Za-z0-9_]+\/V[0-9]+$/;
+/**
+ * How long ACM PCA answers a repeated IssueCertificate (same IdempotencyToken) with the first
+ * request's certificate: five minutes (the IssueCertificate API reference). After that the same
+ * token mints a new certificate.
+ */
+export const PCA_IDEMPOTENCY_WINDOW_SECONDS = 300;
+
 /** PCA limits IdempotencyToken to 36 characters. */
 const TOKEN_LENGTH = 36;
 
@@ -367,7 +374,7 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
         signingAlgorithm,
         ...(templateArn === undefined ? {} : { templateArn }),
       });
-      await req.beforeIssue?.();
+      await req.beforeIssue?.({ idempotencyToken: token, idempotencyWindowSeconds: PCA_IDEMPOTENCY_WINDOW_SECONDS });
       const issuing = callAws(
         'ACM PCA IssueCertificate',
         () =>

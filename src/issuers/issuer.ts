@@ -17,12 +17,21 @@ export interface IssueRequest {
   /**
    * Awaited just before the request that makes a certificate is sent (after the read-only
    * checks, e.g. ACM PCA's DescribeCertificateAuthority, which may run meanwhile). The pipeline
-   * saves its resume state here: nothing is minted before a rerun could resume it. A rejection
-   * stops the issuance with that error.
+   * saves its resume state here: nothing is minted before a rerun could resume it. An issuer whose
+   * service deduplicates requests says how (`sending`), so that the state can record what was
+   * sent. A rejection stops the issuance with that error.
    */
-  readonly beforeIssue?: () => Promise<void>;
+  readonly beforeIssue?: (sending?: IssueSending) => Promise<void>;
   /** Called once that request is sent and its answer is awaited: time for other work. */
   readonly whileWaiting?: () => void;
+}
+
+/** What an issuer that deduplicates requests is about to send (ACM PCA's IdempotencyToken). */
+export interface IssueSending {
+  /** The token the request carries: a repeat with it is answered with the same certificate... */
+  readonly idempotencyToken: string;
+  /** ...for this long after the first request with it; afterwards a repeat mints another one. */
+  readonly idempotencyWindowSeconds: number;
 }
 
 /** A signed certificate and the chain that leads to the issuing CA's root. */

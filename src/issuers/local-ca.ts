@@ -10,7 +10,7 @@
  * positive serial and the requested validity. The CSR's signature is verified before signing.
  */
 import { createPublicKey, randomBytes as nodeRandomBytes, X509Certificate } from 'node:crypto';
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import { CertkitError, errnoOf, invalid } from '../errors.js';
@@ -23,7 +23,10 @@ import {
   type KeySpec,
   type SignatureAlgorithm,
 } from '../keys.js';
+import { fileKind } from '../file-kind.js';
+import { OWN_FILE_LIMITS } from '../limits.js';
 import { encodePem, readPemOrDer } from '../pem.js';
+import { limitExceeded, readFileLimited } from '../read-limited.js';
 import { checkArtifacts, PUBLIC_MODE, writeArtifacts, writeFileAtomic } from '../sinks/directory.js';
 import { buildCertificate, randomSerial } from '../x509/cert-builder.js';
 import { parseCsr } from '../x509/csr-parse.js';
@@ -109,19 +112,30 @@ export async function initLocalCa(dir: string, options: InitLocalCaOptions = {})
   return { dir: absolute(dir, cwd), key: privateKey, cert };
 }
 
+/**
+ * A CA file, through the bounded reader: READ_FAILED naming it when it is missing, unreadable or
+ * not a regular file (a FIFO is not waited on, a device such as /dev/zero not read), LIMIT_EXCEEDED
+ * past OWN_FILE_LIMITS.maxLocalCaFileBytes.
+ */
 async function readCaFile(path: string, shown: string): Promise<Buffer> {
+  const max = OWN_FILE_LIMITS.maxLocalCaFileBytes;
   try {
-    return await readFile(path);
+    return await readFileLimited(path, max, limitExceeded('file', shown, max), {
+      check: (st) => {
+        if (!st.isFile()) throw new CertkitError('READ_FAILED', `cannot read: it is ${fileKind(st)}, not a regular file`, { file: shown });
+      },
+    });
   } catch (e) {
+    if (e instanceof CertkitError) throw e;
     throw new CertkitError('READ_FAILED', errnoOf(e) === 'ENOENT' ? 'no such file' : 'cannot read', { file: shown, cause: e });
   }
 }
 
-/** True when `dir` holds a local CA (both files present). */
+/** True when `dir` holds a local CA (both files present and readable). */
 export async function localCaExists(dir: string, cwd?: string): Promise<boolean> {
   const abs = absolute(dir, cwd);
   try {
-    await Promise.all([readFile(join(abs, CA_KEY_FILE)), readFile(join(abs, CA_CERT_FILE))]);
+    await Promise.all([readCaFile(join(abs, CA_KEY_FILE), CA_KEY_FILE), readCaFile(join(abs, CA_CERT_FILE), CA_CERT_FILE)]);
     return true;
   } catch {
     return false;
@@ -179,12 +193,12 @@ export async function openLocalCa(dir: string, options: OpenLocalCaOptions = {})
   const cwd = options.cwd;
   const state = await localCaState(dir, cwd);
   if (state === 'absent') {
-    const ca = await initLocalCa(dir, {
+    const ca = await madeByOneRun(dir, () => initLocalCa(dir, {
       ...(options.keyType === undefined ? {} : { keyType: options.keyType }),
       ...(options.now === undefined ? {} : { now: options.now }),
       ...(options.randomBytes === undefined ? {} : { randomBytes: options.randomBytes }),
       ...(cwd === undefined ? {} : { cwd }),
-    });
+    }));
     return { ca, how: 'created' };
   }
   if (state === 'key-only') {
@@ -208,13 +222,34 @@ export async function openLocalCa(dir: string, options: OpenLocalCaOptions = {})
       pathLen: 0,
       keyUsage: ['keyCertSign', 'cRLSign', 'digitalSignature'],
     });
-    await writeFileAtomic(join(dir, CA_CERT_FILE), Buffer.from(encodePem('CERTIFICATE', cert), 'utf8'), {
-      mode: PUBLIC_MODE,
-      ...(cwd === undefined ? {} : { cwd }),
-    });
+    await madeByOneRun(dir, () =>
+      writeFileAtomic(join(dir, CA_CERT_FILE), Buffer.from(encodePem('CERTIFICATE', cert), 'utf8'), {
+        mode: PUBLIC_MODE,
+        ...(cwd === undefined ? {} : { cwd }),
+      }),
+    );
     return { ca: { dir: absolute(dir, cwd), key, cert }, how: 'completed' };
   }
   return { ca: await loadLocalCa(dir, cwd === undefined ? {} : { cwd }), how: 'loaded' };
+}
+
+/**
+ * Runs `make` (which writes CA files that were missing a moment ago, never over existing ones).
+ * Its EXISTS means another run made them in between: the CA is there now, complete or about to
+ * be, and this run just did not make it. `--force` (EXISTS's usual hint) is no answer: `client
+ * --force` never touches the CA. So the error says what happened and that a rerun uses that CA.
+ */
+async function madeByOneRun<T>(dir: string, make: () => Promise<T>): Promise<T> {
+  try {
+    return await make();
+  } catch (e) {
+    if (!(e instanceof CertkitError) || e.code !== 'EXISTS') throw e;
+    throw new CertkitError('EXISTS', 'another certkit run made the local CA here at the same time', {
+      file: dir,
+      hint: 'run the command again: it will use that CA',
+      cause: e,
+    });
+  }
 }
 
 /**

@@ -15,8 +15,8 @@
  * The temporary file is removed on any failure, so a failed write leaves nothing behind. It is
  * named `.<name>.tmp-<hex>` (hidden, never an output name) and listed in a registry while it
  * exists, so the CLI's SIGINT/SIGTERM handler can remove it (`removeInFlightTempFiles`). Only a
- * SIGKILL or a power cut can leave one behind; it is never mistaken for an output and never
- * blocks a rerun.
+ * SIGKILL or a power cut can leave one behind; it is never mistaken for an output, never blocks a
+ * rerun, and the next `certkit client` on the directory removes it (`removeStaleTempFiles`).
  *
  * Every file-system call goes through `FsOps` (default: node:fs/promises), so tests can fail any
  * single step without patching globals.
@@ -25,6 +25,7 @@ import { constants as fsc, unlinkSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 
 import { CertkitError, errnoOf, throwFirstRejection } from '../errors.js';
+import { fileKind, type FileKindStats } from '../file-kind.js';
 
 /** One named output of the pipeline: bytes, a file name and whether it holds a secret. */
 export interface Artifact {
@@ -65,8 +66,13 @@ export interface FsFile {
 }
 
 /** What `lstat`/`stat` must answer. */
-export interface FsStats {
-  isDirectory(): boolean;
+export interface FsStats extends FileKindStats {
+  /** Permission bits and file type (st_mode). */
+  readonly mode: number;
+  /** The owner's user id. */
+  readonly uid: number;
+  /** The inode number: the same file at two moments, or not. */
+  readonly ino: number;
 }
 
 /**
@@ -80,10 +86,13 @@ export interface FsOps {
   unlink(path: string): Promise<void>;
   lstat(path: string): Promise<FsStats>;
   stat(path: string): Promise<FsStats>;
-  mkdir(path: string, options: { recursive: true; mode: number }): Promise<string | undefined>;
+  /** mkdir(2) of one directory (never recursive: see `makeDirectory`). */
+  mkdir(path: string, mode: number): Promise<void>;
   /** rmdir(2): only an empty directory. */
   rmdir(path: string): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
+  /** The names in a directory. */
+  readdir(path: string): Promise<string[]>;
 }
 
 /**
@@ -101,9 +110,10 @@ export const nodeFsOps: FsOps = {
   unlink: (path) => fsp().unlink(path),
   lstat: (path) => fsp().lstat(path),
   stat: (path) => fsp().stat(path),
-  mkdir: (path, options) => fsp().mkdir(path, options),
+  mkdir: (path, mode) => fsp().mkdir(path, { mode }),
   rmdir: (path) => fsp().rmdir(path),
   chmod: (path, mode) => fsp().chmod(path, mode),
+  readdir: (path) => fsp().readdir(path),
 };
 
 /** Absolute paths of temporary files this process is writing right now. */
@@ -196,7 +206,7 @@ function absolute(path: string, cwd: string | undefined): string {
 }
 
 /** Link is not supported by every file system (some FUSE and FAT mounts); rename is then the fallback. */
-const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+export const LINK_UNSUPPORTED: ReadonlySet<string> = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
 /**
  * Writes `data` to `path` atomically with mode `mode` (default 0600), refusing to replace an
@@ -227,7 +237,7 @@ export async function stageFile(path: string, data: Uint8Array, options: WriteFi
   const target = absolute(path, options.cwd);
   const fs = options.fs ?? nodeFsOps;
 
-  if (!force) await refuseExisting(fs, target, path);
+  await (force ? refuseIrregular(fs, target, path) : refuseExisting(fs, target, path));
   const tmp = await stage(fs, target, data, mode, path);
   let settled = false;
   const once = (): void => {
@@ -327,18 +337,44 @@ async function publishExclusive(fs: FsOps, tmp: string, target: string, shown: s
   }
 }
 
-/** EXISTS if something is at `target` (WRITE_FAILED if it is a directory); other lstat errors are ignored here. */
-async function refuseExisting(fs: FsOps, target: string, shown: string): Promise<void> {
-  let st;
+/**
+ * What is at `target` (lstat: a symbolic link is one), or undefined when nothing is;
+ * WRITE_FAILED for a path under a file; other lstat errors are left to the write to report.
+ */
+async function statTarget(fs: FsOps, target: string, shown: string): Promise<FsStats | undefined> {
   try {
-    st = await fs.lstat(target);
+    return await fs.lstat(target);
   } catch (e) {
-    if (errnoOf(e) === 'ENOENT') return;
     if (errnoOf(e) === 'ENOTDIR') throw writeFailed(e, shown);
-    return; // let the write itself report permission problems precisely
+    return undefined; // missing, or a permission problem the write itself reports precisely
   }
+}
+
+/**
+ * WRITE_FAILED when `st` is not a regular file: only a regular file is ever replaced (with
+ * force), so a directory, a symbolic link (such as /dev/stdout's), a FIFO or a device in the way
+ * is an error with or without force (never EXISTS: --force would not help).
+ */
+function refuseIrregularStats(st: FsStats, shown: string): void {
+  if (st.isFile()) return;
   if (st.isDirectory()) throw writeFailed(Object.assign(new Error('is a directory'), { code: 'EISDIR' }), shown);
+  throw new CertkitError('WRITE_FAILED', `cannot write: ${fileKind(st)} is in the way (only a regular file is ever replaced, with --force)`, {
+    file: shown,
+  });
+}
+
+/** EXISTS if a regular file is at `target`, WRITE_FAILED if anything else is (see refuseIrregularStats). */
+async function refuseExisting(fs: FsOps, target: string, shown: string): Promise<void> {
+  const st = await statTarget(fs, target, shown);
+  if (st === undefined) return;
+  refuseIrregularStats(st, shown);
   throw exists(shown);
+}
+
+/** With force: WRITE_FAILED if something other than a regular file is at `target`. */
+async function refuseIrregular(fs: FsOps, target: string, shown: string): Promise<void> {
+  const st = await statTarget(fs, target, shown);
+  if (st !== undefined) refuseIrregularStats(st, shown);
 }
 
 async function syncDirectory(fs: FsOps, dir: string): Promise<void> {
@@ -426,10 +462,75 @@ export async function checkArtifacts(
     checkDirectory(fs, absDir, dir),
     ...artifacts.map((a) => {
       const target = join(absDir, a.name);
-      return options.force ? refuseDirectoryAt(fs, target, join(dir, a.name)) : refuseExisting(fs, target, join(dir, a.name));
+      return options.force ? refuseIrregular(fs, target, join(dir, a.name)) : refuseExisting(fs, target, join(dir, a.name));
     }),
   ]);
   throwFirstRejection(checks);
+}
+
+/**
+ * Refuses an existing directory `dir` that others can write: group- or world-writable without the
+ * sticky bit, where anyone with that access can rename or replace the files written into it, or
+ * plant a file a later run reads back (the resume state). WRITE_FAILED naming `dir`; a missing
+ * directory is fine (it is made 0700), other problems are left to the writes to report.
+ */
+export async function refuseSharedDirectory(dir: string, options: WriteArtifactsOptions = {}): Promise<void> {
+  const fs = options.fs ?? nodeFsOps;
+  let st: FsStats;
+  try {
+    st = await fs.stat(absolute(dir, options.cwd));
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) return;
+  const mode = st.mode & 0o7777;
+  if ((mode & 0o022) !== 0 && (mode & 0o1000) === 0) {
+    throw new CertkitError('WRITE_FAILED', `cannot write: others can write this directory (mode ${mode.toString(8).padStart(4, '0')}, no sticky bit)`, {
+      file: dir,
+      hint: 'remove their write permission with chmod go-w, or use a directory only you can write',
+    });
+  }
+}
+
+/** This sink's temporary names: `.<name>.tmp-<12 hex digits>` (see `tempPathFor`). */
+const TEMP_NAME = /^\.(.+)\.tmp-[0-9a-f]{12}$/;
+
+/**
+ * Removes from `dir` the temporary files of `names` that a killed run left behind (a SIGKILL
+ * leaves `.<name>.tmp-<hex>`, for a key a 0600 copy of it, which nothing else removes): only
+ * regular files owned by `uid` (when given). For a caller holding the directory's lock, so that
+ * none of them is being written by a live run. Resolves with the names removed; a file that
+ * cannot be removed is left (it is never mistaken for an output).
+ */
+export async function removeStaleTempFiles(
+  dir: string,
+  names: readonly string[],
+  options: WriteArtifactsOptions & { readonly uid?: number | undefined } = {},
+): Promise<string[]> {
+  const fs = options.fs ?? nodeFsOps;
+  const absDir = absolute(dir, options.cwd);
+  const ours = new Set(names);
+  let listed: string[];
+  try {
+    listed = await fs.readdir(absDir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of listed) {
+    const m = TEMP_NAME.exec(name);
+    if (m === null || !ours.has(m[1]!)) continue;
+    const path = join(absDir, name);
+    try {
+      const st = await fs.lstat(path);
+      if (!st.isFile() || (options.uid !== undefined && st.uid !== options.uid)) continue;
+      await fs.unlink(path);
+      removed.push(name);
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
 }
 
 /** Fails early when `dir` exists but is not a directory. */
@@ -453,28 +554,51 @@ async function isDirectoryLink(fs: FsOps, p: string): Promise<boolean> {
   }
 }
 
-async function refuseDirectoryAt(fs: FsOps, target: string, shown: string): Promise<void> {
-  try {
-    if ((await fs.lstat(target)).isDirectory()) {
-      throw writeFailed(Object.assign(new Error('is a directory'), { code: 'EISDIR' }), shown);
-    }
-  } catch (e) {
-    if (e instanceof CertkitError) throw e;
-  }
-}
 
 /**
- * Creates `absDir` (and parents) if missing; the directory itself gets 0700 regardless of umask.
- * Resolves with the first directory it created (mkdir's answer), if any.
+ * Creates `absDir` (and parents) if missing, one level at a time: the missing ones are found by
+ * stat going up, then made outermost first. (Node 20's recursive mkdir loops for ever where
+ * mkdir(2) answers ENOENT under a directory that exists, as in /proc, and reports a read-only
+ * file system as ENOENT.) The directory itself gets 0700 regardless of umask. Resolves with the
+ * first directory it created, if any. WRITE_FAILED naming `shown`.
  */
 async function makeDirectory(fs: FsOps, absDir: string, shown: string): Promise<string | undefined> {
-  try {
-    const first = await fs.mkdir(absDir, { recursive: true, mode: DIRECTORY_MODE });
-    if (first !== undefined) await fs.chmod(absDir, DIRECTORY_MODE);
-    return first;
-  } catch (e) {
-    throw writeFailed(e, shown);
+  const missing: string[] = [];
+  for (let d = absDir; ; d = dirname(d)) {
+    let st: FsStats;
+    try {
+      st = await fs.stat(d);
+    } catch (e) {
+      if (errnoOf(e) !== 'ENOENT' || dirname(d) === d) throw writeFailed(e, shown);
+      missing.unshift(d);
+      continue;
+    }
+    if (!st.isDirectory()) throw writeFailed(Object.assign(new Error('not a directory'), { code: 'ENOTDIR' }), shown);
+    break;
   }
+  let first: string | undefined;
+  for (const d of missing) {
+    try {
+      await fs.mkdir(d, DIRECTORY_MODE);
+      first ??= d;
+    } catch (e) {
+      const code = errnoOf(e);
+      if (code === 'EEXIST' && (await isDirectoryLink(fs, d))) continue; // made meanwhile by someone else
+      if (code === 'ENOENT') {
+        // Its parent is there (it was found, or made just now): this file system makes no directories here.
+        throw new CertkitError('WRITE_FAILED', `cannot write: the file system does not let ${d} be made`, { file: shown, cause: e });
+      }
+      throw writeFailed(e, shown);
+    }
+  }
+  if (first !== undefined) {
+    try {
+      await fs.chmod(absDir, DIRECTORY_MODE);
+    } catch (e) {
+      throw writeFailed(e, shown);
+    }
+  }
+  return first;
 }
 
 /**

@@ -109,7 +109,8 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('ACM PCA issuer against mo
 
   it('asks for the algorithm of the CA key family, the validity, the template and a CSR-derived token', async () => {
     const validity = parseValidity('12m', now);
-    await issuerFor().issue({ csrDer, validity, templateArn: 'client-auth' });
+    const told: unknown[] = [];
+    await issuerFor().issue({ csrDer, validity, templateArn: 'client-auth', beforeIssue: async (sending) => void told.push(sending) });
     const sent = proxy.forwarded({ target: 'IssueCertificate' });
     expect(sent).toHaveLength(1);
     const body = JSON.parse(sent[0]!.body.toString('utf8'));
@@ -117,6 +118,8 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('ACM PCA issuer against mo
       csrDer, validityType: 'MONTHS', validityValue: 12, signingAlgorithm: 'SHA256WITHRSA', templateArn: CLIENT_AUTH_TEMPLATE_ARN,
     });
     expect(token).toMatch(/^[0-9a-f]{36}$/);
+    // beforeIssue is told the token and PCA's 5-minute window, for the resume state to record.
+    expect(told).toEqual([{ idempotencyToken: token, idempotencyWindowSeconds: 300 }]);
     expect({ ...body, Csr: undefined }).toEqual({
       CertificateAuthorityArn: ca.caArn,
       SigningAlgorithm: 'SHA256WITHRSA',

@@ -104,6 +104,23 @@ describe.skipIf(!builtCliExists())('bin/certkit as a process', () => {
     expect(runBin(['nonsense']).status).toBe(2);
   });
 
+  it.each([['--help'], ['--version'], ['keygen', '--out', 'k.pem'], ['client']])(
+    'in a working directory that was deleted, %s is one line and exit 3 (no stack trace)',
+    (...args) => {
+      const gone = join(dir, `gone-${args[0]}`);
+      const r = spawnSync('sh', ['-c', 'mkdir "$0" && cd "$0" && rmdir "$0" && exec "$@"', gone, process.execPath, BIN, ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '' },
+        timeout: 60_000,
+      });
+      expect([r.status, r.stdout, r.stderr]).toEqual([
+        3,
+        '',
+        'certkit: the working directory no longer exists (cd to a directory that exists and run certkit again)\n',
+      ]);
+    },
+  );
+
   it('exits quietly (0, nothing on stderr) when the reader of stdout goes away early', () => {
     // head exits before node has started, so certkit's write meets a closed pipe (EPIPE).
     const r = spawnSync('bash', ['-c', '"$0" "$1" --help 2>"$2" | head -c 0; echo "${PIPESTATUS[0]}"; cat "$2"', process.execPath, BIN, join(dir, 'epipe.err')], {

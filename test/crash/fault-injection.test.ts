@@ -16,13 +16,14 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { cpSync as copyDir, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { exitStatusOf, formatError, isCertkitError } from '../../src/errors.js';
 import { createLocalCaIssuer, initLocalCa, type LocalCa } from '../../src/issuers/local-ca.js';
 import { runClientPipeline, STATE_FILE, type ClientPipelineOptions } from '../../src/pipeline.js';
 import type { FsOps } from '../../src/sinks/directory.js';
+import { LOCK_FILE } from '../../src/sinks/directory-lock.js';
 import { tempDir } from '../support/tmp.js';
 import { checkOutputs, CRASH_DNAME, FaultyFs, OUTPUTS, sameIdentity, STEPS, type Step } from './support.js';
 
@@ -73,10 +74,18 @@ function freshCwd(): string {
   return d;
 }
 
-/** A fault the write must survive: the directory fsync (open, fsync, close) is best effort; a temp name's removal is retried. */
+/**
+ * A fault the write must survive: the directory fsync (open, fsync, close) is best effort; a temp
+ * name's removal is retried; the lock file's temporary copy is complete once written (its close
+ * is best effort) and its removal at the end of the run is retried.
+ */
 function survivable(step: Step, path: string): boolean {
   const temp = /\.tmp-[0-9a-f]+$/.test(path);
-  return step === 'dir-open' || step === 'dir-fsync' || (step === 'close' && !temp) || (step === 'unlink' && temp);
+  const name = basename(path);
+  const lock = name === LOCK_FILE || name.startsWith(`.${LOCK_FILE}.tmp-`);
+  return (
+    step === 'dir-open' || step === 'dir-fsync' || (step === 'close' && (!temp || lock)) || (step === 'unlink' && (temp || lock))
+  );
 }
 
 interface Outcome {
@@ -152,34 +161,37 @@ describe('fault injection at every file-system step of every artifact (certkit c
     forceCounts = cleanForce.counts;
   });
 
-  it('a clean run calls every step for every file: 10 files (state, 8 artifacts, record) plus the state update', () => {
-    // state (rename, --force internally), 8 artifacts + record by link, state removed by unlink;
-    // the directory is synced after each of the three writes (state, the 8 artifacts together, record).
+  it('a clean run calls every step for every file: the lock, 10 files (state, 8 artifacts, record) plus the state update', () => {
+    // The lock: its temporary copy opened, written, closed, linked and removed; the lock removed
+    // at the end (unlink). Then the state (rename, --force internally), 8 artifacts + record by
+    // link, state removed by unlink; the directory is synced after each of the three writes
+    // (state, the 8 artifacts together, record). out/ is made once, one level at a time (only
+    // the missing ones: none over a previous set).
     expect(Object.fromEntries(STEPS.map((s) => [s, freshCounts.get(s) ?? 0]))).toEqual({
-      mkdir: 2,
+      mkdir: 1,
       chmod: 1,
-      open: 10,
+      open: 11,
       fchmod: 10,
-      write: 10,
+      write: 11,
       fsync: 10,
-      close: 13,
-      link: 9,
+      close: 14,
+      link: 10,
       rename: 1,
-      unlink: 10,
+      unlink: 12,
       'dir-open': 3,
       'dir-fsync': 3,
     });
     expect(Object.fromEntries(STEPS.map((s) => [s, forceCounts.get(s) ?? 0]))).toEqual({
-      mkdir: 2,
+      mkdir: 0,
       chmod: 0,
-      open: 10,
+      open: 11,
       fchmod: 10,
-      write: 10,
+      write: 11,
       fsync: 10,
-      close: 13,
-      link: 0,
+      close: 14,
+      link: 1,
       rename: 10,
-      unlink: 1,
+      unlink: 3,
       'dir-open': 3,
       'dir-fsync': 3,
     });
@@ -205,10 +217,10 @@ describe('fault injection at every file-system step of every artifact (certkit c
 
   it('the resume state is 0600 and removed after a finished run', async () => {
     const cwd = freshCwd();
-    const fs = new FaultyFs({ step: 'open', ordinal: 2, code: 'EIO' }); // the first artifact fails
+    const fs = new FaultyFs({ step: 'open', ordinal: 1, code: 'EIO', file: 'kafka.client.keystore.jks' }); // the first artifact fails
     await expect(run(cwd, false, fs)).rejects.toMatchObject({ code: 'WRITE_FAILED', file: 'out/kafka.client.keystore.jks' });
     expect(readdirSync(join(cwd, 'out'))).toEqual([STATE_FILE]);
-    expect(fs.temps[0]!.modeAtCreate).toBe(0o600);
+    expect(fs.temps.find((t) => basename(t.path).startsWith(`.${STATE_FILE}.tmp-`))!.modeAtCreate).toBe(0o600);
     await run(cwd, false);
     expect(readdirSync(join(cwd, 'out')).sort()).toEqual([...OUTPUTS].sort());
   });

@@ -4,15 +4,16 @@
  * directory at the target path). Each gives exactly one line naming the path, exit status 7, and
  * no partial file (the failing output absent, no temp file).
  */
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { exitStatusOf, formatError, isCertkitError } from '../../src/errors.js';
 import { createLocalCaIssuer, initLocalCa, type LocalCa } from '../../src/issuers/local-ca.js';
 import { runClientPipeline, STATE_FILE } from '../../src/pipeline.js';
-import { builtCliExists, runBin, runCli } from '../support/cli.js';
+import { BIN, builtCliExists, runBin, runCli } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
 import { checkOutputs, CRASH_DNAME, FaultyFs, type Step } from './support.js';
 
@@ -52,17 +53,16 @@ async function failingRun(step: Step, ordinal: number, code: string, file?: stri
 
 describe('local I/O errors: one line naming the path, exit 7, no partial file', () => {
   it.each([
-    // [errno, step, ordinal (of the calls on that output, for write and fsync: the artifacts are
-    // staged concurrently), the output it hits, the text]
+    // [errno, step, ordinal of the calls on that output (the artifacts are staged concurrently,
+    // and the lock and the resume state come first), the output it hits, the text]
     ['ENOSPC', 'write', 1, 'out/kafka.client.keystore.jks', 'no space left on device'],
     ['ENOSPC', 'fsync', 1, 'out/client_cert.pem', 'no space left on device'],
     ['EROFS', 'open', 1, `out/${STATE_FILE}`, 'read-only file system'],
-    ['EROFS', 'link', 3, 'out/client_cert.pem', 'read-only file system'],
-    ['EACCES', 'open', 3, 'out/keystore.p12', 'permission denied'],
+    ['EROFS', 'link', 1, 'out/client_cert.pem', 'read-only file system'],
+    ['EACCES', 'open', 1, 'out/keystore.p12', 'permission denied'],
     ['EACCES', 'mkdir', 1, 'out', 'permission denied'],
-  ] as const)('%s at %s #%i: %s', async (code, step, ordinal, path, text) => {
-    const perFile = step === 'write' || step === 'fsync';
-    const r = await failingRun(step, ordinal, code, perFile ? path.slice('out/'.length) : undefined);
+  ] as const)('%s at %s #%i of %s: %s', async (code, step, ordinal, path, text) => {
+    const r = await failingRun(step, ordinal, code, basename(path));
     expect(r.line).toBe(`certkit: ${path}: cannot write: ${text}`);
     expect(r.status).toBe(7);
     expect(r.after.temps).toEqual([]);
@@ -121,5 +121,42 @@ describe('a file appearing between the check and the publish', () => {
     expect(exitStatusOf(e)).toBe(6);
     expect(readFileSync(join(cwd, 'out', 'keystore.p12'))).toEqual(intruder);
     expect(readdirSync(join(cwd, 'out')).sort()).toEqual([STATE_FILE, 'kafka.client.keystore.jks', 'keystore.p12'].sort());
+  });
+});
+
+/** True when this machine lets a test mount a read-only tmpfs in a mount namespace of its own. */
+function canMountReadOnly(): boolean {
+  const probe = join(root, 'ro-probe');
+  mkdirSync(probe, { recursive: true });
+  return spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o ro tmpfs "$0" && ! mkdir "$0/x" 2>/dev/null', probe], { stdio: 'ignore' }).status === 0;
+}
+
+describe.skipIf(!builtCliExists())('directories are made one level at a time (bin/certkit)', () => {
+  const args = (out: string, caDir: string) => ['client', '--ca-dir', caDir, '--key-type', 'ec256', '--out', out, '--storepass', 'env:SP'];
+  // A run that loops (Node 20's recursive mkdir under /proc) is stopped here and fails with status null.
+  const deadline = { timeout: 30_000 };
+
+  it.each([
+    ['--out', (dir: string) => args(dir, ca.dir)],
+    ['--ca-dir', (dir: string) => args('out', dir)],
+  ] as const)('%s under /proc: exit 7, one line, at once (not a loop)', (_option, argv) => {
+    const dir = `/proc/certkit-no-such-dir-${process.pid}/certs`;
+    const r = runBin(argv(dir), { cwd: fresh(), env: ENV, ...deadline });
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      7,
+      '',
+      `certkit: ${dir}: cannot write: the file system does not let /proc/certkit-no-such-dir-${process.pid} be made\n`,
+    ]);
+  });
+
+  it.skipIf(!canMountReadOnly())('a read-only file system is reported as such, not as a missing directory', () => {
+    const d = fresh();
+    mkdirSync(join(d, 'ro'));
+    const r = spawnSync(
+      'unshare',
+      ['-m', 'sh', '-c', 'mount -t tmpfs -o ro tmpfs ro && exec "$@"', 'sh', process.execPath, BIN, ...args('ro/new/certs', ca.dir)],
+      { cwd: d, env: { PATH: process.env.PATH ?? '', HOME: d, ...ENV }, encoding: 'utf8', ...deadline },
+    );
+    expect([r.status, r.stdout, r.stderr]).toEqual([7, '', 'certkit: ro/new/certs: cannot write: read-only file system\n']);
   });
 });

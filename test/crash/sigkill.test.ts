@@ -3,23 +3,25 @@
  * delays from a fixed seed, counted from its first write (out/ appearing) or its first artifact
  * write, and spread over the rest of the run (as measured by a probe run). After each kill:
  * - every output is absent or complete and valid (read back with the library readers), never partial;
- * - the only other files are the resume state (complete JSON with a key and CSR) and hidden
- *   `.name.tmp-<hex>` leftovers, which no output name can match;
- * - a rerun (with --force when outputs exist) completes with a full, consistent set, and is not
- *   blocked by the leftovers (they are still there after it, untouched).
+ * - the only other files are the resume state (complete JSON with a key and CSR), the run's lock
+ *   and hidden `.name.tmp-<hex>` leftovers, which no output name can match;
+ * - a rerun (with --force when outputs exist) completes with a full, consistent set: it takes over
+ *   the dead run's lock and removes its leftovers (ours by name and owner; nothing else).
  */
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initLocalCa, loadLocalCa } from '../../src/issuers/local-ca.js';
+import { ARTIFACT_FILES } from '../../src/artifacts.js';
 import { STATE_FILE } from '../../src/pipeline.js';
+import { LOCK_FILE } from '../../src/sinks/directory-lock.js';
 import { certkit } from '../e2e/cli.js';
 import { builtCliExists } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
 import { startCertkit } from './process.js';
-import { checkOutputs, CRASH_DNAME, OUTPUTS, sameIdentity, TEMP_NAME } from './support.js';
+import { checkOutputs, CRASH_DNAME, OUTPUTS, sameIdentity } from './support.js';
 
 const SEED = 0x5eed_c4a5;
 const RUNS = 20;
@@ -87,7 +89,7 @@ describe.skipIf(!builtCliExists())('SIGKILL at random moments of certkit client 
     const spans = [Math.max(1, total - firstWrite), Math.max(1, total - firstArtifact)] as const;
 
     const random = prng(SEED);
-    const tally = { none: 0, partial: 0, all: 0, state: 0, temps: 0, finished: 0 };
+    const tally = { none: 0, partial: 0, all: 0, state: 0, temps: 0, locks: 0, finished: 0 };
     for (let i = 0; i < RUNS; i++) {
       const d = join(root, `run-${i}`);
       mkdirSync(d);
@@ -116,6 +118,7 @@ describe.skipIf(!builtCliExists())('SIGKILL at random moments of certkit client 
       else tally.partial++;
       if (after.state) tally.state++;
       if (after.temps.length > 0) tally.temps++;
+      if (after.lock) tally.locks++;
       for (const t of after.temps) expect(OUTPUTS).not.toContain(t);
 
       const again = certkit([...args(), ...(after.present.length > 0 ? ['--force'] : [])], { cwd: d, env: ENV });
@@ -123,12 +126,12 @@ describe.skipIf(!builtCliExists())('SIGKILL at random moments of certkit client 
       const done = await checkOutputs(out, expected(out));
       expect(done.present.sort()).toEqual([...OUTPUTS].sort());
       expect(done.state).toBe(false);
-      expect(done.temps.sort()).toEqual([...after.temps].sort()); // leftovers did not block it
+      expect([done.temps, done.lock]).toEqual([[], false]); // the dead run's leftovers and lock are gone
       sameIdentity(out);
     }
     console.log(
       `sigkill: ${RUNS} runs (seed 0x${SEED.toString(16)}, kills 0..${spans[0]} ms after the first write or 0..${spans[1]} ms after the first artifact): ${tally.none} no outputs, ${tally.partial} some, ${tally.all} all; ` +
-        `${tally.state} with resume state, ${tally.temps} with temp leftovers, ${tally.finished} finished first; 0 partial files; ${RUNS} reruns completed`,
+        `${tally.state} with resume state, ${tally.temps} with temp leftovers, ${tally.locks} with a stale lock, ${tally.finished} finished first; 0 partial files; ${RUNS} reruns completed and removed them`,
     );
     expect(tally.none + tally.partial + tally.all).toBe(RUNS);
   }, 600_000);
@@ -176,19 +179,27 @@ describe.skipIf(!builtCliExists())('SIGKILL at random moments of certkit client 
     expect([certkit([...a, '--force'], { cwd: d, env: ENV }).stderr]).toEqual(['']);
   }, 120_000);
 
-  it('a leftover temp file for every output name does not block a first run or a --force rerun', async () => {
+  it('the next run removes the temp files a killed run left (ours by name and owner), and only those', async () => {
     const d = join(root, 'leftovers');
     mkdirSync(join(d, 'out'), { recursive: true });
-    const junk = OUTPUTS.map((name) => `.${name}.tmp-0123456789ab`);
-    for (const j of junk) writeFileSync(join(d, 'out', j), 'partial garbage', { mode: 0o600 });
+    const ours = [...OUTPUTS, STATE_FILE, LOCK_FILE].map((name) => `.${name}.tmp-0123456789ab`);
+    for (const j of ours) writeFileSync(join(d, 'out', j), 'partial garbage', { mode: 0o600 });
+    // Not ours: another name, not our suffix, not a regular file, and (as root) another user's.
+    const others = ['.notes.txt.tmp-0123456789ab', `.${ARTIFACT_FILES.key}.tmp-xyz`, `.${ARTIFACT_FILES.cert}.tmp-00000000000a`];
+    writeFileSync(join(d, 'out', others[0]!), 'x');
+    writeFileSync(join(d, 'out', others[1]!), 'x');
+    mkdirSync(join(d, 'out', others[2]!));
+    if (process.geteuid?.() === 0) {
+      others.push(`.${ARTIFACT_FILES.p12}.tmp-00000000000b`);
+      writeFileSync(join(d, 'out', others[3]!), 'someone else\'s', { mode: 0o600 });
+      chownSync(join(d, 'out', others[3]!), 4242, 4242);
+    }
     for (const force of [false, true]) {
       const r = certkit([...args(), ...(force ? ['--force'] : [])], { cwd: d, env: ENV });
       expect([r.status, r.stderr]).toEqual([0, '']);
-      const after = await checkOutputs(join(d, 'out'), expected(join(d, 'out')));
-      expect(after.present.sort()).toEqual([...OUTPUTS].sort());
-      expect(after.temps.sort()).toEqual([...junk].sort());
-      for (const t of after.temps) expect(TEMP_NAME.test(t)).toBe(true);
+      const names = readdirSync(join(d, 'out'));
+      expect(names.filter((n) => n.startsWith('.')).sort()).toEqual([...others].sort());
+      expect(names.filter((n) => !n.startsWith('.')).sort()).toEqual([...OUTPUTS].sort());
     }
-    expect(readdirSync(join(d, 'out'))).toHaveLength(OUTPUTS.length * 2);
   }, 120_000);
 });

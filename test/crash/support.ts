@@ -5,7 +5,8 @@
  *   file, the mode and inode it had right after creation;
  * - `checkOutputs`: the crash oracle for a `certkit client` output directory: every file is an
  *   output that is complete and valid (parsed with the library readers) or byte-equal to its
- *   previous version, the resume state, or (only where allowed) a hidden `.name.tmp-*` leftover.
+ *   previous version, the resume state, or (only where allowed) a hidden `.name.tmp-*` leftover
+ *   or the lock of a killed run.
  */
 import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { decodePem } from '../../src/pem.js';
 import { parseRecord, RECORD_FILE } from '../../src/record.js';
 import { STATE_FILE } from '../../src/pipeline.js';
 import { nodeFsOps, type FsFile, type FsOps } from '../../src/sinks/directory.js';
+import { LOCK_FILE } from '../../src/sinks/directory-lock.js';
 import { parseCsr } from '../../src/x509/csr-parse.js';
 
 /** The file-system steps of one atomic write, as the fault matrix names them. */
@@ -142,12 +144,15 @@ export class FaultyFs implements FsOps {
   stat(p: string) {
     return nodeFsOps.stat(p);
   }
-  async mkdir(p: string, o: { recursive: true; mode: number }) {
+  async mkdir(p: string, mode: number) {
     this.hit('mkdir', p);
-    return nodeFsOps.mkdir(p, o);
+    return nodeFsOps.mkdir(p, mode);
   }
   rmdir(p: string) {
     return nodeFsOps.rmdir(p); // only on the way out of a run that stopped early: not a step faults are injected at
+  }
+  readdir(p: string) {
+    return nodeFsOps.readdir(p); // listing the directory for stale temp files: not a step faults are injected at
   }
   async chmod(p: string, m: number) {
     this.hit('chmod', p);
@@ -162,7 +167,7 @@ export interface Expected {
   readonly keystoreLocation: string;
   /** Bytes of the previous complete version, by name (a --force rerun may leave these). */
   readonly previous?: ReadonlyMap<string, Buffer>;
-  /** Hidden temp leftovers are allowed (after SIGKILL only). */
+  /** Hidden temp leftovers and the lock are allowed (after SIGKILL only). */
   readonly allowTemps?: boolean;
 }
 
@@ -174,6 +179,8 @@ export interface OutputState {
   readonly temps: string[];
   /** The resume state is there (complete: it parses, with a key and a CSR). */
   state: boolean;
+  /** The output directory's lock is there (only a SIGKILLed run leaves it). */
+  lock: boolean;
 }
 
 /** Parses one output completely; throws (an assertion) when it is partial or invalid. */
@@ -242,7 +249,7 @@ function decodeAll(text: string, label: string): Buffer[] {
 
 /** The crash oracle for an output directory (see the file comment). */
 export async function checkOutputs(dir: string, exp: Expected): Promise<OutputState> {
-  const result: OutputState = { present: [], previous: [], temps: [], state: false };
+  const result: OutputState = { present: [], previous: [], temps: [], state: false, lock: false };
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -253,6 +260,11 @@ export async function checkOutputs(dir: string, exp: Expected): Promise<OutputSt
     const data = readFileSync(join(dir, name));
     if (TEMP_NAME.test(name)) {
       result.temps.push(name);
+      continue;
+    }
+    if (name === LOCK_FILE) {
+      expect(Object.keys(JSON.parse(data.toString('utf8')) as object)).toEqual(['pid', 'startedAt']);
+      result.lock = true;
       continue;
     }
     if (name === STATE_FILE) {
@@ -275,7 +287,7 @@ export async function checkOutputs(dir: string, exp: Expected): Promise<OutputSt
       throw new Error(`${name} is neither the previous version nor complete and valid: ${(e as Error).message}`);
     }
   }
-  if (exp.allowTemps !== true) expect(result.temps, 'temporary files left behind').toEqual([]);
+  if (exp.allowTemps !== true) expect([result.temps, result.lock], 'temporary files or the lock left behind').toEqual([[], false]);
   return result;
 }
 

@@ -4,15 +4,16 @@
  * before any key derivation: a small file claiming 2^31 iterations is refused at once.
  */
 import * as crypto from 'node:crypto';
-import { closeSync, openSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkDer, parseDer } from '../../src/asn1.js';
 import type { CliContext } from '../../src/cli/command.js';
 import { MAX_INPUT_BYTES, readInput } from '../../src/cli/files.js';
 import { MAX_PASSWORD_FILE, MAX_PASSWORD_LINE, createPasswordSources, resolvePassword } from '../../src/cli/passwords.js';
+import { CA_CERT_FILE, initLocalCa, loadLocalCa } from '../../src/issuers/local-ca.js';
 import { parseValidity } from '../../src/issuers/validity.js';
-import { KEY_LIMITS, exportEncryptedPkcs8Der, importPrivateKey } from '../../src/keys.js';
+import { KEY_LIMITS, exportEncryptedPkcs8Der, exportPkcs8Pem, importPrivateKey } from '../../src/keys.js';
 import { JavaDataReader } from '../../src/keystore/java-data.js';
 import { JKS_MAGIC, writeJavaKeyStoreFrame, type RawPrivateKeyEntry, type RawTrustedCertEntry } from '../../src/keystore/java-keystore-format.js';
 import { readSerializedObject } from '../../src/keystore/java-serialization.js';
@@ -30,13 +31,16 @@ import {
   MAX_CHAIN_LENGTH,
   MAX_S3_KEY_BYTES,
   MAX_VALIDITY_YEARS,
+  OWN_FILE_LIMITS,
   PEM_LIMITS,
   PKCS12_LIMITS,
   SERIALIZATION_LIMITS,
 } from '../../src/limits.js';
 import { decodePemAll, encodePem } from '../../src/pem.js';
+import { readResumeState, STATE_FILE } from '../../src/resume-state.js';
 import { parseS3Uri } from '../../src/sinks/s3-uri.js';
 import { buildCertificate } from '../../src/x509/cert-builder.js';
+import { buildCsr } from '../../src/x509/csr.js';
 import { orderChain } from '../../src/x509/chain.js';
 import { parseDname } from '../../src/x509/dn.js';
 import { tempDir } from '../support/tmp.js';
@@ -339,6 +343,39 @@ describe('limits at N and N+1', () => {
     await expect(resolvePassword('stdin', src(`${'p'.repeat(64 * 1024 + 1)}\n`))).rejects.toMatchObject({
       code: 'LIMIT_EXCEEDED',
       message: 'password line longer than 65536 bytes',
+    });
+  });
+  it('resume state: 64 KiB read, one byte more refused before reading', async () => {
+    const key = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const dname = 'CN=limit client';
+    const state = {
+      version: 1,
+      dname,
+      keyType: 'ec256',
+      key: exportPkcs8Pem(key),
+      csr: encodePem('CERTIFICATE REQUEST', buildCsr({ subject: dname, key })),
+    };
+    const path = join(dir, STATE_FILE);
+    const wanted = { dname, keyType: 'ec256' as const, ca: undefined };
+    writeFileSync(path, JSON.stringify(state).padEnd(OWN_FILE_LIMITS.maxResumeStateBytes, ' '), { mode: 0o600 });
+    expect((await readResumeState(path, 'state', wanted, undefined))?.csrDer.equals(decodePemAll(state.csr)[0]!.der)).toBe(true);
+    writeFileSync(path, JSON.stringify(state).padEnd(OWN_FILE_LIMITS.maxResumeStateBytes + 1, ' '));
+    await expect(readResumeState(path, 'state', wanted, undefined)).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      message: 'resume state of 65537 bytes is larger than the 65536-byte limit',
+    });
+  });
+  it('local CA files: 1 MiB read, one byte more refused before reading', async () => {
+    const ca = join(dir, 'limit-ca');
+    await initLocalCa(ca, { keyType: 'ec256' });
+    const pem = readFileSync(join(ca, CA_CERT_FILE), 'utf8');
+    writeFileSync(join(ca, CA_CERT_FILE), pem.padEnd(OWN_FILE_LIMITS.maxLocalCaFileBytes, '\n'));
+    expect((await loadLocalCa(ca)).cert.length).toBeGreaterThan(0);
+    writeFileSync(join(ca, CA_CERT_FILE), pem.padEnd(OWN_FILE_LIMITS.maxLocalCaFileBytes + 1, '\n'));
+    await expect(loadLocalCa(ca)).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+      file: join(ca, CA_CERT_FILE),
+      message: 'file of 1048577 bytes is larger than the 1048576-byte limit',
     });
   });
 });

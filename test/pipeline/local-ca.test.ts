@@ -3,12 +3,14 @@
  * reads them), CSR signature checking, validity bounds, and loading errors.
  */
 import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { CA_CERT_FILE, CA_KEY_FILE, createLocalCaIssuer, initLocalCa, loadLocalCa, localCaState, openLocalCa, type LocalCa } from '../../src/issuers/local-ca.js';
+import { exitStatusOf, formatError } from '../../src/errors.js';
 import { parseValidity } from '../../src/issuers/validity.js';
+import { setBeforePublishHookForTests } from '../../src/sinks/directory.js';
 import { exportPkcs8Pem } from '../../src/keys.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { buildCsr } from '../../src/x509/csr.js';
@@ -119,5 +121,47 @@ describe('local CA', () => {
     writeFileSync(join(dir, 'junk', CA_KEY_FILE), 'not a key');
     await expect(openLocalCa('junk', { cwd: dir })).rejects.toMatchObject({ code: 'INVALID_INPUT', file: 'junk/ca-key.pem' });
     expect(readFileSync(join(dir, 'junk', CA_KEY_FILE), 'utf8')).toBe('not a key');
+  });
+
+  it.each([
+    ['creating it', 'raced-new', async () => undefined],
+    ['completing a key without its certificate', 'raced-key-only', async (name: string) => {
+      await initLocalCa(name, { cwd: dir, keyType: 'ec256' });
+      unlinkSync(join(dir, name, CA_CERT_FILE));
+    }],
+  ] as const)('two runs %s at once: the loser is told another run made it and to run again (not --force)', async (_what, name, prepare) => {
+    await prepare(name);
+    // The first run pauses before its first publication; the second runs to the end meanwhile.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let paused!: () => void;
+    const isPaused = new Promise<void>((r) => (paused = r));
+    let calls = 0;
+    setBeforePublishHookForTests(async () => {
+      if (++calls > 1) return;
+      paused();
+      await released;
+    });
+    try {
+      const first = openLocalCa(name, { cwd: dir, keyType: 'ec256' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      await isPaused;
+      const second = await openLocalCa(name, { cwd: dir, keyType: 'ec256' });
+      expect(['created', 'completed']).toContain(second.how);
+      release();
+      const e = await first;
+      expect([formatError(e), exitStatusOf(e)]).toEqual([
+        `certkit: ${name}: another certkit run made the local CA here at the same time (run the command again: it will use that CA)`,
+        6,
+      ]);
+    } finally {
+      setBeforePublishHookForTests(undefined);
+      release();
+    }
+    const again = await openLocalCa(name, { cwd: dir });
+    expect(again.how).toBe('loaded');
+    expect(readdirSync(join(dir, name)).sort()).toEqual([CA_CERT_FILE, CA_KEY_FILE].sort());
   });
 });

@@ -23,6 +23,7 @@ import {
   type PipelineStep,
 } from '../../src/pipeline.js';
 import { nodeFsOps, type FsFile, type FsOps } from '../../src/sinks/directory.js';
+import { LOCK_FILE } from '../../src/sinks/directory-lock.js';
 import { haveTools, tool } from '../support/tools.js';
 import { tempDir } from '../support/tmp.js';
 import { until, withDeadline } from '../support/wait.js';
@@ -54,6 +55,22 @@ function fsWith(picks: (name: string) => boolean, override: (fh: FsFile) => Part
       if (!picks(basename(path))) return fh;
       const own: FsFile = { chmod: (m) => fh.chmod(m), writeFile: (d) => fh.writeFile(d), sync: () => fh.sync(), close: () => fh.close() };
       return { ...own, ...override(own) };
+    },
+  };
+}
+
+
+/**
+ * An issuer that fails with AWS `message` while `failing()` says so, else asks `good`; `before`
+ * runs first on every request (what a request does before it is sent).
+ */
+function flakyIssuer(name: string, good: Issuer, failing: () => boolean, message: string, before?: (req: IssueRequest) => Promise<void>): Issuer {
+  return {
+    name,
+    async issue(req: IssueRequest): Promise<IssuedCertificate> {
+      await before?.(req);
+      if (failing()) throw new CertkitError('AWS', message);
+      return good.issue(req);
     },
   };
 }
@@ -201,15 +218,17 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     const t = setup(opensslIssuer(openssl, ca), { preflight });
     dir = join(t.cwd, 'certs');
     await runClientPipeline({ ...base, s3: { uri: 's3://b/p/' } }, t.deps);
-    expect(listings[0]).toHaveLength(1);
-    expect(listings[0]![0]).toMatch(/^\.\.certkit-state\.json\.tmp-[0-9a-f]{12}$/);
+    // The run's lock, and the staged state under its temporary name.
+    expect(listings[0]).toHaveLength(2);
+    expect(listings[0]!.sort()[0]).toMatch(/^\.\.certkit-state\.json\.tmp-[0-9a-f]{12}$/);
+    expect(listings[0]![1]).toBe(LOCK_FILE);
     expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]);
 
     // A preflight that fails once the state is staged: neither the file nor the directory stays.
     fail = true;
     dir = join(t.cwd, 'nested', 'certs');
     await expect(runClientPipeline({ ...base, outDir: 'nested/certs', s3: { uri: 's3://b/p/' } }, t.deps)).rejects.toMatchObject({ code: 'EXISTS' });
-    expect(listings[1]).toHaveLength(1);
+    expect(listings[1]).toHaveLength(2);
     expect(existsSync(join(t.cwd, 'nested'))).toBe(false);
   });
 
@@ -217,14 +236,7 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     const good = opensslIssuer(openssl, ca);
     const csrs: Buffer[] = [];
     let fail = true;
-    const flaky: Issuer = {
-      name: 'flaky',
-      async issue(req: IssueRequest): Promise<IssuedCertificate> {
-        csrs.push(req.csrDer);
-        if (fail) throw new CertkitError('AWS', 'IssueCertificate failed: ThrottlingException');
-        return good.issue(req);
-      },
-    };
+    const flaky = flakyIssuer('flaky', good, () => fail, 'IssueCertificate failed: ThrottlingException', async (req) => void csrs.push(req.csrDer));
     const t = setup(flaky, { generateKey: async () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey });
     await expect(runClientPipeline({ ...base, keyType: 'ec256' }, t.deps)).rejects.toMatchObject({ code: 'AWS' });
     expect(readdirSync(join(t.cwd, 'certs'))).toEqual([STATE_FILE]);
@@ -241,14 +253,7 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     const good = opensslIssuer(openssl, ca);
     const csrs: Buffer[] = [];
     let fail = true;
-    const flaky: Issuer = {
-      name: 'flaky',
-      async issue(req) {
-        csrs.push(req.csrDer);
-        if (fail) throw new CertkitError('AWS', 'IssueCertificate failed: ServiceUnavailable');
-        return good.issue(req);
-      },
-    };
+    const flaky = flakyIssuer('flaky', good, () => fail, 'IssueCertificate failed: ServiceUnavailable', async (req) => void csrs.push(req.csrDer));
     const t = setup(flaky, { caArn: 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/a', generateKey: undefined });
     await expect(runClientPipeline(base, t.deps)).rejects.toMatchObject({
       code: 'AWS',
@@ -293,6 +298,44 @@ describe.skipIf(!haveTools('openssl'))('runClientPipeline', () => {
     expect(fetched).toEqual(['arn:test:cert/saved']);
     expect(good.calls).toBe(1);
     expect(r.resumed).toBe(true);
+  });
+
+  it('a request sent but never answered is recorded before it goes; a rerun past the idempotency window says a certificate may exist, then asks again', async () => {
+    const good = opensslIssuer(openssl, ca);
+    const events: string[] = [];
+    let lose = true;
+    // Like ACM PCA: the request carries a token and a window; here its answer is lost (a kill
+    // between sending and reading it), so no certificate ARN is ever saved.
+    const pcaLike = flakyIssuer('pca-like', good, () => lose, 'IssueCertificate failed: connection reset', async (req) => {
+      await req.beforeIssue!({ idempotencyToken: 'tok-0123456789abcdef', idempotencyWindowSeconds: 300 });
+      events.push(`sent at ${t.toISOString()}`);
+    });
+    let t = NOW;
+    const caArn = 'arn:aws:acm-pca:us-east-1:111122223333:certificate-authority/11111111-2222-3333-4444-555555555555';
+    const setup_ = setup(pcaLike, { now: () => t, caArn, warn: (line) => void events.push(line) });
+    const state = () => JSON.parse(readFileSync(join(setup_.cwd, 'certs', STATE_FILE), 'utf8')) as Record<string, unknown>;
+
+    await expect(runClientPipeline(base, setup_.deps)).rejects.toMatchObject({ code: 'AWS' });
+    expect(state().issueSent).toEqual({ at: NOW.toISOString(), idempotencyToken: 'tok-0123456789abcdef', windowSeconds: 300 });
+    // Within the window the request is a repeat (the CA answers it with the first certificate): nothing to say.
+    t = new Date(NOW.getTime() + 4 * 60_000);
+    await expect(runClientPipeline(base, setup_.deps)).rejects.toMatchObject({ code: 'AWS' });
+    expect(state().issueSent).toEqual({ at: NOW.toISOString(), idempotencyToken: 'tok-0123456789abcdef', windowSeconds: 300 });
+    // Past it, the warning comes before the request is sent again.
+    t = new Date(NOW.getTime() + 6 * 60_000 + 5_000);
+    lose = false;
+    const r = await runClientPipeline(base, setup_.deps);
+    expect(r.resumed).toBe(true);
+    expect(events).toEqual([
+      'sent at 2026-11-23T10:00:00.000Z',
+      'sent at 2026-11-23T10:04:00.000Z',
+      'certkit: warning: a certificate may already exist for this key: a run sent its request at 2026-11-23T10:00:00.000Z (idempotency token tok-0123456789abcdef) and stopped before it saved the answer',
+      'certkit: warning: that was 6 minutes ago, past the 5 minutes in which the CA answers a repeat with the same certificate, so this run asks for a new one',
+      `certkit: warning: to find the earlier one, list what the CA issued with: aws acm-pca create-certificate-authority-audit-report --certificate-authority-arn ${caArn} --s3-bucket-name BUCKET --audit-report-response-format JSON; ` +
+        `with its ARN, certkit pca fetch --ca-arn ${caArn} --certificate-arn ARN --out client_cert.pem gets it, and aws acm-pca revoke-certificate revokes it`,
+      'sent at 2026-11-23T10:06:05.000Z',
+    ]);
+    expect(existsSync(join(setup_.cwd, 'certs', STATE_FILE))).toBe(false);
   });
 
   it('a certificate for another key is refused (VERIFY_FAILED) and nothing is written', async () => {

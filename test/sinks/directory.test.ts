@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,15 +93,38 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(d)).toEqual(['out.p12']);
   });
 
-  it('never writes through a symlink: EXISTS without force; with force the link itself is replaced', async () => {
+  it('never writes through a symlink nor replaces one: WRITE_FAILED with and without force, the link and its target untouched', async () => {
     const d = fresh();
     writeFileSync(join(d, 'elsewhere'), 'victim');
     symlinkSync(join(d, 'elsewhere'), join(d, 'link.key'));
-    expect((await failure(writeFileAtomic(join(d, 'link.key'), Buffer.from('key')))).code).toBe('EXISTS');
-    await writeFileAtomic(join(d, 'link.key'), Buffer.from('key'), { force: true });
-    expect(lstatSync(join(d, 'link.key')).isSymbolicLink()).toBe(false);
-    expect(readFileSync(join(d, 'link.key'), 'utf8')).toBe('key');
-    expect(readFileSync(join(d, 'elsewhere'), 'utf8')).toBe('victim');
+    for (const force of [false, true]) {
+      const e = await failure(writeFileAtomic(join(d, 'link.key'), Buffer.from('key'), { force }));
+      expect([e.code, e.message]).toEqual(['WRITE_FAILED', 'cannot write: a symbolic link is in the way (only a regular file is ever replaced, with --force)']);
+      expect([lstatSync(join(d, 'link.key')).isSymbolicLink(), readFileSync(join(d, 'elsewhere'), 'utf8')]).toEqual([true, 'victim']);
+      expect(readdirSync(d).sort()).toEqual(['elsewhere', 'link.key']);
+    }
+  });
+
+  it.each([
+    ['a FIFO', (p: string) => expect(spawnSync('mkfifo', [p]).status).toBe(0)],
+    ['a symbolic link', (p: string) => symlinkSync('/proc/self/fd/1', p)], // as /dev/stdout is
+    ...(process.getuid?.() === 0 ? [['a character device', (p: string) => expect(spawnSync('mknod', [p, 'c', '1', '3']).status).toBe(0)] as const] : []),
+  ] as const)('with force, %s at a target is refused (one artifact or a set), and is still there', async (kind, make) => {
+    const d = fresh();
+    make(join(d, 'private_key.pem'));
+    const before = lstatSync(join(d, 'private_key.pem'));
+    const single = await failure(writeFileAtomic(join(d, 'private_key.pem'), Buffer.from('key'), { force: true }));
+    const set = await failure(writeArtifacts(d, [{ name: 'private_key.pem', data: Buffer.from('key'), sensitive: true }], { force: true }));
+    for (const e of [single, set]) {
+      expect([e.code, e.file, e.message]).toEqual([
+        'WRITE_FAILED',
+        join(d, 'private_key.pem'),
+        `cannot write: ${kind} is in the way (only a regular file is ever replaced, with --force)`,
+      ]);
+    }
+    const after = lstatSync(join(d, 'private_key.pem'));
+    expect([after.ino, after.mode]).toEqual([before.ino, before.mode]);
+    expect(readdirSync(d)).toEqual(['private_key.pem']);
   });
 
   it('reports a missing directory as WRITE_FAILED naming the path as given', async () => {

@@ -75,19 +75,24 @@ function checkBuilt(): void {
   if (freshness === 'stale') throw new Error('dist/ is older than src/: run `npm run build` first (npm test does)');
 }
 
-/** Runs `bin/certkit` as a child process. `umask` (octal number) runs it under that umask. */
-export function runBin(args: readonly string[], options: CliOptions & { umask?: number } = {}): CliResult {
+/**
+ * Runs `bin/certkit` as a child process. `umask` (octal number) runs it under that umask;
+ * `timeout` (ms) kills it after that long (its status is then -1).
+ */
+export function runBin(args: readonly string[], options: CliOptions & { umask?: number; timeout?: number } = {}): CliResult {
   checkBuilt();
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...options.env };
+  const spawnOptions = {
+    cwd: options.cwd ?? ROOT,
+    env,
+    input: options.stdin ?? '',
+    encoding: 'utf8' as const,
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout, killSignal: 'SIGKILL' as const }),
+  };
   const r =
     options.umask === undefined
-      ? spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, input: options.stdin ?? '', encoding: 'utf8' })
-      : spawnSync('sh', ['-c', `umask ${options.umask.toString(8).padStart(3, '0')} && exec "$0" "$@"`, process.execPath, BIN, ...args], {
-          cwd: options.cwd ?? ROOT,
-          env,
-          input: options.stdin ?? '',
-          encoding: 'utf8',
-        });
+      ? spawnSync(process.execPath, [BIN, ...args], spawnOptions)
+      : spawnSync('sh', ['-c', `umask ${options.umask.toString(8).padStart(3, '0')} && exec "$0" "$@"`, process.execPath, BIN, ...args], spawnOptions);
   if (r.error !== undefined) throw r.error;
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
