@@ -62,6 +62,12 @@ export const PKCS12_LIMITS = {
   maxAttributes: 64,
   /** Deepest safeContentsBag nesting. */
   maxNestedSafeContents: 2,
+  /**
+   * Shortest PBMAC1 HMAC key accepted, in bytes (a floor, not a cap). The key length is the
+   * file's to choose, and a 1-byte key lets one wrong password in 256 pass the MAC check:
+   * RFC 9579 recommends refusing keys shorter than 20 bytes, and go-pkcs12 does.
+   */
+  minPbmac1KeyBytes: 20,
 } as const;
 
 /** Longest certificate chain certkit orders or verifies (src/x509/chain.ts). */

@@ -59,6 +59,7 @@ const MAX_SAFES = PKCS12_LIMITS.maxSafes;
 const MAX_BAGS = PKCS12_LIMITS.maxBags;
 const MAX_ATTRIBUTES = PKCS12_LIMITS.maxAttributes;
 const MAX_NESTED_SAFE_CONTENTS = PKCS12_LIMITS.maxNestedSafeContents;
+const MIN_PBMAC1_KEY_BYTES = PKCS12_LIMITS.minPbmac1KeyBytes;
 
 interface Attributes {
   friendlyName?: string;
@@ -190,6 +191,10 @@ function verifyPbmac1(params: Asn1Node | undefined, digestNode: Asn1Node, data: 
   const [kdf, macAlg] = sequence(params, 'PBMAC1 parameters', 2, 2);
   const { salt, iterations, keyLength, prf } = parsePbkdf2(kdf!, 'PBMAC1', 'PBMAC1');
   if (keyLength === undefined) throw invalid('PBMAC1: PBKDF2 key length is missing (RFC 9579 requires it)');
+  // The file chooses the key length: a short key would let wrong passwords through (1 in 256 for 1 byte).
+  if (keyLength < MIN_PBMAC1_KEY_BYTES) {
+    throw invalid(`PBMAC1: PBKDF2 key length ${keyLength} is shorter than ${MIN_PBMAC1_KEY_BYTES} bytes (a short MAC key lets wrong passwords pass)`);
+  }
   const [macOid, macParams] = sequence(macAlg!, 'PBMAC1 MAC algorithm', 1, 2);
   const macId = oid(macOid!, 'PBMAC1 MAC algorithm');
   const hash = hmacHashOf(macId);

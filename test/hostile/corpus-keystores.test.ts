@@ -242,6 +242,13 @@ function p12Cases(): [string, () => P12Input][] {
   const ALG = [2, 0, 0];
   const bag = (oid: string, value: Buffer) => tlv(0x30, oidTlv(oid), tlv(0xa0, value));
   const data = (content: Buffer) => tlv(0x30, oidTlv('1.2.840.113549.1.7.1'), tlv(0xa0, tlv(0x04, content)));
+  const hmacSha256 = tlv(0x30, oidTlv('1.2.840.113549.2.9'), NULL);
+  /** MacData with RFC 9579 PBMAC1 (PBKDF2-HMAC-SHA256, one iteration) asking for a `keyLength`-byte HMAC key. */
+  const pbmac1 = (keyLength: number) => {
+    const pbkdf2 = tlv(0x30, oidTlv('1.2.840.113549.1.5.12'), tlv(0x30, tlv(0x04, Buffer.alloc(8)), tlv(0x02, Buffer.from([1])), tlv(0x02, Buffer.from([keyLength])), hmacSha256));
+    const alg = tlv(0x30, oidTlv('1.2.840.113549.1.5.14'), tlv(0x30, pbkdf2, hmacSha256));
+    return tlv(0x30, tlv(0x30, alg, tlv(0x04, Buffer.alloc(32))), tlv(0x04, Buffer.from('NOT USED')), tlv(0x02, Buffer.from([1])));
+  };
   return [
     ...genericDer(P12).map(([n, f]): [string, () => P12Input] => [n, () => mac(f())]),
     ['version 2', () => mac(contentAt(P12, [0], Buffer.from([2])))],
@@ -267,6 +274,8 @@ function p12Cases(): [string, () => P12Input][] {
     ['MAC salt of 2000 bytes', () => mac(contentAt(P12, [2, 1], Buffer.alloc(2000)))],
     ['macData with only the digest', () => mac(replaceAt(P12, MAC, tlv(0x30, derAt(P12, [2, 0]))))],
     ['PBMAC1 without parameters', () => mac(replaceAt(P12, ALG, tlv(0x30, oidTlv('1.2.840.113549.1.5.14'))))],
+    ['PBMAC1 key length 19 (shorter than 20)', () => mac(replaceAt(P12, MAC, pbmac1(19)))],
+    ['PBMAC1 key length 1', () => mac(replaceAt(P12, MAC, pbmac1(1)))],
     ['wrong store password', () => ({ bytes: P12, storePassword: 'wrong' })],
     ['empty store password', () => ({ bytes: P12, storePassword: '' })],
     ['wrong key password (MAC right)', () => ({ bytes: P12, storePassword: P12_PASS, keyPassword: 'wrong' })],

@@ -249,6 +249,8 @@ export const EXPECTED = {
     'MAC salt of 2000 bytes': ['LIMIT_EXCEEDED', 'PKCS#12 MAC: MAC salt of 2000 bytes is too long'],
     'macData with only the digest': ['INVALID_INPUT', 'PKCS#12 MAC: MacData: expected 2 to 3 items, found 1'],
     'PBMAC1 without parameters': ['INVALID_INPUT', 'PKCS#12 MAC: PBMAC1 without parameters'],
+    'PBMAC1 key length 19 (shorter than 20)': ['INVALID_INPUT', 'PKCS#12 MAC: PBMAC1: PBKDF2 key length 19 is shorter than 20 bytes (a short MAC key lets wrong passwords pass)'],
+    'PBMAC1 key length 1': ['INVALID_INPUT', 'PKCS#12 MAC: PBMAC1: PBKDF2 key length 1 is shorter than 20 bytes (a short MAC key lets wrong passwords pass)'],
     'wrong store password': ['BAD_PASSWORD', 'PKCS#12 MAC: MAC check failed: wrong store password, or the file was altered'],
     'empty store password': ['BAD_PASSWORD', 'PKCS#12 MAC: MAC check failed: wrong store password, or the file was altered'],
     'wrong key password (MAC right)': ['BAD_PASSWORD', 'PKCS#12 safe 1: bag 1: private key: decryption failed (wrong password or corrupt data)'],

@@ -66,7 +66,7 @@ describe('limits at N and N+1', () => {
       KDF_LIMITS: { maxIterations: 5_000_000, maxSaltBytes: 1024 },
       JAVA_KEYSTORE_LIMITS: { maxBytes: 67_108_864, maxEntries: 100_000, maxChain: 64 },
       SERIALIZATION_LIMITS: { maxDepth: 24, maxHandles: 10_000 },
-      PKCS12_LIMITS: { maxSafes: 1000, maxBags: 10_000, maxAttributes: 64, maxNestedSafeContents: 2 },
+      PKCS12_LIMITS: { maxSafes: 1000, maxBags: 10_000, maxAttributes: 64, maxNestedSafeContents: 2, minPbmac1KeyBytes: 20 },
       MAX_CHAIN_LENGTH: 16,
       DN_LIMITS: { maxChars: 65_536, maxRdns: 64, maxAvasPerRdn: 16 },
       MAX_S3_KEY_BYTES: 1024,
