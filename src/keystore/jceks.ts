@@ -7,18 +7,25 @@
  * to find where it ends. Its algorithm ("AES", "HmacSHA256") lives inside the sealed, encrypted
  * content: it is reported when the key password opens it, and left out otherwise (listing a
  * secret key never needs its password, as with keytool).
+ *
+ * Before any key is opened, the PBE work of every key the read will open is summed and checked
+ * against KDF_LIMITS.maxWorkPerFile: a store of many keys at the JDK's cap of 5,000,000 iterations
+ * each is refused at once, not after minutes of MD5.
  */
 import { checkDerRecorded } from '../der-check.js';
 import { invalid, isCertkitError, unsupported, withContext } from '../errors.js';
 import { JavaDataReader } from './java-data.js';
-import { EntryContext, JCEKS_MAGIC, readJavaKeyStoreFrame } from './java-keystore-format.js';
+import { EntryContext, JCEKS_MAGIC, readJavaKeyStoreFrame, type RawEntry } from './java-keystore-format.js';
 import { readSerializedObject, type JavaValue } from './java-serialization.js';
 import {
   JCEKS_KEY_PROTECTOR_OID,
   decryptPbeWithMd5AndTripleDes,
+  jceksWork,
   parsePbeParameters,
   recoverJceksKey,
+  type PbeParameters,
 } from './jceks-key-protector.js';
+import { KdfBudget } from './kdf-budget.js';
 import { JKS_KEY_PROTECTOR_OID, parseEncryptedPrivateKeyInfo, recoverJksKey } from './jks-key-protector.js';
 import type { KeyStore, KeyStoreEntry, ReadKeyStoreOptions } from './model.js';
 
@@ -48,14 +55,25 @@ function readSealedKey(r: JavaDataReader): SealedKey {
   };
 }
 
-/** The algorithm of a sealed secret key, or undefined when the password does not open it. */
-function secretKeyAlgorithm(sealed: SealedKey, password: string): string | undefined {
+/** The parameters a sealed secret key is opened with, or undefined when certkit does not try to open it. */
+function sealedKeyParameters(sealed: SealedKey): PbeParameters | undefined {
   if (sealed.sealAlg !== 'PBEWithMD5AndTripleDES' || sealed.encodedParams === undefined || sealed.encryptedContent === undefined) {
     return undefined;
   }
   try {
-    const params = parsePbeParameters(sealed.encodedParams, 'sealed secret key: PBE parameters');
-    const plain = decryptPbeWithMd5AndTripleDes(sealed.encryptedContent, password, params);
+    return parsePbeParameters(sealed.encodedParams, 'sealed secret key: PBE parameters');
+  } catch (e) {
+    if (isCertkitError(e)) return undefined;
+    throw e;
+  }
+}
+
+/** The algorithm of a sealed secret key, or undefined when the password does not open it. */
+function secretKeyAlgorithm(sealed: SealedKey, password: string): string | undefined {
+  const params = sealedKeyParameters(sealed);
+  if (params === undefined) return undefined;
+  try {
+    const plain = decryptPbeWithMd5AndTripleDes(sealed.encryptedContent!, password, params);
     const key = readSerializedObject(new JavaDataReader(plain));
     // javax.crypto.spec.SecretKeySpec { key, algorithm } or java.security.KeyRep { algorithm, ... }.
     const alg = field(key, 'algorithm');
@@ -64,6 +82,26 @@ function secretKeyAlgorithm(sealed: SealedKey, password: string): string | undef
     if (isCertkitError(e)) return undefined;
     throw e;
   }
+}
+
+/**
+ * Sums the PBE work of every private key and sealed secret key the read will open, refusing the
+ * store (KDF_LIMITS.maxWorkPerFile) before any of it runs. JKS-protected keys derive nothing.
+ */
+function checkKdfWork(entries: readonly RawEntry<SealedKey>[]): void {
+  const budget = new KdfBudget();
+  entries.forEach((raw, i) =>
+    new EntryContext(i, raw.alias).run(() => {
+      if (raw.tag === 1) {
+        const { algorithm, parameters } = parseEncryptedPrivateKeyInfo(raw.protectedKey);
+        if (algorithm === JCEKS_KEY_PROTECTOR_OID) budget.add('key', jceksWork(parsePbeParameters(parameters, 'protected key: PBE parameters')));
+      } else if (raw.tag === 3) {
+        const params = sealedKeyParameters(raw.sealed);
+        if (params !== undefined) budget.add('secret key', jceksWork(params));
+      }
+    }),
+  );
+  budget.check();
 }
 
 function recoverKey(protectedKey: Buffer, password: string): Buffer {
@@ -86,6 +124,7 @@ export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStor
     readSecret: readSealedKey,
   });
   const keyPassword = opts.keyPassword ?? opts.storePassword;
+  if (opts.keys !== false) checkKdfWork(frame.entries);
   const entries = frame.entries.map((raw, i): KeyStoreEntry => {
     const ctx = new EntryContext(i, raw.alias);
     return ctx.run((): KeyStoreEntry => {

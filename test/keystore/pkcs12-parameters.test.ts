@@ -123,6 +123,27 @@ describe('PKCS#12 parameters a file supplies', () => {
     expect(read(MODERN, 'sweep-storf')).toEqual(['BAD_PASSWORD', 'PKCS#12 MAC: MAC check failed: wrong store password, or the file was altered']);
   });
 
+  it('MAC iteration count: checked, at most 1,000,000, below the 5,000,000 of other derivations (the MAC runs before the password is known good)', () => {
+    expect(PKCS12_LIMITS.maxMacIterations).toBe(1_000_000);
+    expect(read(contentAt(MODERN, MAC_ITERATIONS, Buffer.from([0x0f, 0x42, 0x41])))).toEqual([
+      'LIMIT_EXCEEDED',
+      "PKCS#12 MAC: iteration count 1000001 is more than certkit's limit of 1000000 for a MAC",
+    ]);
+    expect(read(withPbmac1(MODERN, STORE_PASS, { keyLength: 32, iterations: 1_000_001 }))).toEqual([
+      'LIMIT_EXCEEDED',
+      "PKCS#12 MAC: PBMAC1: iteration count 1000001 is more than certkit's limit of 1000000 for a MAC",
+    ]);
+  });
+
+  it('iteration counts summed over the file: checked, at most 3,000,000 hash computations before any derivation (N and N+1 in test/hostile/limits.test.ts)', () => {
+    const safeAt = (n: number) => editAuthSafe(MODERN, STORE_PASS, (a) => contentAt(a, [...PBES2_PARAMS, 0, 1, 1], Buffer.from(n.toString(16).padStart(6, '0'), 'hex')));
+    // The sample's MAC and key take one computation each (the parts are named in file order).
+    expect(read(safeAt(2_999_999))).toEqual([
+      'LIMIT_EXCEEDED',
+      "key derivation would take 3000001 hash computations (1 MAC, 1 key, 1 encrypted safe), more than certkit's limit of 3000000 per file",
+    ]);
+  });
+
   it('salt length: checked against the 1 KiB cap; a short or empty salt is read (it cannot let a wrong password in)', () => {
     const withSalt = (n: number) => remac(contentAt(MODERN, MAC_SALT, Buffer.alloc(n, 7)), STORE_PASS);
     expect(read(withSalt(0))).toEqual(ENTRIES);
