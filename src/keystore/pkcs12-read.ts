@@ -28,7 +28,7 @@
  * - `created` is set for key entries whose localKeyId is keytool's "Time <milliseconds>".
  */
 import { X509Certificate, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
-import { checkDer, parseDer } from '../asn1.js';
+import { checkDer, parseBer, parseDer } from '../asn1.js';
 import { CertkitError, invalid, unsupported, withContext } from '../errors.js';
 import type { KeyStore, KeyStoreEntry, ReadKeyStoreOptions } from './model.js';
 import {
@@ -157,7 +157,7 @@ const inPath = <T>(path: readonly string[], fn: () => T): T => path.reduceRight<
  *    once it is decrypted: their work is added and checked before their keys are derived.
  */
 export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allowMissingMac?: boolean }): KeyStore {
-  const pfx = parseDer(bytes, 'PKCS#12 PFX');
+  const pfx = parseBer(bytes, 'PKCS#12 PFX');
   const [versionNode, authSafe, macData] = sequence(pfx, 'PKCS#12 PFX', 2, 3);
   const version = unsignedInteger(versionNode!, 'PKCS#12 version');
   if (version !== 3n) {
@@ -186,7 +186,7 @@ export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allo
   // 1. The walk.
   const mac = macData === undefined ? undefined : withContext('PKCS#12 MAC', () => parseMac(macData));
   const safes = withContext('PKCS#12 AuthenticatedSafe', () =>
-    sequence(parseDer(authSafeBytes, 'AuthenticatedSafe'), 'AuthenticatedSafe', 0, MAX_SAFES),
+    sequence(parseBer(authSafeBytes, 'AuthenticatedSafe'), 'AuthenticatedSafe', 0, MAX_SAFES),
   );
   const found = safes.map((ci, i) => withContext(`PKCS#12 safe ${i + 1}`, () => walkSafe(ci, readKeys)));
 
@@ -209,7 +209,7 @@ export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allo
       if ('encrypted' in safe) {
         const { params, ciphertext } = safe.encrypted;
         const plain = decryptParsedPbe(params, ciphertext, ctx.storePassword, 'encrypted safe', { emptyPasswordAsNone: emptyAsNone });
-        bags = walkSafeContents(parseDer(plain, 'SafeContents'), readKeys, 0, []);
+        bags = walkSafeContents(parseBer(plain, 'SafeContents'), readKeys, 0, []);
         addBags(budget, bags);
         budget.check();
       }
@@ -299,7 +299,7 @@ function walkSafe(ci: Asn1Node, readKeys: boolean): FoundSafe {
   const ct = oid(ctNode!, 'content type');
   if (ct === CONTENT_TYPE.data) {
     if (content === undefined) throw invalid('data without content');
-    return { bags: walkSafeContents(parseDer(octets(explicit(content, 0, 'content'), 'content'), 'SafeContents'), readKeys, 0, []) };
+    return { bags: walkSafeContents(parseBer(octets(explicit(content, 0, 'content'), 'content'), 'SafeContents'), readKeys, 0, []) };
   }
   if (ct === CONTENT_TYPE.encryptedData) {
     if (content === undefined) throw invalid('encryptedData without content');
@@ -398,8 +398,11 @@ function readBag(bag: FoundBag, ctx: Context, found: Collected): void {
     decryptParsedPbe(e.params, e.ciphertext, ctx.keyPassword, what, { emptyPasswordAsNone: ctx.emptyAsNone });
   switch (id) {
     case BAG.keyBag: {
+      // The bags may be BER, the key they carry may not: its bytes are exported as they are.
+      const pkcs8 = rawDer(value);
+      checkDer(pkcs8, 'PrivateKeyInfo');
       sequence(value, 'PrivateKeyInfo', 3, 5);
-      found.keys.push(ctx.readKeys ? { order, attrs, pkcs8: rawDer(value) } : { order, attrs });
+      found.keys.push(ctx.readKeys ? { order, attrs, pkcs8 } : { order, attrs });
       return;
     }
     case BAG.pkcs8ShroudedKeyBag: {

@@ -8,6 +8,7 @@ import { describe } from 'vitest';
 import { readJceks } from '../../src/keystore/jceks.js';
 import { readJks } from '../../src/keystore/jks.js';
 import { readPkcs12 } from '../../src/keystore/pkcs12-read.js';
+import { berPkcs12 } from '../keystore/ber.js';
 import { genericDer, type Mutation } from './der-cases.js';
 import { EXPECTED } from './expected-keystores.js';
 import { editAuthSafe, inOctets } from './samples.js';
@@ -242,6 +243,8 @@ function p12Cases(): [string, () => P12Input][] {
   const ALG = [2, 0, 0];
   const bag = (oid: string, value: Buffer) => tlv(0x30, oidTlv(oid), tlv(0xa0, value));
   const data = (content: Buffer) => tlv(0x30, oidTlv('1.2.840.113549.1.7.1'), tlv(0xa0, tlv(0x04, content)));
+  /** P12 in BER, as NSS and BouncyCastle write PKCS#12 (test/keystore/ber.ts). */
+  const ber = () => berPkcs12(P12, P12_PASS, { chunk: 1000, inner: true });
   const hmacSha256 = tlv(0x30, oidTlv('1.2.840.113549.2.9'), NULL);
   /** MacData with RFC 9579 PBMAC1 (PBKDF2-HMAC-SHA256, one iteration) asking for a `keyLength`-byte HMAC key. */
   const pbmac1 = (keyLength: number) => {
@@ -250,7 +253,10 @@ function p12Cases(): [string, () => P12Input][] {
     return tlv(0x30, tlv(0x30, alg, tlv(0x04, Buffer.alloc(32))), tlv(0x04, Buffer.from('NOT USED')), tlv(0x02, Buffer.from([1])));
   };
   return [
-    ...genericDer(P12).map(([n, f]): [string, () => P12Input] => [n, () => mac(f())]),
+    // The PFX may be BER (NSS, BouncyCastle): its outer indefinite length is read (test/keystore/pkcs12-ber.test.ts).
+    ...genericDer(P12)
+      .filter(([n]) => n !== 'outer length indefinite (BER) with end-of-contents')
+      .map(([n, f]): [string, () => P12Input] => [n, () => mac(f())]),
     ['version 2', () => mac(contentAt(P12, [0], Buffer.from([2])))],
     ['version 4', () => mac(contentAt(P12, [0], Buffer.from([4])))],
     ['authSafe content type signedData', () => mac(replaceAt(P12, [1, 0], oidTlv('1.2.840.113549.1.7.2')))],
@@ -310,6 +316,14 @@ function p12Cases(): [string, () => P12Input][] {
     ['shrouded key with the wrong password', () => ({ ...open(NOMAC), keyPassword: 'wrong' })],
     ['a key bag in place of the shrouded key bag', () => keySafe((sc) => replaceAt(sc, [0, 0], oidTlv('1.2.840.113549.1.12.10.1.1')))],
     ['an empty AuthenticatedSafe inside, insertion of a NULL safe', () => safe((a) => insertAt(a, [0], NULL))],
+    ['BER: the final end-of-contents missing', () => mac(ber().subarray(0, -2))],
+    ['BER: one byte after the final end-of-contents', () => mac(Buffer.concat([ber(), Buffer.from([0])]))],
+    ['BER: the authSafe data as a primitive OCTET STRING of indefinite length', () => mac(patch(ber(), ber().indexOf(Buffer.from([0x24, 0x80])), [0x04]))],
+    ['BER: an end-of-contents in place of the version', () => mac(patch(ber(), 2, [0, 0, 0]))],
+    ['BER: a segment of the authSafe data tagged UTF8String', () => mac(patch(ber(), ber().indexOf(Buffer.from([0x24, 0x80])) + 2, [0x0c]))],
+    // From the end: end-of-contents of the PFX, of MacData, the iterations, the salt, of DigestInfo; then the MAC.
+    ['BER: the MAC value flipped', () => mac((() => { const b = ber(); const at = b.length - 40; return patch(b, at, [b[at]! ^ 1]); })())],
+    ['BER: wrong store password', () => ({ bytes: ber(), storePassword: 'wrong' })],
   ];
 }
 

@@ -423,7 +423,7 @@ describe('PKCS#12 writer and reader without external tools', () => {
         expect(e.code, `truncated to ${n}`).toBe('INVALID_INPUT');
       }
       const e = errorOf(() => readPkcs12(Buffer.concat([small, Buffer.from([0])]), { storePassword: PASS }));
-      expect(e.message).toBe('PKCS#12 PFX: 1 trailing bytes after the DER structure');
+      expect(e.message).toBe('PKCS#12 PFX: 1 trailing bytes after the BER structure');
     });
 
     it('no single-byte change succeeds', () => {
