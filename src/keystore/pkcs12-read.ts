@@ -10,7 +10,9 @@
  * - The MAC is always verified (HMAC with the PKCS#12 KDF, ID 3, or RFC 9579 PBMAC1 with
  *   PBKDF2), compared in constant time,
  *   before anything inside authSafe is decrypted. A file without a MAC is refused (INTEGRITY)
- *   unless `allowMissingMac` is set. A wrong password is BAD_PASSWORD.
+ *   unless `allowMissingMac` is set, or it is passwordless (nothing in it encrypted) and opened
+ *   with the empty password, as keytool reads JDK 18+ cacerts; either way the store comes back
+ *   marked `unprotected`. A wrong password is BAD_PASSWORD.
  * - No key derivation runs before the whole file's derivation work (MAC, encrypted safes, keys)
  *   is summed and found within KDF_LIMITS.maxWorkPerFile; a MAC's iterations have a lower cap of
  *   their own (PKCS12_LIMITS.maxMacIterations), as the MAC runs before the password is known good.
@@ -129,7 +131,9 @@ interface FoundBag {
   readonly id: string;
   readonly value: Asn1Node;
   readonly attrNode: Asn1Node | undefined;
-  /** For a shrouded key or an encrypted secret, when keys are read. */
+  /** A shrouded key or an encrypted secret: protected by a password, read or not. */
+  readonly ciphered: boolean;
+  /** What decrypts it, when it is `ciphered` and keys are read. */
   readonly encrypted?: Encrypted;
 }
 
@@ -176,11 +180,11 @@ export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allo
     return octets(explicit(content, 0, 'content'), 'content');
   });
 
-  if (macData === undefined && opts.allowMissingMac !== true) {
-    throw new CertkitError('INTEGRITY', 'PKCS#12 file has no integrity MAC', {
-      hint: 'it cannot be checked against tampering; pass the option that allows a missing MAC only if you trust its source',
-    });
-  }
+  // Without a MAC, a store opened with a password expected protection it does not have: refused
+  // unless allowed. Opened without one (the empty password), it may be passwordless, as JDK 18+
+  // cacerts and cert-manager write them: known once the walk has found nothing encrypted.
+  const allowed = opts.allowMissingMac === true;
+  if (macData === undefined && !allowed && opts.storePassword !== '') throw missingMac();
   const readKeys = opts.keys !== false;
 
   // 1. The walk.
@@ -189,6 +193,7 @@ export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allo
     sequence(parseBer(authSafeBytes, 'AuthenticatedSafe'), 'AuthenticatedSafe', 0, MAX_SAFES),
   );
   const found = safes.map((ci, i) => withContext(`PKCS#12 safe ${i + 1}`, () => walkSafe(ci, readKeys)));
+  if (macData === undefined && !allowed && found.some((s) => 'encrypted' in s || s.bags.some((b) => b.ciphered))) throw missingMac();
 
   // 2. The budget, before any derivation.
   const budget = new KdfBudget();
@@ -216,7 +221,15 @@ export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allo
       for (const bag of bags!) inPath(bag.path, () => readBag(bag, ctx, collected));
     }),
   );
-  return { type: 'pkcs12', entries: assemble(collected) };
+  const entries = assemble(collected);
+  return mac === undefined ? { type: 'pkcs12', entries, unprotected: true } : { type: 'pkcs12', entries };
+}
+
+/** The refusal of a store without a MAC (the CLI names its option in the hint). */
+function missingMac(): CertkitError {
+  return new CertkitError('INTEGRITY', 'PKCS#12 file has no integrity MAC', {
+    hint: 'it cannot be checked against tampering; allow a missing MAC only if you trust its source',
+  });
 }
 
 /** Parses and checks MacData (classic HMAC, or RFC 9579 PBMAC1); derives nothing. */
@@ -334,8 +347,8 @@ function walkSafeContents(node: Asn1Node, readKeys: boolean, depth: number, path
       const id = oid(idNode!, 'bag type');
       const value = explicit(valueNode!, 0, 'bag value');
       if (id !== BAG.safeContentsBag) {
-        const encrypted = encryptedPart(id, value, readKeys);
-        out.push({ path: here, id, value, attrNode, ...(encrypted === undefined ? {} : { encrypted }) });
+        const { ciphered, encrypted } = encryptedPart(id, value, readKeys);
+        out.push({ path: here, id, value, attrNode, ciphered, ...(encrypted === undefined ? {} : { encrypted }) });
         return;
       }
       readAttributes(attrNode);
@@ -352,21 +365,22 @@ function walkSafeContents(node: Asn1Node, readKeys: boolean, depth: number, path
  * Checks the shape of a shrouded key bag or a secret bag and, when keys are read and it is
  * encrypted, parses what decrypts it (deriving nothing).
  */
-function encryptedPart(id: string, value: Asn1Node, readKeys: boolean): Encrypted | undefined {
+function encryptedPart(id: string, value: Asn1Node, readKeys: boolean): { ciphered: boolean; encrypted?: Encrypted } {
   if (id === BAG.pkcs8ShroudedKeyBag) {
     const [alg, data] = sequence(value, 'EncryptedPrivateKeyInfo', 2, 2);
     const ciphertext = octets(data!, 'encrypted key');
-    return readKeys ? { params: parsePbeAlgorithm(alg!, 'private key'), ciphertext } : undefined;
+    return readKeys ? { ciphered: true, encrypted: { params: parsePbeAlgorithm(alg!, 'private key'), ciphertext } } : { ciphered: true };
   }
-  if (id !== BAG.secretBag) return undefined;
+  if (id !== BAG.secretBag) return { ciphered: false };
   const [typeNode, secretValue] = sequence(value, 'SecretBag', 2, 2);
   const type = oid(typeNode!, 'secret type');
-  if (!readKeys || type !== BAG.pkcs8ShroudedKeyBag) return undefined;
+  if (type !== BAG.pkcs8ShroudedKeyBag) return { ciphered: false };
+  if (!readKeys) return { ciphered: true };
   // JDK: secretValue [0] EXPLICIT OCTET STRING holding an EncryptedPrivateKeyInfo whose
   // plaintext is a PrivateKeyInfo naming the secret key's algorithm.
   const epki = parseDer(octets(explicit(secretValue!, 0, 'secret value'), 'secret value'), 'secret key');
   const [alg, data] = sequence(epki, 'EncryptedPrivateKeyInfo', 2, 2);
-  return { params: parsePbeAlgorithm(alg!, 'secret key'), ciphertext: octets(data!, 'encrypted secret') };
+  return { ciphered: true, encrypted: { params: parsePbeAlgorithm(alg!, 'secret key'), ciphertext: octets(data!, 'encrypted secret') } };
 }
 
 function readAttributes(node: Asn1Node | undefined): Attributes {
