@@ -16,8 +16,10 @@
  * - No key derivation runs before the whole file's derivation work (MAC, encrypted safes, keys)
  *   is summed and found within KDF_LIMITS.maxWorkPerFile; a MAC's iterations have a lower cap of
  *   their own (PKCS12_LIMITS.maxMacIterations), as the MAC runs before the password is known good.
- * - Keys are paired with their certificate by localKeyId, else by public key; the chain is
- *   ordered leaf to root from the other certificates by issuer (node's X509Certificate).
+ * - Keys are paired with their certificate one way (`leafOf`), from the bags' attributes only, so
+ *   that listing (keys not decrypted) and exporting see the same entries: by localKeyId and
+ *   friendlyName as keytool does, never by public key. The chain is ordered leaf to root from the
+ *   other certificates by issuer (node's X509Certificate).
  * - Alias = the bag's friendlyName, kept as written (keytool shows PKCS#12 aliases lowercased;
  *   certkit reports the stored name). Without a friendlyName, keytool's own rule: "1", "2", ...
  *   counting the unnamed entries, keys first (keytool lists `openssl pkcs12 -export` without
@@ -29,7 +31,7 @@
  * - A secret bag is reported as a 'secret-key' entry (its algorithm when the key can be decrypted).
  * - `created` is set for key entries whose localKeyId is keytool's "Time <milliseconds>".
  */
-import { X509Certificate, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
+import { X509Certificate, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
 import { checkDer, parseBer, parseDer } from '../asn1.js';
 import { CertkitError, invalid, unsupported, withContext } from '../errors.js';
 import type { KeyStore, KeyStoreEntry, ReadKeyStoreOptions } from './model.js';
@@ -481,21 +483,24 @@ function secretAlgorithm(pkcs8: Buffer): string {
   return SECRET_ALGORITHMS[o] ?? o;
 }
 
-function spkiOfKey(pkcs8: Buffer): Buffer | undefined {
-  try {
-    return createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))
-      .export({ type: 'spki', format: 'der' });
-  } catch {
-    return undefined; // an algorithm node cannot load: pairing by public key is not possible
-  }
-}
+const sameName = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 
-function spkiOfCert(c: CertItem): Buffer | undefined {
-  try {
-    return c.x509.publicKey.export({ type: 'spki', format: 'der' });
-  } catch {
-    return undefined;
-  }
+/**
+ * The certificate a key belongs to: the one way keys are paired, for every command and whether or
+ * not the keys were decrypted (so from attributes only, never from the key itself). keytool's rule
+ * (PKCS12KeyStore.findMatchedCertificate): among the certificates with the key's localKeyId, the
+ * one with its friendlyName too, else the last of them; else the last with its friendlyName
+ * (compared case-insensitively, as Java compares aliases). Then keytool's fallback for a store of
+ * one key: its one end-entity certificate that is neither trusted nor another key's.
+ */
+function leafOf(key: KeyItem, keys: readonly KeyItem[], certs: readonly CertItem[]): CertItem | undefined {
+  const { localKeyId: id, friendlyName: name } = key.attrs;
+  const byId = id === undefined ? [] : certs.filter((c) => c.attrs.localKeyId?.equals(id) === true);
+  const leaf = byId.find((c) => sameName(c.attrs.friendlyName, name)) ?? byId.at(-1) ?? certs.findLast((c) => sameName(c.attrs.friendlyName, name));
+  if (leaf !== undefined || keys.length !== 1) return leaf;
+  const loose = certs.filter((c) => !c.attrs.trusted && c.attrs.localKeyId === undefined);
+  const ends = loose.filter((c) => !loose.some((o) => o !== c && !issuedBy(c, c) && issuedBy(o, c)));
+  return ends.length === 1 ? ends[0] : undefined;
 }
 
 function issuedBy(child: CertItem, issuer: CertItem): boolean {
@@ -538,19 +543,8 @@ function assemble(found: Collected): KeyStoreEntry[] {
   const out: { order: number; make: (alias: string) => KeyStoreEntry; name: string | undefined; rank: number }[] = [];
 
   for (const key of keys) {
-    let leaf: CertItem | undefined;
+    const leaf = leafOf(key, keys, certs);
     const id = key.attrs.localKeyId;
-    if (id !== undefined) leaf = certs.find((c) => c.attrs.localKeyId !== undefined && c.attrs.localKeyId.equals(id));
-    if (leaf === undefined && key.pkcs8 !== undefined) {
-      const spki = spkiOfKey(key.pkcs8);
-      if (spki !== undefined) leaf = certs.find((c) => spkiOfCert(c)?.equals(spki) === true);
-    }
-    if (leaf === undefined && keys.length === 1) {
-      // keytool's fallback for a single key: the one end-entity certificate not marked trusted.
-      const loose = certs.filter((c) => !c.attrs.trusted && c.attrs.localKeyId === undefined);
-      const ends = loose.filter((c) => !loose.some((o) => o !== c && !issuedBy(c, c) && issuedBy(o, c)));
-      if (ends.length === 1) leaf = ends[0];
-    }
     const chain = leaf === undefined ? [] : buildChain(leaf, certs);
     chain.forEach((c) => inChains.add(c));
     const created = createdFromKeyId(id);
