@@ -14,17 +14,37 @@ const err = (what: string, message: string) => new CertkitError('INVALID_INPUT',
  * nested no deeper than `maxDepth`. Throws INVALID_INPUT / LIMIT_EXCEEDED naming `what`.
  */
 export function checkDer(bytes: Uint8Array, what: string, maxDepth: number = DER_LIMITS.maxDepth): void {
+  scan(bytes, what, maxDepth, false);
+}
+
+/**
+ * `checkDer` for the BER that PKCS#12 containers may use (NSS and BouncyCastle write it): a
+ * constructed value may also have an indefinite length, closed by an end-of-contents (00 00).
+ * Everything else is as strict as DER (minimal lengths and tags, no indefinite primitive), and
+ * the same limits hold: size, depth, and every value (a string's segments too) counted.
+ */
+export function checkBer(bytes: Uint8Array, what: string, maxDepth: number = DER_LIMITS.maxDepth): void {
+  scan(bytes, what, maxDepth, true);
+}
+
+/** Marks, in `ends`, a value of indefinite length: it ends at its end-of-contents. */
+const INDEFINITE = -1;
+
+function scan(bytes: Uint8Array, what: string, maxDepth: number, ber: boolean): void {
   if (bytes.length === 0) throw err(what, 'empty input');
   if (bytes.length > DER_LIMITS.maxBytes) {
     throw new CertkitError('LIMIT_EXCEEDED', `${what}: ${bytes.length} bytes is more than the ${DER_LIMITS.maxBytes}-byte limit`);
   }
   // A pre-order walk without recursion: `ends[d]` is where the value enclosing depth d + 1 ends
-  // (a keystore listing checks every certificate, about 100 values each, so this runs a lot).
+  // (a keystore listing checks every certificate, about 100 values each, so this runs a lot), or
+  // INDEFINITE; `limits[d]` is the nearest definite end around it, which nothing inside may pass.
   const ends: number[] = [];
+  const limits: number[] = [];
   let nodes = 0;
   let depth = 0;
   let pos = 0;
   let end = bytes.length;
+  let limit = bytes.length;
   for (;;) {
     if (depth > maxDepth) {
       throw new CertkitError('LIMIT_EXCEEDED', `${what}: nested more than ${maxDepth} levels deep`);
@@ -32,14 +52,28 @@ export function checkDer(bytes: Uint8Array, what: string, maxDepth: number = DER
     if (++nodes > DER_LIMITS.maxNodes) {
       throw new CertkitError('LIMIT_EXCEEDED', `${what}: more than ${DER_LIMITS.maxNodes} ASN.1 values`);
     }
-    if (pos >= end) throw err(what, `truncated at byte ${pos} (expected a tag)`);
+    if (end === INDEFINITE && pos + 1 < limit && bytes[pos] === 0 && bytes[pos + 1] === 0) {
+      // The end-of-contents of the indefinite value we are in.
+      pos += 2;
+      depth--;
+      end = ends[depth]!;
+      limit = limits[depth]!;
+      while (depth > 0 && pos === end) {
+        depth--;
+        end = ends[depth]!;
+        limit = limits[depth]!;
+      }
+      if (depth === 0) break;
+      continue;
+    }
+    if (pos >= limit) throw err(what, `truncated at byte ${pos} (expected a ${end === INDEFINITE ? 'tag or end-of-contents' : 'tag'})`);
     const tag = bytes[pos]!;
     let p = pos + 1;
     if ((tag & 0x1f) === 0x1f) {
       // High tag number form: base-128, at most 4 bytes, minimal.
       let n = 0;
       for (let i = 0; ; i++) {
-        if (p >= end) throw err(what, `truncated in a tag at byte ${p}`);
+        if (p >= limit) throw err(what, `truncated in a tag at byte ${p}`);
         const b = bytes[p++]!;
         if (i === 0 && b === 0x80) throw err(what, `non-minimal tag number at byte ${p - 1}`);
         n = n * 128 + (b & 0x7f);
@@ -48,42 +82,53 @@ export function checkDer(bytes: Uint8Array, what: string, maxDepth: number = DER
       }
       if (n < 31) throw err(what, `non-minimal tag number at byte ${pos}`);
     }
-    if (p >= end) throw err(what, `truncated at byte ${p} (expected a length)`);
+    if (p >= limit) throw err(what, `truncated at byte ${p} (expected a length)`);
     const first = bytes[p++]!;
     let len: number;
     if (first < 0x80) {
       len = first;
     } else if (first === 0x80) {
-      throw err(what, `indefinite length at byte ${p - 1} (BER, not DER)`);
+      if (!ber) throw err(what, `indefinite length at byte ${p - 1} (BER, not DER)`);
+      if ((tag & 0x20) === 0) throw err(what, `indefinite length of a primitive value at byte ${p - 1}`);
+      // Into an indefinite value's contents: they end at its end-of-contents.
+      ends[depth] = end;
+      limits[depth] = limit;
+      end = INDEFINITE;
+      depth++;
+      pos = p;
+      continue;
     } else {
       const count = first & 0x7f;
       if (count > 4) throw err(what, `length of ${count} bytes at byte ${p - 1} is larger than any input certkit reads`);
-      if (p + count > end) throw err(what, `truncated in a length at byte ${p}`);
+      if (p + count > limit) throw err(what, `truncated in a length at byte ${p}`);
       if (bytes[p] === 0) throw err(what, `non-minimal length at byte ${p - 1}`);
       len = 0;
       for (let i = 0; i < count; i++) len = len * 256 + bytes[p++]!;
       if (len < 0x80) throw err(what, `non-minimal length at byte ${p - count - 1}`);
     }
-    if (len > end - p) {
-      throw err(what, `length ${len} at byte ${pos} runs past the end (${end - p} bytes left)`);
+    if (len > limit - p) {
+      throw err(what, `length ${len} at byte ${pos} runs past the end (${limit - p} bytes left)`);
     }
     if ((tag & 0x20) !== 0 && len > 0) {
       // Into a constructed value's contents.
       ends[depth] = end;
+      limits[depth] = limit;
       end = p + len;
+      limit = end;
       depth++;
       pos = p;
       continue;
     }
     pos = p + len;
-    // Out of every constructed value this was the last part of.
+    // Out of every definite constructed value this was the last part of.
     while (depth > 0 && pos === end) {
       depth--;
       end = ends[depth]!;
+      limit = limits[depth]!;
     }
     if (depth === 0) break;
   }
-  if (pos !== bytes.length) throw err(what, `${bytes.length - pos} trailing bytes after the DER structure`);
+  if (pos !== bytes.length) throw err(what, `${bytes.length - pos} trailing bytes after the ${ber ? 'BER' : 'DER'} structure`);
 }
 
 /**

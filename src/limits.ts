@@ -37,6 +37,18 @@ export const KDF_LIMITS = {
   maxIterations: 5_000_000,
   /** Largest salt accepted when reading (real files use 8 to 20 bytes). */
   maxSaltBytes: 1024,
+  /**
+   * Most key-derivation work one keystore file may ask for, summed over every derivation a read
+   * runs (a PKCS#12's MAC, encrypted safes and keys; a JCEKS's keys), in hash computations
+   * (iterations × output blocks; src/keystore/kdf-budget.ts) and checked before the first runs.
+   * Without it a 227-byte PKCS#12 with two 3DES safes at 5,000,000 iterations took 38 s.
+   * 3,000,000 computations take about 2 s in the slowest derivation (the PKCS#12 KDF and
+   * JCEKS's MD5, hashed in JS: ~0.7 µs each on a 2-core machine; PBKDF2 runs in OpenSSL, ~0.25 µs)
+   * and hold what the tools write: JDK 17 keytool (10,000 per key) ~290 keys with the MAC and
+   * certificate safe, OpenSSL 3 (2,048) ~1,400, a JCEKS at the JDK's 200,000 (twice: two
+   * MD5 chains) 7 keys. Listing decrypts no key, so it needs only the MAC and the safes.
+   */
+  maxWorkPerFile: 3_000_000,
 } as const;
 
 /** JKS and JCEKS containers, enforced in src/keystore/java-keystore-format.ts. */
@@ -67,6 +79,21 @@ export const PKCS12_LIMITS = {
   maxAttributes: 64,
   /** Deepest safeContentsBag nesting. */
   maxNestedSafeContents: 2,
+  /**
+   * Shortest PBMAC1 HMAC key accepted, in bytes: a floor, not a cap, so a shorter key is refused as
+   * INVALID_INPUT rather than LIMIT_EXCEEDED (tested at 19 and 20). The key length is the
+   * file's to choose, and a 1-byte key lets one wrong password in 256 pass the MAC check:
+   * RFC 9579 recommends refusing keys shorter than 20 bytes, and go-pkcs12 does.
+   */
+  minPbmac1KeyBytes: 20,
+  /**
+   * Most iterations of a MAC's derivation (classic MacData or PBMAC1), below KDF_LIMITS's 5,000,000:
+   * the MAC runs first, before the password is known to be right, so a wrong one must fail fast.
+   * Real files use about 100,000 at most (BouncyCastle 1.78 writes 102,400, JDK 17 10,000,
+   * OpenSSL 3 2,048); 1,000,000 is about
+   * 0.7 s of the PKCS#12 KDF (1.4 s for an empty password, which is tried both ways).
+   */
+  maxMacIterations: 1_000_000,
 } as const;
 
 /** Longest certificate chain certkit orders or verifies (src/x509/chain.ts). */

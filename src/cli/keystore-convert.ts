@@ -2,7 +2,7 @@
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
 import { about, readInput, writeOutput } from './files.js';
-import { chooseStoreType, PKCS12_PROFILES, pkcs12KeyPasswordWarning, WRITABLE_STORE_TYPES } from './store-options.js';
+import { chooseStoreType, PKCS12_PROFILES, pkcs12KeyPasswordWarning, readStore, WRITABLE_STORE_TYPES } from './store-options.js';
 
 export const keystoreConvertCommand = defineCommand({
   command: 'convert <in> <out>',
@@ -11,7 +11,7 @@ export const keystoreConvertCommand = defineCommand({
     y
       .positional('in', { type: 'string', demandOption: true, describe: 'Source keystore (type detected by content)' })
       .positional('out', { type: 'string', demandOption: true, describe: 'Keystore to write' })
-      .option('srcstorepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Source store password source' })
+      .option('srcstorepass', { type: 'string', nargs: 1, describe: 'Source store password source (leave out for a passwordless PKCS#12)' })
       .option('deststorepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Destination store password source' })
       .option('srckeypass', { type: 'string', nargs: 1, describe: 'Source key password source (default: the source store password)' })
       .option('destkeypass', { type: 'string', nargs: 1, describe: 'Destination key password source (JKS; default: the destination store password)' })
@@ -32,14 +32,14 @@ export const keystoreConvertCommand = defineCommand({
       .example('certkit keystore convert keystore.p12 client.jks --srcstorepass file:p12.pass --deststorepass file:jks.pass --destkeypass env:KEYPASS', 'PKCS#12 to JKS with a separate key password'),
   run: async (args, ctx) => {
     const destType = chooseStoreType(args.deststoretype, args.out, '--deststoretype');
-    const srcStorePassword = await ctx.password(args.srcstorepass, '--srcstorepass');
+    const srcStorePassword = args.srcstorepass === undefined ? '' : await ctx.password(args.srcstorepass, '--srcstorepass');
     const srcKeyPassword = args.srckeypass === undefined ? undefined : await ctx.password(args.srckeypass, '--srckeypass');
     const destStorePassword = await ctx.password(args.deststorepass, '--deststorepass');
     const destKeyPassword = args.destkeypass === undefined ? undefined : await ctx.password(args.destkeypass, '--destkeypass');
     const bytes = await readInput(ctx, args.in);
     const { readKeyStore, writeKeyStore } = await import('../keystore/keystore.js');
     const { quotePath } = await import('../quote.js');
-    const store = await about(args.in, () =>
+    const store = await readStore(ctx, args.in, { option: '--srcstorepass', given: args.srcstorepass !== undefined }, () =>
       readKeyStore(bytes, { storePassword: srcStorePassword, allowMissingMac: args.allowMissingMac, ...(srcKeyPassword === undefined ? {} : { keyPassword: srcKeyPassword }) }),
     );
     const entries = store.entries.filter((e) => {

@@ -2,6 +2,7 @@
 import { defineCommand } from './command.js';
 import { about, readInput } from './files.js';
 import type { EntryView } from './output.js';
+import { readStore } from './store-options.js';
 
 export const keystoreListCommand = defineCommand({
   command: 'list <file>',
@@ -9,7 +10,7 @@ export const keystoreListCommand = defineCommand({
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'Keystore file' })
-      .option('storepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Store password source' })
+      .option('storepass', { type: 'string', nargs: 1, describe: 'Store password source (leave out for a passwordless PKCS#12)' })
       .option('keypass', { type: 'string', nargs: 1, describe: 'Key password source (not needed to list)' })
       .option('allow-missing-mac', {
         type: 'boolean',
@@ -24,11 +25,12 @@ export const keystoreListCommand = defineCommand({
     // and the file is read (the read waits on the thread pool; loading is this thread's work).
     const modules = Promise.all([import('../keystore/keystore.js'), import('./cert-view.js'), import('./output.js')]);
     modules.catch(() => undefined); // awaited below; not an unhandled rejection if the read fails first
-    const storePassword = await ctx.password(args.storepass, '--storepass');
+    const storePassword = args.storepass === undefined ? '' : await ctx.password(args.storepass, '--storepass');
     if (args.keypass !== undefined) await ctx.password(args.keypass, '--keypass'); // accepted, unused: listing decrypts no key
     const bytes = await readInput(ctx, args.file);
     const [{ readKeyStore }, { certView }, { formatListing, listingJson }] = await modules;
-    const store = await about(args.file, () => readKeyStore(bytes, { storePassword, keys: false, allowMissingMac: args.allowMissingMac }));
+    const given = { option: '--storepass', given: args.storepass !== undefined };
+    const store = await readStore(ctx, args.file, given, () => readKeyStore(bytes, { storePassword, keys: false, allowMissingMac: args.allowMissingMac }));
     const entries = await about(args.file, () =>
       store.entries.map((e): EntryView => {
         if (e.kind === 'secret-key') {

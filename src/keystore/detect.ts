@@ -4,7 +4,8 @@
  *
  *   FEEDFEED                                   → jks
  *   CECECECE                                   → jceks
- *   DER SEQUENCE whose first element is INTEGER 3 (PFX version) → pkcs12
+ *   SEQUENCE whose first element is INTEGER 3 (PFX version) → pkcs12; the SEQUENCE may have a
+ *   definite length or BER's indefinite one (30 80: NSS and BouncyCastle write PKCS#12 so)
  */
 import { invalid } from '../errors.js';
 import type { KeyStoreType } from './model.js';
@@ -29,7 +30,7 @@ export function detectKeyStoreType(bytes: Uint8Array): KeyStoreType {
     if (magic === 0xcececece) return 'jceks';
   }
   if (bytes[0] === 0x30) {
-    const outer = derLength(bytes, 1);
+    const outer = bytes[1] === 0x80 ? ([0, 2] as [number, number]) : derLength(bytes, 1);
     if (outer !== undefined) {
       const p = outer[1];
       // INTEGER, length 1, value 3.

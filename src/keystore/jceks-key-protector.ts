@@ -19,6 +19,7 @@ import * as asn1js from 'asn1js';
 import { checkDer, parseDer } from '../asn1.js';
 import { CertkitError, invalid, unsupported } from '../errors.js';
 import { KDF_LIMITS } from '../limits.js';
+import { kdfWork } from './kdf-budget.js';
 import { parseEncryptedPrivateKeyInfo } from './jks-key-protector.js';
 
 export const JCEKS_KEY_PROTECTOR_OID = '1.3.6.1.4.1.42.2.19.1';
@@ -48,6 +49,15 @@ export function parsePbeParameters(value: asn1js.AsnType | Uint8Array | undefine
     throw new CertkitError('LIMIT_EXCEEDED', `${what}: iteration count ${n} is more than the ${JCEKS_MAX_ITERATIONS} the JDK allows`);
   }
   return { salt: saltBytes, iterations: Number(n) };
+}
+
+/**
+ * The MD5 computations deriving under `params` runs (kdf-budget.ts): one 16-byte chain per salt
+ * half, and when the halves are equal both treatments of the first half may be tried.
+ */
+export function jceksWork(params: PbeParameters): number {
+  const tries = params.salt.subarray(0, 4).equals(params.salt.subarray(4, 8)) ? 2 : 1;
+  return tries * kdfWork(params.iterations, 32, 16);
 }
 
 function asciiPassword(password: string): Buffer {

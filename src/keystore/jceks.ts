@@ -9,19 +9,25 @@
  * secret key never needs its password, as with keytool). A sealed key in a form the JDK cannot
  * read (`SealedKey`) is reported `unreadable`, with the reason: from its structure alone, or from
  * its content once the password opens it.
+ *
+ * Before any key is opened, the PBE work of every key the read will open is summed and checked
+ * against KDF_LIMITS.maxWorkPerFile: a store of many keys at the JDK's cap of 5,000,000 iterations
+ * each is refused at once, not after minutes of MD5.
  */
 import { checkDerRecorded } from '../der-check.js';
 import { invalid, isCertkitError, unsupported, withContext } from '../errors.js';
 import { JavaDataReader } from './java-data.js';
-import { EntryContext, JCEKS_MAGIC, readJavaKeyStoreFrame } from './java-keystore-format.js';
+import { EntryContext, JCEKS_MAGIC, readJavaKeyStoreFrame, type RawEntry } from './java-keystore-format.js';
 import { readSerializedObject, type JavaValue } from './java-serialization.js';
 import {
   JCEKS_KEY_PROTECTOR_OID,
   decryptPbeWithMd5AndTripleDes,
+  jceksWork,
   parsePbeParameters,
   recoverJceksKey,
   type PbeParameters,
 } from './jceks-key-protector.js';
+import { KdfBudget } from './kdf-budget.js';
 import { JKS_KEY_PROTECTOR_OID, parseEncryptedPrivateKeyInfo, recoverJksKey } from './jks-key-protector.js';
 import { decryptsKey, type KeyStore, type KeyStoreEntry, type ReadKeyStoreOptions } from './model.js';
 import { quoteInput } from '../quote.js';
@@ -101,6 +107,26 @@ function openSealedKey(sealed: SealedKey, password: string): SecretKeyFacts {
   return typeof algorithm === 'string' ? { algorithm } : { unreadable: `the sealed ${key.className} names no algorithm` };
 }
 
+/**
+ * Sums the PBE work of every private key and sealed secret key the read will open, refusing the
+ * store (KDF_LIMITS.maxWorkPerFile) before any of it runs. JKS-protected keys derive nothing.
+ */
+function checkKdfWork(entries: readonly RawEntry<SealedKey>[], keys: ReadKeyStoreOptions['keys']): void {
+  const budget = new KdfBudget();
+  entries.forEach((raw, i) =>
+    new EntryContext(i, raw.alias).run(() => {
+      if (!decryptsKey(keys, raw.alias)) return;
+      if (raw.tag === 1) {
+        const { algorithm, parameters } = parseEncryptedPrivateKeyInfo(raw.protectedKey);
+        if (algorithm === JCEKS_KEY_PROTECTOR_OID) budget.add('key', jceksWork(parsePbeParameters(parameters, 'protected key: PBE parameters')));
+      } else if (raw.tag === 3 && 'params' in raw.sealed) {
+        budget.add('secret key', jceksWork(raw.sealed.params));
+      }
+    }),
+  );
+  budget.check();
+}
+
 function recoverKey(protectedKey: Buffer, password: string): Buffer {
   const { algorithm } = parseEncryptedPrivateKeyInfo(protectedKey);
   if (algorithm === JCEKS_KEY_PROTECTOR_OID) return recoverJceksKey(protectedKey, password);
@@ -121,6 +147,7 @@ export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStor
     readSecret: readSealedKey,
   });
   const keyPassword = opts.keyPassword ?? opts.storePassword;
+  if (opts.keys !== false) checkKdfWork(frame.entries, opts.keys);
   const entries = frame.entries.map((raw, i): KeyStoreEntry => {
     const ctx = new EntryContext(i, raw.alias);
     return ctx.run((): KeyStoreEntry => {

@@ -50,11 +50,20 @@ export type KeyStoreEntry = PrivateKeyEntry | TrustedCertEntry | SecretKeyEntry;
 export interface KeyStore {
   readonly type: KeyStoreType;
   readonly entries: readonly KeyStoreEntry[];
+  /**
+   * True when nothing protected the store's integrity as it was read: a PKCS#12 without a MAC
+   * (passwordless, or read with allowMissingMac). Absent otherwise.
+   */
+  readonly unprotected?: true;
 }
 
 /** Options every keystore reader takes. */
 export interface ReadKeyStoreOptions {
-  /** The store password. The integrity check (JKS digest, PKCS#12 MAC) is always verified with it. */
+  /**
+   * The store password. The integrity check (JKS digest, PKCS#12 MAC) is always verified with it.
+   * Empty for a passwordless PKCS#12 (no MAC, nothing encrypted), which is then read as keytool
+   * reads it, marked `unprotected`.
+   */
   readonly storePassword: string;
   /**
    * The key password (JKS/JCEKS); defaults to the store password. PKCS#12 uses the store password

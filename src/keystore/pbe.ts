@@ -14,10 +14,11 @@
  */
 import { createCipheriv, createDecipheriv, pbkdf2, pbkdf2Sync, randomBytes as nodeRandomBytes } from 'node:crypto';
 import { CertkitError, invalid, unsupported } from '../errors.js';
-import { KDF_LIMITS } from '../limits.js';
+import { KDF_LIMITS, PKCS12_LIMITS } from '../limits.js';
 import { type Asn1Node, isNull, octets, oid, sequence, shownInteger, unsignedInteger, UNIVERSAL_TAG, hasTag } from './der-read.js';
 import * as der from './der-write.js';
-import { bmpPassword, pkcs12Kdf, pkcs12KdfAsync } from './pkcs12-kdf.js';
+import { kdfWork } from './kdf-budget.js';
+import { bmpPassword, digestSize, pkcs12Kdf, pkcs12KdfAsync } from './pkcs12-kdf.js';
 import { rc2CbcDecrypt } from './rc2.js';
 
 /** Most PBE/KDF/MAC iterations certkit will run (OpenSSL and Java write 2048 to 100000); KDF_LIMITS in src/limits.ts. */
@@ -78,18 +79,32 @@ const PKCS12_PBE: Record<string, { name: string; keyLength: number; cipher: 'des
   [PBE_OID.pbeWithSHAAnd40BitRC2CBC]: { name: 'pbeWithSHAAnd40BitRC2-CBC', keyLength: 5, cipher: 'rc2' },
 };
 
+/** The most iterations one derivation may run, and what the limit is for (in its message). */
+export interface IterationLimit {
+  readonly max: number;
+  /** Appended to the message: '' for every derivation, ' for a MAC' for the lower MAC limit. */
+  readonly scope: string;
+}
+
+/** Any one PBE or KDF derivation: `MAX_PBE_ITERATIONS`. */
+export const PBE_ITERATIONS: IterationLimit = { max: MAX_PBE_ITERATIONS, scope: '' };
+
+/** A PKCS#12 MAC's derivation (classic or PBMAC1): PKCS12_LIMITS.maxMacIterations in src/limits.ts. */
+export const MAC_ITERATIONS: IterationLimit = { max: PKCS12_LIMITS.maxMacIterations, scope: ' for a MAC' };
+
 /**
- * Checks an iteration count read from a file: at least 1 and at most `MAX_PBE_ITERATIONS`.
- * Call it before any key derivation. `what` prefixes the message (none when empty, for callers
- * whose context already names the structure); a count of more than 20 digits is not repeated.
+ * Checks an iteration count read from a file: at least 1 and at most `limit.max`
+ * (`MAX_PBE_ITERATIONS` unless given). Call it before any key derivation. `what` prefixes the
+ * message (none when empty, for callers whose context already names the structure); a count of
+ * more than 20 digits is not repeated.
  */
-export function checkIterations(count: bigint, what: string): number {
+export function checkIterations(count: bigint, what: string, limit: IterationLimit = PBE_ITERATIONS): number {
   const prefix = what === '' ? '' : `${what}: `;
   const shown = shownInteger(count);
   const countText = shown === undefined ? 'iteration count' : `iteration count ${shown}`;
   if (count < 1n) throw invalid(`${prefix}${countText} is not positive`);
-  if (count > BigInt(MAX_PBE_ITERATIONS)) {
-    throw new CertkitError('LIMIT_EXCEEDED', `${prefix}${countText} is more than certkit's limit of ${MAX_PBE_ITERATIONS}`);
+  if (count > BigInt(limit.max)) {
+    throw new CertkitError('LIMIT_EXCEEDED', `${prefix}${countText} is more than certkit's limit of ${limit.max}${limit.scope}`);
   }
   return Number(count);
 }
@@ -125,9 +140,9 @@ export interface Pbkdf2Params {
 
 /**
  * Parses a key derivation AlgorithmIdentifier that must be PBKDF2, checking the iteration count
- * before anything else uses it. `user` names the scheme in errors ("PBES2", "PBMAC1").
+ * (against `limit`) before anything else uses it. `user` names the scheme in errors ("PBES2", "PBMAC1").
  */
-export function parsePbkdf2(kdf: Asn1Node, what: string, user: string): Pbkdf2Params {
+export function parsePbkdf2(kdf: Asn1Node, what: string, user: string, limit: IterationLimit = PBE_ITERATIONS): Pbkdf2Params {
   const [kdfIdNode, kdfParams] = sequence(kdf, `${what} key derivation function`, 1, 2);
   const kdfId = oid(kdfIdNode!, `${what} key derivation function`);
   if (kdfId !== PBE_OID.pbkdf2) throw unsupported(`${what}: ${user} key derivation ${kdfId} is not supported (only PBKDF2)`);
@@ -137,7 +152,7 @@ export function parsePbkdf2(kdf: Asn1Node, what: string, user: string): Pbkdf2Pa
   if (!hasTag(saltNode, UNIVERSAL_TAG.OCTET_STRING)) {
     throw unsupported(`${what}: PBKDF2 salt from another source is not supported`);
   }
-  const iterations = checkIterations(unsignedInteger(fields[1]!, `${what} PBKDF2 iterations`), what);
+  const iterations = checkIterations(unsignedInteger(fields[1]!, `${what} PBKDF2 iterations`), what, limit);
   const salt = checkSalt(octets(saltNode, `${what} PBKDF2 salt`), what);
   let keyLength: number | undefined;
   let prf: Pbkdf2Prf = 'sha1';
@@ -221,6 +236,15 @@ function nodeDecrypt(cipher: string, key: Buffer, iv: Buffer, data: Uint8Array, 
 }
 
 /**
+ * The hash computations decrypting under `p` runs (see kdf-budget.ts): PBKDF2's output blocks for
+ * the cipher's key, or the PKCS#12 KDF's blocks for the key and for the 8-byte IV (SHA-1).
+ */
+export function pbeWork(p: PbeParams): number {
+  if (p.scheme === 'pbes2') return kdfWork(p.iterations, CIPHERS[p.cipher].keyLength, digestSize(p.prf));
+  return kdfWork(p.iterations, PKCS12_PBE[p.oid]!.keyLength, 20) + kdfWork(p.iterations, 8, 20);
+}
+
+/**
  * Decrypts `ciphertext` under the PBE AlgorithmIdentifier `algorithm` with `password`.
  * Bad padding throws BAD_PASSWORD; unknown algorithms UNSUPPORTED; excessive iterations
  * LIMIT_EXCEEDED (before any derivation).
@@ -232,7 +256,11 @@ export function decryptPbe(
   what: string,
   options: PbeDecryptOptions = {},
 ): Buffer {
-  const p = parsePbeAlgorithm(algorithm, what);
+  return decryptParsedPbe(parsePbeAlgorithm(algorithm, what), ciphertext, password, what, options);
+}
+
+/** `decryptPbe` with parameters `parsePbeAlgorithm` already read (and a caller already budgeted). */
+export function decryptParsedPbe(p: PbeParams, ciphertext: Uint8Array, password: string, what: string, options: PbeDecryptOptions = {}): Buffer {
   if (p.scheme === 'pbes2') {
     const info = CIPHERS[p.cipher];
     blockCheck(ciphertext, info.ivLength, what);

@@ -10,9 +10,16 @@
  * - The MAC is always verified (HMAC with the PKCS#12 KDF, ID 3, or RFC 9579 PBMAC1 with
  *   PBKDF2), compared in constant time,
  *   before anything inside authSafe is decrypted. A file without a MAC is refused (INTEGRITY)
- *   unless `allowMissingMac` is set. A wrong password is BAD_PASSWORD.
- * - Keys are paired with their certificate by localKeyId, else by public key; the chain is
- *   ordered leaf to root from the other certificates by issuer (node's X509Certificate).
+ *   unless `allowMissingMac` is set, or it is passwordless (nothing in it encrypted) and opened
+ *   with the empty password, as keytool reads JDK 18+ cacerts; either way the store comes back
+ *   marked `unprotected`. A wrong password is BAD_PASSWORD.
+ * - No key derivation runs before the whole file's derivation work (MAC, encrypted safes, keys)
+ *   is summed and found within KDF_LIMITS.maxWorkPerFile; a MAC's iterations have a lower cap of
+ *   their own (PKCS12_LIMITS.maxMacIterations), as the MAC runs before the password is known good.
+ * - Keys are paired with their certificate one way (`leafOf`), from the bags' attributes only, so
+ *   that listing (keys not decrypted) and exporting see the same entries: by localKeyId and
+ *   friendlyName as keytool does, never by public key. The chain is ordered leaf to root from the
+ *   other certificates by issuer (node's X509Certificate).
  * - Alias = the bag's friendlyName, kept as written (keytool shows PKCS#12 aliases lowercased;
  *   certkit reports the stored name). Without a friendlyName, keytool's own rule: "1", "2", ...
  *   counting the unnamed entries, keys first (keytool lists `openssl pkcs12 -export` without
@@ -24,8 +31,8 @@
  * - A secret bag is reported as a 'secret-key' entry (its algorithm when the key can be decrypted).
  * - `created` is set for key entries whose localKeyId is keytool's "Time <milliseconds>".
  */
-import { X509Certificate, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
-import { checkDer, parseDer } from '../asn1.js';
+import { X509Certificate, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
+import { checkDer, parseBer, parseDer } from '../asn1.js';
 import { CertkitError, invalid, unsupported, withContext } from '../errors.js';
 import { decryptsKey, type KeyStore, type KeyStoreEntry, type ReadKeyStoreOptions } from './model.js';
 import {
@@ -44,8 +51,20 @@ import {
 } from './der-read.js';
 import { PKCS12_LIMITS } from '../limits.js';
 import { quoteInput } from '../quote.js';
-import { checkIterations, decryptPbe, hmacHashOf, MAX_SALT_BYTES, parsePbkdf2 } from './pbe.js';
-import { bmpPassword, digestSize, pkcs12Kdf } from './pkcs12-kdf.js';
+import { KdfBudget, kdfWork } from './kdf-budget.js';
+import {
+  checkIterations,
+  decryptParsedPbe,
+  hmacHashOf,
+  MAC_ITERATIONS,
+  MAX_SALT_BYTES,
+  parsePbeAlgorithm,
+  parsePbkdf2,
+  type PbeParams,
+  type Pbkdf2Prf,
+  pbeWork,
+} from './pbe.js';
+import { bmpPassword, digestSize, pkcs12Kdf, type Pkcs12KdfHash } from './pkcs12-kdf.js';
 import { ATTRIBUTE, BAG, CERT_TYPE, CONTENT_TYPE, DIGEST_BY_OID, PBMAC1 } from './pkcs12-oids.js';
 
 /** Options of `readPkcs12`. */
@@ -59,6 +78,7 @@ const MAX_SAFES = PKCS12_LIMITS.maxSafes;
 const MAX_BAGS = PKCS12_LIMITS.maxBags;
 const MAX_ATTRIBUTES = PKCS12_LIMITS.maxAttributes;
 const MAX_NESTED_SAFE_CONTENTS = PKCS12_LIMITS.maxNestedSafeContents;
+const MIN_PBMAC1_KEY_BYTES = PKCS12_LIMITS.minPbmac1KeyBytes;
 
 interface Attributes {
   friendlyName?: string;
@@ -69,7 +89,7 @@ interface Attributes {
 interface KeyItem {
   order: number;
   attrs: Attributes;
-  /** PKCS#8 PrivateKeyInfo DER, when read (as `keys` asks). */
+  /** PKCS#8 PrivateKeyInfo DER, when read (keys !== false). */
   pkcs8?: Buffer;
 }
 
@@ -93,20 +113,61 @@ interface Collected {
   order: number;
 }
 
+/** Whether to decrypt the key of a bag with this friendlyName (`ReadKeyStoreOptions.keys`). */
+type ReadKey = (friendlyName: string | undefined) => boolean;
+
 interface Context {
   storePassword: string;
   keyPassword: string;
-  /** Whether to decrypt a bag with this friendlyName (`ReadKeyStoreOptions.keys`). */
-  readKey: (friendlyName: string | undefined) => boolean;
+  readKey: ReadKey;
   emptyAsNone: boolean;
 }
 
+/** What one encrypted part (a safe, a shrouded key, a secret) needs to be decrypted: parsed, not yet derived. */
+interface Encrypted {
+  readonly params: PbeParams;
+  readonly ciphertext: Buffer;
+}
+
+/** A bag found by the walk, read once the MAC has been verified. */
+interface FoundBag {
+  /** Where it is, for messages: "bag 2", then "bag 1" for a bag inside a nested SafeContents. */
+  readonly path: readonly string[];
+  readonly id: string;
+  readonly value: Asn1Node;
+  readonly attrNode: Asn1Node | undefined;
+  /** A shrouded key or an encrypted secret: protected by a password, read or not. */
+  readonly ciphered: boolean;
+  /** What decrypts it, when it is `ciphered` and keys are read. */
+  readonly encrypted?: Encrypted;
+}
+
+/** A safe found by the walk: its bags (data), or what decrypts them (encryptedData). */
+type FoundSafe = { readonly bags: readonly FoundBag[] } | { readonly encrypted: Encrypted };
+
+/** The MAC's parameters, checked; nothing derived yet. */
+type MacParams =
+  | { kind: 'pkcs12'; hash: Pkcs12KdfHash; salt: Buffer; iterations: number; expected: Buffer }
+  | { kind: 'pbmac1'; hash: Pbkdf2Prf; prf: Pbkdf2Prf; salt: Buffer; iterations: number; keyLength: number; expected: Buffer };
+
+/** Runs `fn` with each of `path` added to its errors, outermost first. */
+const inPath = <T>(path: readonly string[], fn: () => T): T => path.reduceRight<() => T>((f, c) => () => withContext(c, f), fn)();
+
 /**
- * Reads a PKCS#12 keystore. The MAC is verified with `storePassword` before anything else;
- * the keys `keys` asks for are decrypted with `keyPassword` (default: the store password).
+ * Reads a PKCS#12 keystore, decrypting only the keys `keys` asks for, in three steps so that no
+ * key derivation runs before the whole
+ * file's derivation work is known to be within KDF_LIMITS.maxWorkPerFile:
+ *
+ * 1. walk everything the file shows without decrypting (every safe, the bags of the plain ones,
+ *    every PBE and MAC parameter), deriving nothing;
+ * 2. add up the MAC's, every encrypted safe's and (unless `keys` is false) every shrouded key's
+ *    derivation work and refuse the file if it is too much;
+ * 3. verify the MAC with `storePassword`, then decrypt: safes with the store password, keys with
+ *    `keyPassword` (default: the store password). An encrypted safe's own bags are seen only
+ *    once it is decrypted: their work is added and checked before their keys are derived.
  */
 export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allowMissingMac?: boolean }): KeyStore {
-  const pfx = parseDer(bytes, 'PKCS#12 PFX');
+  const pfx = parseBer(bytes, 'PKCS#12 PFX');
   const [versionNode, authSafe, macData] = sequence(pfx, 'PKCS#12 PFX', 2, 3);
   const version = unsignedInteger(versionNode!, 'PKCS#12 version');
   if (version !== 3n) {
@@ -125,58 +186,75 @@ export function readPkcs12(bytes: Uint8Array, opts: ReadKeyStoreOptions & { allo
     return octets(explicit(content, 0, 'content'), 'content');
   });
 
-  let emptyAsNone = false;
-  if (macData === undefined) {
-    if (opts.allowMissingMac !== true) {
-      throw new CertkitError('INTEGRITY', 'PKCS#12 file has no integrity MAC', {
-        hint: 'it cannot be checked against tampering; pass the option that allows a missing MAC only if you trust its source',
-      });
-    }
-  } else {
-    emptyAsNone = withContext('PKCS#12 MAC', () => verifyMac(macData, authSafeBytes, opts.storePassword));
-  }
+  // Without a MAC, a store opened with a password expected protection it does not have: refused
+  // unless allowed. Opened without one (the empty password), it may be passwordless, as JDK 18+
+  // cacerts and cert-manager write them: known once the walk has found nothing encrypted.
+  const allowed = opts.allowMissingMac === true;
+  if (macData === undefined && !allowed && opts.storePassword !== '') throw missingMac();
+  const readKey: ReadKey = (name) => decryptsKey(opts.keys, name);
 
-  const ctx: Context = {
-    storePassword: opts.storePassword,
-    keyPassword: opts.keyPassword ?? opts.storePassword,
-    readKey: (name) => decryptsKey(opts.keys, name),
-    emptyAsNone,
-  };
-  const found: Collected = { keys: [], certs: [], secrets: [], order: 0 };
+  // 1. The walk.
+  const mac = macData === undefined ? undefined : withContext('PKCS#12 MAC', () => parseMac(macData));
   const safes = withContext('PKCS#12 AuthenticatedSafe', () =>
-    sequence(parseDer(authSafeBytes, 'AuthenticatedSafe'), 'AuthenticatedSafe', 0, MAX_SAFES),
+    sequence(parseBer(authSafeBytes, 'AuthenticatedSafe'), 'AuthenticatedSafe', 0, MAX_SAFES),
   );
-  safes.forEach((ci, i) => withContext(`PKCS#12 safe ${i + 1}`, () => readSafe(ci, ctx, found)));
-  return { type: 'pkcs12', entries: assemble(found) };
+  const found = safes.map((ci, i) => withContext(`PKCS#12 safe ${i + 1}`, () => walkSafe(ci, readKey)));
+  if (macData === undefined && !allowed && found.some((s) => 'encrypted' in s || s.bags.some((b) => b.ciphered))) throw missingMac();
+
+  // 2. The budget, before any derivation.
+  const budget = new KdfBudget();
+  if (mac !== undefined) budget.add('MAC', macWork(mac, opts.storePassword));
+  for (const safe of found) {
+    if ('encrypted' in safe) budget.add('encrypted safe', pbeWork(safe.encrypted.params));
+    else addBags(budget, safe.bags);
+  }
+  budget.check();
+
+  // 3. Integrity, then the contents.
+  const emptyAsNone = mac === undefined ? false : withContext('PKCS#12 MAC', () => verifyMac(mac, authSafeBytes, opts.storePassword));
+  const ctx: Context = { storePassword: opts.storePassword, keyPassword: opts.keyPassword ?? opts.storePassword, readKey, emptyAsNone };
+  const collected: Collected = { keys: [], certs: [], secrets: [], order: 0 };
+  found.forEach((safe, i) =>
+    withContext(`PKCS#12 safe ${i + 1}`, () => {
+      let bags = 'bags' in safe ? safe.bags : undefined;
+      if ('encrypted' in safe) {
+        const { params, ciphertext } = safe.encrypted;
+        const plain = decryptParsedPbe(params, ciphertext, ctx.storePassword, 'encrypted safe', { emptyPasswordAsNone: emptyAsNone });
+        bags = walkSafeContents(parseBer(plain, 'SafeContents'), readKey, 0, []);
+        addBags(budget, bags);
+        budget.check();
+      }
+      for (const bag of bags!) inPath(bag.path, () => readBag(bag, ctx, collected));
+    }),
+  );
+  const entries = assemble(collected);
+  return mac === undefined ? { type: 'pkcs12', entries, unprotected: true } : { type: 'pkcs12', entries };
 }
 
-/** Verifies the MAC; returns whether an empty password matched as "no bytes" (Java) rather than "\0\0". */
-function verifyMac(macData: Asn1Node, data: Buffer, password: string): boolean {
+/** The refusal of a store without a MAC (the CLI names its option in the hint). */
+function missingMac(): CertkitError {
+  return new CertkitError('INTEGRITY', 'PKCS#12 file has no integrity MAC', {
+    hint: 'it cannot be checked against tampering; allow a missing MAC only if you trust its source',
+  });
+}
+
+/** Parses and checks MacData (classic HMAC, or RFC 9579 PBMAC1); derives nothing. */
+function parseMac(macData: Asn1Node): MacParams {
   const [digestInfo, saltNode, iterNode] = sequence(macData, 'MacData', 2, 3);
   const [algId, digestNode] = sequence(digestInfo!, 'DigestInfo', 2, 2);
   const [algOid, algParams] = sequence(algId!, 'MAC algorithm', 1, 2);
   const alg = oid(algOid!, 'MAC algorithm');
-  if (alg === PBMAC1) {
-    verifyPbmac1(algParams, digestNode!, data, password);
-    return false;
-  }
+  if (alg === PBMAC1) return parsePbmac1(algParams, digestNode!);
   if (algParams !== undefined && !isNull(algParams)) throw invalid('MAC digest algorithm has unexpected parameters');
   const hash = DIGEST_BY_OID[alg];
   if (hash === undefined) throw unsupported(`MAC digest algorithm ${alg} is not supported`);
-  const iterations = iterNode === undefined ? 1 : checkIterations(unsignedInteger(iterNode, 'iterations'), '');
+  const iterations = iterNode === undefined ? 1 : checkIterations(unsignedInteger(iterNode, 'iterations'), '', MAC_ITERATIONS);
   const salt = octets(saltNode!, 'MAC salt');
   if (salt.length > MAX_SALT_BYTES) throw new CertkitError('LIMIT_EXCEEDED', `MAC salt of ${salt.length} bytes is too long`);
   const expected = octets(digestNode!, 'MAC value');
   const size = digestSize(hash);
   if (expected.length !== size) throw invalid(`MAC value of ${expected.length} bytes, expected ${size} for ${hash}`);
-  // OpenSSL's `pkcs12` tries an empty password both as "no password" and as "\0\0"; so do we.
-  const encodings = password === '' ? [true, false] : [false];
-  for (const emptyAsNone of encodings) {
-    const key = pkcs12Kdf(hash, bmpPassword(password, emptyAsNone), salt, 3, iterations, size);
-    const mac = createHmac(hash, key).update(data).digest();
-    if (timingSafeEqual(mac, expected)) return emptyAsNone;
-  }
-  throw new CertkitError('BAD_PASSWORD', 'MAC check failed: wrong store password, or the file was altered');
+  return { kind: 'pkcs12', hash, salt, iterations, expected };
 }
 
 /**
@@ -186,11 +264,15 @@ function verifyMac(macData: Asn1Node, data: Buffer, password: string): boolean {
  * PBMAC1-params ::= SEQUENCE { keyDerivationFunc AlgorithmIdentifier {{PBMAC1-KDFs}},
  *                              messageAuthScheme AlgorithmIdentifier {{PBMAC1-MACs}} }
  */
-function verifyPbmac1(params: Asn1Node | undefined, digestNode: Asn1Node, data: Buffer, password: string): void {
+function parsePbmac1(params: Asn1Node | undefined, digestNode: Asn1Node): MacParams {
   if (params === undefined) throw invalid('PBMAC1 without parameters');
   const [kdf, macAlg] = sequence(params, 'PBMAC1 parameters', 2, 2);
-  const { salt, iterations, keyLength, prf } = parsePbkdf2(kdf!, 'PBMAC1', 'PBMAC1');
+  const { salt, iterations, keyLength, prf } = parsePbkdf2(kdf!, 'PBMAC1', 'PBMAC1', MAC_ITERATIONS);
   if (keyLength === undefined) throw invalid('PBMAC1: PBKDF2 key length is missing (RFC 9579 requires it)');
+  // The file chooses the key length: a short key would let wrong passwords through (1 in 256 for 1 byte).
+  if (keyLength < MIN_PBMAC1_KEY_BYTES) {
+    throw invalid(`PBMAC1: PBKDF2 key length ${keyLength} is shorter than ${MIN_PBMAC1_KEY_BYTES} bytes (a short MAC key lets wrong passwords pass)`);
+  }
   const [macOid, macParams] = sequence(macAlg!, 'PBMAC1 MAC algorithm', 1, 2);
   const macId = oid(macOid!, 'PBMAC1 MAC algorithm');
   const hash = hmacHashOf(macId);
@@ -199,21 +281,46 @@ function verifyPbmac1(params: Asn1Node | undefined, digestNode: Asn1Node, data: 
   const expected = octets(digestNode, 'MAC value');
   const size = digestSize(hash);
   if (expected.length !== size) throw invalid(`MAC value of ${expected.length} bytes, expected ${size} for HMAC-${hash}`);
-  const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, keyLength, prf);
-  const mac = createHmac(hash, key).update(data).digest();
-  if (!timingSafeEqual(mac, expected)) {
-    throw new CertkitError('BAD_PASSWORD', 'MAC check failed: wrong store password, or the file was altered');
+  return { kind: 'pbmac1', hash, prf, salt, iterations, keyLength, expected };
+}
+
+/** The MAC's derivation work: an empty password is tried both ways (see verifyMac), so twice. */
+function macWork(mac: MacParams, password: string): number {
+  if (mac.kind === 'pbmac1') return kdfWork(mac.iterations, mac.keyLength, digestSize(mac.prf));
+  return kdfWork(mac.iterations, digestSize(mac.hash), digestSize(mac.hash)) * (password === '' ? 2 : 1);
+}
+
+/** Verifies the MAC; returns whether an empty password matched as "no bytes" (Java) rather than "\0\0". */
+function verifyMac(mac: MacParams, data: Buffer, password: string): boolean {
+  if (mac.kind === 'pbmac1') {
+    const key = pbkdf2Sync(Buffer.from(password, 'utf8'), mac.salt, mac.iterations, mac.keyLength, mac.prf);
+    if (timingSafeEqual(createHmac(mac.hash, key).update(data).digest(), mac.expected)) return false;
+  } else {
+    // OpenSSL's `pkcs12` tries an empty password both as "no password" and as "\0\0"; so do we.
+    const encodings = password === '' ? [true, false] : [false];
+    for (const emptyAsNone of encodings) {
+      const key = pkcs12Kdf(mac.hash, bmpPassword(password, emptyAsNone), mac.salt, 3, mac.iterations, mac.expected.length);
+      if (timingSafeEqual(createHmac(mac.hash, key).update(data).digest(), mac.expected)) return emptyAsNone;
+    }
+  }
+  throw new CertkitError('BAD_PASSWORD', 'MAC check failed: wrong store password, or the file was altered');
+}
+
+/** Adds the derivations of the shrouded keys and encrypted secrets among `bags`. */
+function addBags(budget: KdfBudget, bags: readonly FoundBag[]): void {
+  for (const b of bags) {
+    if (b.encrypted !== undefined) budget.add(b.id === BAG.secretBag ? 'secret key' : 'key', pbeWork(b.encrypted.params));
   }
 }
 
-function readSafe(ci: Asn1Node, ctx: Context, found: Collected): void {
+function walkSafe(ci: Asn1Node, readKey: ReadKey): FoundSafe {
   const [ctNode, content] = sequence(ci, 'ContentInfo', 1, 2);
   const ct = oid(ctNode!, 'content type');
-  let safeBytes: Buffer;
   if (ct === CONTENT_TYPE.data) {
     if (content === undefined) throw invalid('data without content');
-    safeBytes = octets(explicit(content, 0, 'content'), 'content');
-  } else if (ct === CONTENT_TYPE.encryptedData) {
+    return { bags: walkSafeContents(parseBer(octets(explicit(content, 0, 'content'), 'content'), 'SafeContents'), readKey, 0, []) };
+  }
+  if (ct === CONTENT_TYPE.encryptedData) {
     if (content === undefined) throw invalid('encryptedData without content');
     // EncryptedData ::= SEQUENCE { version, encryptedContentInfo, unprotectedAttrs [1] OPTIONAL }
     const [verNode, eci] = sequence(explicit(content, 0, 'content'), 'EncryptedData', 2, 3);
@@ -230,20 +337,57 @@ function readSafe(ci: Asn1Node, ctx: Context, found: Collected): void {
     // still verifies): refused, never read as an empty safe.
     if (enc === undefined) throw invalid('encryptedData has no encrypted content');
     const ciphertext = implicitOctets(enc, 0, 'encrypted content');
-    safeBytes = decryptPbe(alg!, ciphertext, ctx.storePassword, 'encrypted safe', {
-      emptyPasswordAsNone: ctx.emptyAsNone,
-    });
-  } else if (ct === CONTENT_TYPE.envelopedData) {
-    throw unsupported('public-key privacy mode (envelopedData) is not supported');
-  } else {
-    throw unsupported(`content type ${ct} is not supported`);
+    return { encrypted: { params: parsePbeAlgorithm(alg!, 'encrypted safe'), ciphertext } };
   }
-  readSafeContents(parseDer(safeBytes, 'SafeContents'), ctx, found, 0);
+  if (ct === CONTENT_TYPE.envelopedData) throw unsupported('public-key privacy mode (envelopedData) is not supported');
+  throw unsupported(`content type ${ct} is not supported`);
 }
 
-function readSafeContents(node: Asn1Node, ctx: Context, found: Collected, depth: number): void {
-  const bags = sequence(node, 'SafeContents', 0, MAX_BAGS);
-  bags.forEach((bag, j) => withContext(`bag ${j + 1}`, () => readBag(bag, ctx, found, depth)));
+/** The bags of a SafeContents, nested SafeContents flattened in place; `path` is where `node` is. */
+function walkSafeContents(node: Asn1Node, readKey: ReadKey, depth: number, path: readonly string[]): FoundBag[] {
+  const out: FoundBag[] = [];
+  sequence(node, 'SafeContents', 0, MAX_BAGS).forEach((bag, j) =>
+    withContext(`bag ${j + 1}`, () => {
+      const here = [...path, `bag ${j + 1}`];
+      const [idNode, valueNode, attrNode] = sequence(bag, 'SafeBag', 2, 3);
+      const id = oid(idNode!, 'bag type');
+      const value = explicit(valueNode!, 0, 'bag value');
+      if (id !== BAG.safeContentsBag) {
+        // Only the keys `keys` asks for are decrypted: other entries may have other key passwords.
+        const { ciphered, encrypted } = encryptedPart(id, value, readKey(readAttributes(attrNode).friendlyName));
+        out.push({ path: here, id, value, attrNode, ciphered, ...(encrypted === undefined ? {} : { encrypted }) });
+        return;
+      }
+      readAttributes(attrNode);
+      if (depth >= MAX_NESTED_SAFE_CONTENTS) {
+        throw new CertkitError('LIMIT_EXCEEDED', `SafeContents nested more than ${MAX_NESTED_SAFE_CONTENTS} deep`);
+      }
+      out.push(...walkSafeContents(value, readKey, depth + 1, here));
+    }),
+  );
+  return out;
+}
+
+/**
+ * Checks the shape of a shrouded key bag or a secret bag and, when its key is wanted and it is
+ * encrypted, parses what decrypts it (deriving nothing).
+ */
+function encryptedPart(id: string, value: Asn1Node, wanted: boolean): { ciphered: boolean; encrypted?: Encrypted } {
+  if (id === BAG.pkcs8ShroudedKeyBag) {
+    const [alg, data] = sequence(value, 'EncryptedPrivateKeyInfo', 2, 2);
+    const ciphertext = octets(data!, 'encrypted key');
+    return wanted ? { ciphered: true, encrypted: { params: parsePbeAlgorithm(alg!, 'private key'), ciphertext } } : { ciphered: true };
+  }
+  if (id !== BAG.secretBag) return { ciphered: false };
+  const [typeNode, secretValue] = sequence(value, 'SecretBag', 2, 2);
+  const type = oid(typeNode!, 'secret type');
+  if (type !== BAG.pkcs8ShroudedKeyBag) return { ciphered: false };
+  if (!wanted) return { ciphered: true };
+  // JDK: secretValue [0] EXPLICIT OCTET STRING holding an EncryptedPrivateKeyInfo whose
+  // plaintext is a PrivateKeyInfo naming the secret key's algorithm.
+  const epki = parseDer(octets(explicit(secretValue!, 0, 'secret value'), 'secret value'), 'secret key');
+  const [alg, data] = sequence(epki, 'EncryptedPrivateKeyInfo', 2, 2);
+  return { ciphered: true, encrypted: { params: parsePbeAlgorithm(alg!, 'secret key'), ciphertext: octets(data!, 'encrypted secret') } };
 }
 
 function readAttributes(node: Asn1Node | undefined): Attributes {
@@ -267,27 +411,23 @@ function readAttributes(node: Asn1Node | undefined): Attributes {
   return attrs;
 }
 
-function readBag(bag: Asn1Node, ctx: Context, found: Collected, depth: number): void {
-  const [idNode, valueNode, attrNode] = sequence(bag, 'SafeBag', 2, 3);
-  const id = oid(idNode!, 'bag type');
-  const value = explicit(valueNode!, 0, 'bag value');
-  const attrs = readAttributes(attrNode);
+function readBag(bag: FoundBag, ctx: Context, found: Collected): void {
+  const { id, value, encrypted } = bag;
+  const attrs = readAttributes(bag.attrNode);
   const order = found.order++;
+  const decrypt = (e: Encrypted, what: string) =>
+    decryptParsedPbe(e.params, e.ciphertext, ctx.keyPassword, what, { emptyPasswordAsNone: ctx.emptyAsNone });
   switch (id) {
     case BAG.keyBag: {
+      // The bags may be BER, the key they carry may not: its bytes are exported as they are.
+      const pkcs8 = rawDer(value);
+      checkDer(pkcs8, 'PrivateKeyInfo');
       sequence(value, 'PrivateKeyInfo', 3, 5);
-      found.keys.push(ctx.readKey(attrs.friendlyName) ? { order, attrs, pkcs8: rawDer(value) } : { order, attrs });
+      found.keys.push(ctx.readKey(attrs.friendlyName) ? { order, attrs, pkcs8 } : { order, attrs });
       return;
     }
     case BAG.pkcs8ShroudedKeyBag: {
-      const [alg, data] = sequence(value, 'EncryptedPrivateKeyInfo', 2, 2);
-      const ciphertext = octets(data!, 'encrypted key');
-      if (!ctx.readKey(attrs.friendlyName)) {
-        found.keys.push({ order, attrs });
-        return;
-      }
-      const plain = decryptPbe(alg!, ciphertext, ctx.keyPassword, 'private key', { emptyPasswordAsNone: ctx.emptyAsNone });
-      found.keys.push({ order, attrs, pkcs8: checkPkcs8(plain, ctx) });
+      found.keys.push(encrypted === undefined ? { order, attrs } : { order, attrs, pkcs8: checkPkcs8(decrypt(encrypted, 'private key'), ctx) });
       return;
     }
     case BAG.certBag: {
@@ -306,27 +446,8 @@ function readBag(bag: Asn1Node, ctx: Context, found: Collected, depth: number): 
       return;
     }
     case BAG.secretBag: {
-      const [typeNode, secretValue] = sequence(value, 'SecretBag', 2, 2);
-      const type = oid(typeNode!, 'secret type');
-      let algorithm: string | undefined;
-      if (ctx.readKey(attrs.friendlyName) && type === BAG.pkcs8ShroudedKeyBag) {
-        // JDK: secretValue [0] EXPLICIT OCTET STRING holding an EncryptedPrivateKeyInfo whose
-        // plaintext is a PrivateKeyInfo naming the secret key's algorithm.
-        const epki = parseDer(octets(explicit(secretValue!, 0, 'secret value'), 'secret value'), 'secret key');
-        const [alg, data] = sequence(epki, 'EncryptedPrivateKeyInfo', 2, 2);
-        const plain = decryptPbe(alg!, octets(data!, 'encrypted secret'), ctx.keyPassword, 'secret key', {
-          emptyPasswordAsNone: ctx.emptyAsNone,
-        });
-        algorithm = secretAlgorithm(checkPkcs8(plain, ctx));
-      }
+      const algorithm = encrypted === undefined ? undefined : secretAlgorithm(checkPkcs8(decrypt(encrypted, 'secret key'), ctx));
       found.secrets.push(algorithm === undefined ? { order, attrs } : { order, attrs, algorithm });
-      return;
-    }
-    case BAG.safeContentsBag: {
-      if (depth >= MAX_NESTED_SAFE_CONTENTS) {
-        throw new CertkitError('LIMIT_EXCEEDED', `SafeContents nested more than ${MAX_NESTED_SAFE_CONTENTS} deep`);
-      }
-      readSafeContents(value, ctx, found, depth + 1);
       return;
     }
     case BAG.crlBag:
@@ -367,21 +488,24 @@ function secretAlgorithm(pkcs8: Buffer): string {
   return SECRET_ALGORITHMS[o] ?? o;
 }
 
-function spkiOfKey(pkcs8: Buffer): Buffer | undefined {
-  try {
-    return createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))
-      .export({ type: 'spki', format: 'der' });
-  } catch {
-    return undefined; // an algorithm node cannot load: pairing by public key is not possible
-  }
-}
+const sameName = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 
-function spkiOfCert(c: CertItem): Buffer | undefined {
-  try {
-    return c.x509.publicKey.export({ type: 'spki', format: 'der' });
-  } catch {
-    return undefined;
-  }
+/**
+ * The certificate a key belongs to: the one way keys are paired, for every command and whether or
+ * not the keys were decrypted (so from attributes only, never from the key itself). keytool's rule
+ * (PKCS12KeyStore.findMatchedCertificate): among the certificates with the key's localKeyId, the
+ * one with its friendlyName too, else the last of them; else the last with its friendlyName
+ * (compared case-insensitively, as Java compares aliases). Then keytool's fallback for a store of
+ * one key: its one end-entity certificate that is neither trusted nor another key's.
+ */
+function leafOf(key: KeyItem, keys: readonly KeyItem[], certs: readonly CertItem[]): CertItem | undefined {
+  const { localKeyId: id, friendlyName: name } = key.attrs;
+  const byId = id === undefined ? [] : certs.filter((c) => c.attrs.localKeyId?.equals(id) === true);
+  const leaf = byId.find((c) => sameName(c.attrs.friendlyName, name)) ?? byId.at(-1) ?? certs.findLast((c) => sameName(c.attrs.friendlyName, name));
+  if (leaf !== undefined || keys.length !== 1) return leaf;
+  const loose = certs.filter((c) => !c.attrs.trusted && c.attrs.localKeyId === undefined);
+  const ends = loose.filter((c) => !loose.some((o) => o !== c && !issuedBy(c, c) && issuedBy(o, c)));
+  return ends.length === 1 ? ends[0] : undefined;
 }
 
 function issuedBy(child: CertItem, issuer: CertItem): boolean {
@@ -424,19 +548,8 @@ function assemble(found: Collected): KeyStoreEntry[] {
   const out: { order: number; make: (alias: string) => KeyStoreEntry; name: string | undefined; rank: number }[] = [];
 
   for (const key of keys) {
-    let leaf: CertItem | undefined;
+    const leaf = leafOf(key, keys, certs);
     const id = key.attrs.localKeyId;
-    if (id !== undefined) leaf = certs.find((c) => c.attrs.localKeyId !== undefined && c.attrs.localKeyId.equals(id));
-    if (leaf === undefined && key.pkcs8 !== undefined) {
-      const spki = spkiOfKey(key.pkcs8);
-      if (spki !== undefined) leaf = certs.find((c) => spkiOfCert(c)?.equals(spki) === true);
-    }
-    if (leaf === undefined && keys.length === 1) {
-      // keytool's fallback for a single key: the one end-entity certificate not marked trusted.
-      const loose = certs.filter((c) => !c.attrs.trusted && c.attrs.localKeyId === undefined);
-      const ends = loose.filter((c) => !loose.some((o) => o !== c && !issuedBy(c, c) && issuedBy(o, c)));
-      if (ends.length === 1) leaf = ends[0];
-    }
     const chain = leaf === undefined ? [] : buildChain(leaf, certs);
     chain.forEach((c) => inChains.add(c));
     const created = createdFromKeyId(id);

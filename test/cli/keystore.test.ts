@@ -13,7 +13,7 @@ import { decodePemAll } from '../../src/pem.js';
 import { parseKeytoolList, runUtf8 } from '../keystore/keytool-list.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
-import { haveTools, tool } from '../support/tools.js';
+import { haveTools, runStatus, tool } from '../support/tools.js';
 
 interface ManifestCert { subject: string; sha1: string; sha256: string }
 interface ManifestEntry { alias: string; kind: string; chain?: ManifestCert[]; sha256?: string }
@@ -91,14 +91,89 @@ describe('keystore list', () => {
     expect(r.status).toBe(4);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'certkit: fixtures/pkcs12/openssl-nomac.p12: PKCS#12 file has no integrity MAC (it cannot be checked against tampering; pass the option that allows a missing MAC only if you trust its source)\n',
+      'certkit: fixtures/pkcs12/openssl-nomac.p12: PKCS#12 file has no integrity MAC (it cannot be checked against tampering; --allow-missing-mac reads it anyway, only if you trust its source)\n',
     );
+    // Its key is encrypted: without a password it is no passwordless store either.
+    const none = await runCli(['keystore', 'list', 'fixtures/pkcs12/openssl-nomac.p12', '--json'], { cwd: ROOT });
+    expect([none.status, none.stderr]).toEqual([4, r.stderr]);
     const ok = await runCli([...args, '--allow-missing-mac'], { env: { SP: f.storePassword }, cwd: ROOT });
-    expect(ok.status).toBe(0);
+    expect([ok.status, ok.stderr]).toEqual([0, 'certkit: note: fixtures/pkcs12/openssl-nomac.p12 has no integrity MAC: nothing protects it against tampering\n']);
     const doc = JSON.parse(ok.stdout) as { entries: { alias: string; kind: string; chain: { sha256: string }[] }[] };
     expect(doc.entries.map((e) => [e.alias, e.kind, e.chain.map((c) => c.sha256)])).toEqual(
       f.entries.map((e) => [e.alias, e.kind, e.chain!.map((c) => c.sha256)]),
     );
+  });
+
+  describe.skipIf(!haveTools('openssl', 'keytool'))('passwordless PKCS#12 (no MAC, nothing encrypted)', () => {
+    const NOTE = (f: string) => `certkit: note: ${f} has no integrity MAC: nothing protects it against tampering\n`;
+    const REFUSED = (f: string) =>
+      `certkit: ${f}: PKCS#12 file has no integrity MAC (it cannot be checked against tampering; --allow-missing-mac reads it anyway, only if you trust its source)\n`;
+    const openssl = (args: string[]) => runUtf8(tool('openssl')!, args);
+    const key = join(dir, 'pwless.key');
+    const cert = join(dir, 'pwless.crt');
+    /** What `openssl pkcs12 -export -nomac -certpbe NONE -keypbe NONE -passout pass:` writes: a key bag and a certificate bag, in the clear. */
+    const withKey = join(dir, 'pwless-openssl.p12');
+    /** What JDK 18+ cacerts is: certificates only, written by keytool with no MAC and no encryption. */
+    const trusts = join(dir, 'pwless-keytool.p12');
+    const cn = 'CN=certkit passwordless';
+    let fingerprint = '';
+
+    it('made by openssl and keytool: openssl sees no MAC; keytool lists the truststore without a password', () => {
+      openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-subj', `/${cn.replace(', ', '/')}`, '-days', '30']);
+      openssl(['pkcs12', '-export', '-nomac', '-certpbe', 'NONE', '-keypbe', 'NONE', '-passout', 'pass:', '-inkey', key, '-in', cert, '-name', 'pwless', '-out', withKey]);
+      runUtf8(tool('keytool')!, ['-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE', '-J-Dkeystore.pkcs12.macAlgorithm=NONE', '-importcert', '-noprompt',
+        '-alias', 'pwless-ca', '-file', cert, '-keystore', trusts, '-storetype', 'pkcs12', '-storepass', 'unused-pass']);
+      const info = runStatus(tool('openssl')!, ['pkcs12', '-info', '-noout', '-in', withKey, '-passin', 'pass:']);
+      expect([info.status, info.stderr.split('\n')[0]]).toEqual([0, 'Warning: MAC is absent!']);
+      const listed = parseKeytoolList(runUtf8(tool('keytool')!, ['-list', '-v', '-keystore', trusts]));
+      fingerprint = listed[0]!.sha256[0]!;
+      expect(listed).toEqual([{ alias: 'pwless-ca', type: 'trustedCertEntry', sha256: [fingerprint] }]);
+    });
+
+    it('listed without --storepass, with one note on stderr', async () => {
+      const r = await runCli(['keystore', 'list', withKey, '--json']);
+      expect([r.status, r.stderr]).toEqual([0, NOTE(withKey)]);
+      const doc = JSON.parse(r.stdout) as { entries: { alias: string; kind: string; chain: { subject: string; sha256: string }[] }[] };
+      expect(doc.entries.map((e) => [e.alias, e.kind, e.chain.map((c) => [c.subject, c.sha256])])).toEqual([['pwless', 'private-key', [[cn, fingerprint]]]]);
+      const t = await runCli(['keystore', 'list', trusts, '--json']);
+      expect([t.status, t.stderr]).toEqual([0, NOTE(trusts)]);
+      expect((JSON.parse(t.stdout) as { entries: { alias: string; kind: string }[] }).entries.map((e) => [e.alias, e.kind])).toEqual([['pwless-ca', 'trusted-cert']]);
+    });
+
+    it('the empty password is the same as none', async () => {
+      const r = await runCli(['keystore', 'list', withKey, '--storepass', 'env:EMPTY', '--json'], { env: { EMPTY: '' } });
+      expect([r.status, r.stderr]).toEqual([0, NOTE(withKey)]);
+    });
+
+    it('its key is exported without --storepass, as openssl wrote it', async () => {
+      const r = await runCli(['keystore', 'export', withKey, '--key-out', '-']);
+      expect([r.status, r.stderr]).toEqual([0, NOTE(withKey)]);
+      const want = openssl(['pkey', '-in', key]);
+      expect(r.stdout).toBe(want);
+    });
+
+    it('opened with a real password it is refused (exit 4, naming --allow-missing-mac), unless --allow-missing-mac', async () => {
+      const args = ['keystore', 'list', withKey, '--storepass', 'env:SP', '--json'];
+      const r = await runCli(args, { env: { SP: 'a-real-password' } });
+      expect(r).toEqual({ status: 4, stdout: '', stderr: REFUSED(withKey) });
+      const ok = await runCli([...args, '--allow-missing-mac'], { env: { SP: 'a-real-password' } });
+      expect([ok.status, ok.stderr]).toEqual([0, NOTE(withKey)]);
+    });
+
+    it('a store with a password, opened without one, says the option was not given (exit 4)', async () => {
+      const r = await runCli(['keystore', 'list', fx(CHAIN)]);
+      expect(r).toEqual({
+        status: 4,
+        stdout: '',
+        stderr: `certkit: ${fx(CHAIN)}: keystore password was incorrect, or the file is corrupt (integrity digest does not match) (--storepass was not given: this store has a password)\n`,
+      });
+      const p12 = await runCli(['keystore', 'convert', fx('pkcs12/keytool-default-rsa2048.p12'), join(dir, 'never.jks'), '--deststorepass', 'env:D'], { env: { D: 'dest-pass' } });
+      expect(p12).toEqual({
+        status: 4,
+        stdout: '',
+        stderr: `certkit: ${fx('pkcs12/keytool-default-rsa2048.p12')}: PKCS#12 MAC: MAC check failed: wrong store password, or the file was altered (--srcstorepass was not given: this store has a password)\n`,
+      });
+    });
   });
 
   describe.skipIf(!haveTools('keytool'))('against keytool -list -v', () => {

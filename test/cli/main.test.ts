@@ -49,7 +49,7 @@ describe('usage errors: exit 2, one line, nothing on stdout', () => {
   it.each([
     [[], "certkit: no command given (see 'certkit --help')"],
     [['keygen', '--out', 'x', '--bogus'], "certkit: Unknown argument: bogus (see 'certkit --help')"],
-    [['keystore', 'list', 'a.jks'], "certkit: Missing required argument: storepass (see 'certkit --help')"],
+    [['keystore', 'convert', 'a.jks', 'b.p12', '--srcstorepass', 'env:A'], "certkit: Missing required argument: deststorepass (see 'certkit --help')"],
     [['keystore'], "certkit: 'keystore' needs a subcommand (see 'certkit --help')"],
     [['keystore', 'list', 'a.jks', '--storepass', 'env:A', '--storepass', 'env:B'], "certkit: --storepass was given more than once (see 'certkit --help')"],
     [['keygen', '--out', 'x', '--key-type', 'dsa'], 'certkit: unknown key type "dsa" (expected one of rsa2048, rsa3072, rsa4096, ec256, ec384)'],

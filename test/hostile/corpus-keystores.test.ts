@@ -8,6 +8,7 @@ import { describe } from 'vitest';
 import { readJceks } from '../../src/keystore/jceks.js';
 import { readJks } from '../../src/keystore/jks.js';
 import { readPkcs12 } from '../../src/keystore/pkcs12-read.js';
+import { berPkcs12 } from '../keystore/ber.js';
 import { genericDer, type Mutation } from './der-cases.js';
 import { EXPECTED } from './expected-keystores.js';
 import { editAuthSafe, inOctets } from './samples.js';
@@ -242,8 +243,20 @@ function p12Cases(): [string, () => P12Input][] {
   const ALG = [2, 0, 0];
   const bag = (oid: string, value: Buffer) => tlv(0x30, oidTlv(oid), tlv(0xa0, value));
   const data = (content: Buffer) => tlv(0x30, oidTlv('1.2.840.113549.1.7.1'), tlv(0xa0, tlv(0x04, content)));
+  /** P12 in BER, as NSS and BouncyCastle write PKCS#12 (test/keystore/ber.ts). */
+  const ber = () => berPkcs12(P12, P12_PASS, { chunk: 1000, inner: true });
+  const hmacSha256 = tlv(0x30, oidTlv('1.2.840.113549.2.9'), NULL);
+  /** MacData with RFC 9579 PBMAC1 (PBKDF2-HMAC-SHA256, one iteration) asking for a `keyLength`-byte HMAC key. */
+  const pbmac1 = (keyLength: number) => {
+    const pbkdf2 = tlv(0x30, oidTlv('1.2.840.113549.1.5.12'), tlv(0x30, tlv(0x04, Buffer.alloc(8)), tlv(0x02, Buffer.from([1])), tlv(0x02, Buffer.from([keyLength])), hmacSha256));
+    const alg = tlv(0x30, oidTlv('1.2.840.113549.1.5.14'), tlv(0x30, pbkdf2, hmacSha256));
+    return tlv(0x30, tlv(0x30, alg, tlv(0x04, Buffer.alloc(32))), tlv(0x04, Buffer.from('NOT USED')), tlv(0x02, Buffer.from([1])));
+  };
   return [
-    ...genericDer(P12).map(([n, f]): [string, () => P12Input] => [n, () => mac(f())]),
+    // The PFX may be BER (NSS, BouncyCastle): its outer indefinite length is read (test/keystore/pkcs12-ber.test.ts).
+    ...genericDer(P12)
+      .filter(([n]) => n !== 'outer length indefinite (BER) with end-of-contents')
+      .map(([n, f]): [string, () => P12Input] => [n, () => mac(f())]),
     ['version 2', () => mac(contentAt(P12, [0], Buffer.from([2])))],
     ['version 4', () => mac(contentAt(P12, [0], Buffer.from([4])))],
     ['authSafe content type signedData', () => mac(replaceAt(P12, [1, 0], oidTlv('1.2.840.113549.1.7.2')))],
@@ -262,11 +275,13 @@ function p12Cases(): [string, () => P12Input][] {
     ['MAC iterations 0', () => mac(contentAt(P12, [2, 2], Buffer.from([0])))],
     ['MAC iterations -1', () => mac(contentAt(P12, [2, 2], Buffer.from([0xff])))],
     ['MAC iterations 2^31', () => mac(contentAt(P12, [2, 2], Buffer.from([0x00, 0x80, 0, 0, 0])))],
-    ['MAC iterations 5,000,001', () => mac(contentAt(P12, [2, 2], Buffer.from([0x4c, 0x4b, 0x41])))],
+    ['MAC iterations 1,000,001', () => mac(contentAt(P12, [2, 2], Buffer.from([0x0f, 0x42, 0x41])))],
     ['MAC iterations 2^64', () => mac(contentAt(P12, [2, 2], Buffer.from([0x01, 0, 0, 0, 0, 0, 0, 0, 0])))],
     ['MAC salt of 2000 bytes', () => mac(contentAt(P12, [2, 1], Buffer.alloc(2000)))],
     ['macData with only the digest', () => mac(replaceAt(P12, MAC, tlv(0x30, derAt(P12, [2, 0]))))],
     ['PBMAC1 without parameters', () => mac(replaceAt(P12, ALG, tlv(0x30, oidTlv('1.2.840.113549.1.5.14'))))],
+    ['PBMAC1 key length 19 (shorter than 20)', () => mac(replaceAt(P12, MAC, pbmac1(19)))],
+    ['PBMAC1 key length 1', () => mac(replaceAt(P12, MAC, pbmac1(1)))],
     ['wrong store password', () => ({ bytes: P12, storePassword: 'wrong' })],
     ['empty store password', () => ({ bytes: P12, storePassword: '' })],
     ['wrong key password (MAC right)', () => ({ bytes: P12, storePassword: P12_PASS, keyPassword: 'wrong' })],
@@ -301,6 +316,14 @@ function p12Cases(): [string, () => P12Input][] {
     ['shrouded key with the wrong password', () => ({ ...open(NOMAC), keyPassword: 'wrong' })],
     ['a key bag in place of the shrouded key bag', () => keySafe((sc) => replaceAt(sc, [0, 0], oidTlv('1.2.840.113549.1.12.10.1.1')))],
     ['an empty AuthenticatedSafe inside, insertion of a NULL safe', () => safe((a) => insertAt(a, [0], NULL))],
+    ['BER: the final end-of-contents missing', () => mac(ber().subarray(0, -2))],
+    ['BER: one byte after the final end-of-contents', () => mac(Buffer.concat([ber(), Buffer.from([0])]))],
+    ['BER: the authSafe data as a primitive OCTET STRING of indefinite length', () => mac(patch(ber(), ber().indexOf(Buffer.from([0x24, 0x80])), [0x04]))],
+    ['BER: an end-of-contents in place of the version', () => mac(patch(ber(), 2, [0, 0, 0]))],
+    ['BER: a segment of the authSafe data tagged UTF8String', () => mac(patch(ber(), ber().indexOf(Buffer.from([0x24, 0x80])) + 2, [0x0c]))],
+    // From the end: end-of-contents of the PFX, of MacData, the iterations, the salt, of DigestInfo; then the MAC.
+    ['BER: the MAC value flipped', () => mac((() => { const b = ber(); const at = b.length - 40; return patch(b, at, [b[at]! ^ 1]); })())],
+    ['BER: wrong store password', () => ({ bytes: ber(), storePassword: 'wrong' })],
   ];
 }
 

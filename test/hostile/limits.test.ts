@@ -15,7 +15,8 @@ import { CA_CERT_FILE, initLocalCa, loadLocalCa } from '../../src/issuers/local-
 import { parseValidity } from '../../src/issuers/validity.js';
 import { KEY_LIMITS, exportEncryptedPkcs8Der, exportPkcs8Pem, importPrivateKey } from '../../src/keys.js';
 import { JavaDataReader } from '../../src/keystore/java-data.js';
-import { JKS_MAGIC, writeJavaKeyStoreFrame, type RawPrivateKeyEntry, type RawTrustedCertEntry } from '../../src/keystore/java-keystore-format.js';
+import { JCEKS_MAGIC, JKS_MAGIC, writeJavaKeyStoreFrame, type RawPrivateKeyEntry, type RawTrustedCertEntry } from '../../src/keystore/java-keystore-format.js';
+import { readJceks } from '../../src/keystore/jceks.js';
 import { readSerializedObject } from '../../src/keystore/java-serialization.js';
 import { JCEKS_MAX_ITERATIONS, parsePbeParameters } from '../../src/keystore/jceks-key-protector.js';
 import { protectJksKey } from '../../src/keystore/jks-key-protector.js';
@@ -45,9 +46,15 @@ import { orderChain } from '../../src/x509/chain.js';
 import { parseDname } from '../../src/x509/dn.js';
 import { tempDir } from '../support/tmp.js';
 import { EC_CERT, EC_PKCS8, STORE_PASS, editAuthSafe, p12Sample } from './samples.js';
-import { contentAt, derLen, nest, outcome, replaceAt, tlv } from './support.js';
+import { appendInside, contentAt, derLen, nest, oidTlv, outcome, replaceAt, tlv } from './support.js';
 
 const NULL = Buffer.from([0x05, 0x00]);
+/** The content octets of a non-negative INTEGER. */
+const uint = (n: number) => {
+  const hex = n.toString(16);
+  const b = Buffer.from(hex.padStart(hex.length + (hex.length % 2), '0'), 'hex');
+  return b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b;
+};
 const dir = tempDir('certkit-limits-');
 const openCloseSync = (p: string) => {
   closeSync(openSync(p, 'w'));
@@ -67,10 +74,10 @@ describe('limits at N and N+1', () => {
     expect({ DER_LIMITS, PEM_LIMITS, KDF_LIMITS, JAVA_KEYSTORE_LIMITS, SERIALIZATION_LIMITS, PKCS12_LIMITS, MAX_CHAIN_LENGTH, DN_LIMITS, MAX_S3_KEY_BYTES, MAX_VALIDITY_YEARS }).toEqual({
       DER_LIMITS: { maxBytes: 16_777_216, maxDepth: 32, maxNodes: 200_000 },
       PEM_LIMITS: { maxChars: 25_165_824, maxBlocks: 1000, maxLinesPerBlock: 350_000 },
-      KDF_LIMITS: { maxIterations: 5_000_000, maxSaltBytes: 1024 },
+      KDF_LIMITS: { maxIterations: 5_000_000, maxSaltBytes: 1024, maxWorkPerFile: 3_000_000 },
       JAVA_KEYSTORE_LIMITS: { maxBytes: 67_108_864, maxEntries: 100_000, maxChain: 64 },
       SERIALIZATION_LIMITS: { maxDepth: 24, maxHandles: 10_000 },
-      PKCS12_LIMITS: { maxSafes: 1000, maxBags: 10_000, maxAttributes: 64, maxNestedSafeContents: 2 },
+      PKCS12_LIMITS: { maxSafes: 1000, maxBags: 10_000, maxAttributes: 64, maxNestedSafeContents: 2, minPbmac1KeyBytes: 20, maxMacIterations: 1_000_000 },
       MAX_CHAIN_LENGTH: 16,
       DN_LIMITS: { maxChars: 65_536, maxRdns: 64, maxAvasPerRdn: 16 },
       MAX_S3_KEY_BYTES: 1024,
@@ -221,16 +228,17 @@ describe('limits at N and N+1', () => {
     expect(result(() => exportEncryptedPkcs8Der(key, 'pw', { iterations: 5_000_001 }))).toEqual(['USAGE', 'PBKDF2 iterations must be an integer from 1 to 5000000']);
   });
 
-  it('iterations, PKCS#12 MAC: 5,000,000 passes (then the short MAC value fails), 2^31 in a small file refused at once', () => {
+  it('iterations, PKCS#12 MAC: 1,000,000 passes (then the short MAC value fails), 1,000,001 and 2^31 in a small file refused at once', () => {
     const p12 = p12Sample('modern');
     const withIter = (hex: string) => contentAt(contentAt(p12, [2, 2], Buffer.from(hex, 'hex')), [2, 0, 1], Buffer.alloc(31));
-    expect(result(() => readPkcs12(withIter('4c4b40'), { storePassword: STORE_PASS }))).toEqual([
+    expect(PKCS12_LIMITS.maxMacIterations).toBe(0x0f4240);
+    expect(result(() => readPkcs12(withIter('0f4240'), { storePassword: STORE_PASS }))).toEqual([
       'INVALID_INPUT',
       'PKCS#12 MAC: MAC value of 31 bytes, expected 32 for sha256',
     ]);
-    expect(result(() => readPkcs12(withIter('4c4b41'), { storePassword: STORE_PASS }))).toEqual([
+    expect(result(() => readPkcs12(withIter('0f4241'), { storePassword: STORE_PASS }))).toEqual([
       'LIMIT_EXCEEDED',
-      "PKCS#12 MAC: iteration count 5000001 is more than certkit's limit of 5000000",
+      "PKCS#12 MAC: iteration count 1000001 is more than certkit's limit of 1000000 for a MAC",
     ]);
     // A 100-byte PFX claiming 2^31 MAC iterations: refused before any derivation.
     const tiny = tlv(0x30, tlv(0x02, Buffer.from([3])), tlv(0x30, tlv(0x06, Buffer.from('2a864886f70d010701', 'hex')), tlv(0xa0, tlv(0x04, tlv(0x30)))),
@@ -238,8 +246,100 @@ describe('limits at N and N+1', () => {
     expect(tiny.length).toBeLessThan(100);
     expect(result(() => readPkcs12(tiny, { storePassword: 'x' }))).toEqual([
       'LIMIT_EXCEEDED',
-      "PKCS#12 MAC: iteration count 2147483648 is more than certkit's limit of 5000000",
+      "PKCS#12 MAC: iteration count 2147483648 is more than certkit's limit of 1000000 for a MAC",
     ]);
+  });
+
+  it('iterations, PKCS#12 PBMAC1: 1,000,000 passes (then the short MAC value fails), 1,000,001 refused', () => {
+    const hmac = tlv(0x30, oidTlv('1.2.840.113549.2.9'), NULL);
+    const macData = (iterations: number) => {
+      const pbkdf2 = tlv(0x30, oidTlv('1.2.840.113549.1.5.12'), tlv(0x30, tlv(0x04, Buffer.alloc(8)), tlv(0x02, uint(iterations)), tlv(0x02, Buffer.from([32])), hmac));
+      const alg = tlv(0x30, oidTlv('1.2.840.113549.1.5.14'), tlv(0x30, pbkdf2, hmac));
+      return tlv(0x30, tlv(0x30, alg, tlv(0x04, Buffer.alloc(31))), tlv(0x04, Buffer.alloc(8)), tlv(0x02, Buffer.from([1])));
+    };
+    const pfx = (iterations: number) => replaceAt(p12Sample('modern'), [2], macData(iterations));
+    expect(result(() => readPkcs12(pfx(PKCS12_LIMITS.maxMacIterations), { storePassword: STORE_PASS }))).toEqual([
+      'INVALID_INPUT',
+      'PKCS#12 MAC: MAC value of 31 bytes, expected 32 for HMAC-sha256',
+    ]);
+    expect(result(() => readPkcs12(pfx(PKCS12_LIMITS.maxMacIterations + 1), { storePassword: STORE_PASS }))).toEqual([
+      'LIMIT_EXCEEDED',
+      "PKCS#12 MAC: PBMAC1: iteration count 1000001 is more than certkit's limit of 1000000 for a MAC",
+    ]);
+  });
+
+  describe('key-derivation work per file: 3,000,000 hash computations pass the check, one more is refused before any derivation', () => {
+    const N = KDF_LIMITS.maxWorkPerFile;
+    const ALIGNED = 'PKCS#12 safe 1: encrypted safe: ciphertext of 17 bytes is not a whole number of 16-byte blocks';
+    /** PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC: one 32-byte block per iteration) with `iterations`. */
+    const pbes2 = (iterations: number) => {
+      const kdf = tlv(0x30, oidTlv('1.2.840.113549.1.5.12'), tlv(0x30, tlv(0x04, Buffer.alloc(8)), tlv(0x02, uint(iterations)), tlv(0x30, oidTlv('1.2.840.113549.2.9'), NULL)));
+      return tlv(0x30, oidTlv('1.2.840.113549.1.5.13'), tlv(0x30, kdf, tlv(0x30, oidTlv('2.16.840.1.101.3.4.1.42'), tlv(0x04, Buffer.alloc(16)))));
+    };
+    /** pbeWithSHAAnd3-KeyTripleDES-CBC: the PKCS#12 KDF's SHA-1, two blocks for the key and one for the IV. */
+    const tripleDes = (iterations: number) => tlv(0x30, oidTlv('1.2.840.113549.1.12.1.3'), tlv(0x30, tlv(0x04, Buffer.alloc(8)), tlv(0x02, uint(iterations))));
+    /** An encryptedData safe under `alg`; its 17-byte ciphertext fails, without deriving, once the budget has passed. */
+    const encryptedSafe = (alg: Buffer) =>
+      tlv(0x30, oidTlv('1.2.840.113549.1.7.6'), tlv(0xa0, tlv(0x30, tlv(0x02, Buffer.from([0])), tlv(0x30, oidTlv('1.2.840.113549.1.7.1'), alg, tlv(0x80, Buffer.alloc(17))))));
+    const dataSafe = (...bags: Buffer[]) => tlv(0x30, oidTlv('1.2.840.113549.1.7.1'), tlv(0xa0, tlv(0x04, tlv(0x30, ...bags))));
+    const shrouded = (alg: Buffer) => tlv(0x30, oidTlv('1.2.840.113549.1.12.10.1.2'), tlv(0xa0, tlv(0x30, alg, tlv(0x04, Buffer.alloc(16)))));
+    /** A PFX without a MAC (read with allowMissingMac) holding `safes`. */
+    const pfx = (...safes: Buffer[]) => tlv(0x30, tlv(0x02, Buffer.from([3])), tlv(0x30, oidTlv('1.2.840.113549.1.7.1'), tlv(0xa0, tlv(0x04, tlv(0x30, ...safes)))));
+    const read = (b: Buffer, keys = true) => result(() => readPkcs12(b, { storePassword: 'x', allowMissingMac: true, keys }));
+    const over = (work: number, parts: string) => ['LIMIT_EXCEEDED', `key derivation would take ${work} hash computations (${parts}), more than certkit's limit of 3000000 per file`];
+
+    it('one safe at N and N+1', () => {
+      expect(N).toBe(3_000_000);
+      expect(read(pfx(encryptedSafe(pbes2(N))))).toEqual(['INVALID_INPUT', ALIGNED]);
+      expect(read(pfx(encryptedSafe(pbes2(N + 1))))).toEqual(over(3_000_001, '1 encrypted safe'));
+    });
+
+    it('summed over safes and keys: three safes of N/3, or two safes and a key; one iteration more is refused', () => {
+      const third = N / 3;
+      expect(read(pfx(encryptedSafe(pbes2(third)), encryptedSafe(pbes2(third)), encryptedSafe(pbes2(third))))).toEqual(['INVALID_INPUT', ALIGNED]);
+      expect(read(pfx(encryptedSafe(pbes2(third)), encryptedSafe(pbes2(third)), encryptedSafe(pbes2(third + 1))))).toEqual(over(3_000_001, '3 encrypted safes'));
+      const keySafe = (n: number) => dataSafe(shrouded(pbes2(n)));
+      expect(read(pfx(encryptedSafe(pbes2(third)), encryptedSafe(pbes2(third)), keySafe(third)))).toEqual(['INVALID_INPUT', ALIGNED]);
+      expect(read(pfx(encryptedSafe(pbes2(third)), encryptedSafe(pbes2(third)), keySafe(third + 1)))).toEqual(over(3_000_001, '2 encrypted safes, 1 key'));
+      // Listing decrypts no key: the key's derivation is not counted.
+      expect(read(pfx(encryptedSafe(pbes2(third)), encryptedSafe(pbes2(third)), keySafe(third + 1)), false)).toEqual(['INVALID_INPUT', ALIGNED]);
+    });
+
+    it("the issue's files: two 3DES safes at 5,000,000 (227 bytes, 38 s to list), ten PBES2 safes, all refused at once", () => {
+      const two = pfx(encryptedSafe(tripleDes(5_000_000)), encryptedSafe(tripleDes(5_000_000)));
+      expect(two.length).toBeLessThan(230);
+      expect(read(two)).toEqual(over(30_000_000, '2 encrypted safes'));
+      expect(read(pfx(...Array<Buffer>(10).fill(encryptedSafe(pbes2(5_000_000)))))).toEqual(over(50_000_000, '10 encrypted safes'));
+    });
+
+    it('the MAC counts with the safes, twice for an empty password (tried both ways)', () => {
+      // HMAC-SHA256 keyed by the PKCS#12 KDF at 1,000,000 iterations: one 32-byte block each.
+      const macData = tlv(0x30, tlv(0x30, tlv(0x30, oidTlv('2.16.840.1.101.3.4.2.1'), NULL), tlv(0x04, Buffer.alloc(32))), tlv(0x04, Buffer.alloc(8)), tlv(0x02, uint(1_000_000)));
+      const macd = (safe: Buffer) => appendInside(pfx(safe), [], macData);
+      expect(result(() => readPkcs12(macd(encryptedSafe(pbes2(2_000_001))), { storePassword: 'x' }))).toEqual(over(3_000_001, '1 MAC, 1 encrypted safe'));
+      expect(result(() => readPkcs12(macd(encryptedSafe(pbes2(1_000_001))), { storePassword: '' }))).toEqual(over(3_000_001, '1 MAC, 1 encrypted safe'));
+    });
+  });
+
+  it('key-derivation work per file, JCEKS: 3,000,000 MD5 computations pass the check, 3,000,002 (one iteration more: two salt halves) refused', () => {
+    // PBEWithMD5AndTripleDES runs one MD5 chain per salt half: 2 × iterations for unequal halves.
+    const epki = (iterations: number) =>
+      tlv(0x30, tlv(0x30, oidTlv('1.3.6.1.4.1.42.2.19.1'), tlv(0x30, tlv(0x04, Buffer.from('0102030405060708', 'hex')), tlv(0x02, uint(iterations)))), tlv(0x04, Buffer.alloc(7)));
+    const store = (...iterations: number[]) =>
+      writeJavaKeyStoreFrame(
+        JCEKS_MAGIC,
+        iterations.map((n, i): RawPrivateKeyEntry => ({ tag: 1, alias: `k${i}`, created: new Date(0), protectedKey: epki(n), chain: [] })),
+        'pw',
+      );
+    const read = (b: Buffer) => result(() => readJceks(b, { storePassword: 'pw' }));
+    // At N the derivations would run: the 7-byte ciphertext fails first, before any.
+    expect(read(store(750_000, 750_000))).toEqual(['INVALID_INPUT', "entry 1 'k0': encrypted data: 7 bytes is not a whole number of 3DES blocks"]);
+    expect(read(store(750_000, 750_001))).toEqual([
+      'LIMIT_EXCEEDED',
+      "key derivation would take 3000002 hash computations (2 keys), more than certkit's limit of 3000000 per file",
+    ]);
+    // Listing opens no key: nothing is derived, nothing counted.
+    expect(readJceks(store(5_000_000, 5_000_000), { storePassword: 'pw', keys: false }).entries.map((e) => e.alias)).toEqual(['k0', 'k1']);
   });
 
   it('PKCS#12 safes: 1000 read, 1001 refused; attributes 64 / 65; SafeContents nesting 2 / 3', () => {

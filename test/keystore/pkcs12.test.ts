@@ -423,7 +423,7 @@ describe('PKCS#12 writer and reader without external tools', () => {
         expect(e.code, `truncated to ${n}`).toBe('INVALID_INPUT');
       }
       const e = errorOf(() => readPkcs12(Buffer.concat([small, Buffer.from([0])]), { storePassword: PASS }));
-      expect(e.message).toBe('PKCS#12 PFX: 1 trailing bytes after the DER structure');
+      expect(e.message).toBe('PKCS#12 PFX: 1 trailing bytes after the BER structure');
     });
 
     it('no single-byte change succeeds', () => {
@@ -475,7 +475,7 @@ describe('PKCS#12 writer and reader without external tools', () => {
       const bytes = withMac((m) => der.sequence(der.sequence(m.alg, m.digest), m.salt, der.integer(2 ** 31)));
       const e = errorOf(() => readPkcs12(bytes, { storePassword: PASS }));
       expect([e.code, e.message, exitStatusOf(e)]).toEqual([
-        'LIMIT_EXCEEDED', "PKCS#12 MAC: iteration count 2147483648 is more than certkit's limit of 5000000", 3]);
+        'LIMIT_EXCEEDED', "PKCS#12 MAC: iteration count 2147483648 is more than certkit's limit of 1000000 for a MAC", 3]);
     });
 
     it('unknown MAC algorithms are UNSUPPORTED; PBMAC1 without its parameters INVALID_INPUT', () => {
@@ -520,7 +520,7 @@ describe('PKCS#12 writer and reader without external tools', () => {
       const alg = der.algorithmIdentifier('1.2.840.113549.1.5.14', der.sequence(pbkdf2, der.algorithmIdentifier('1.2.840.113549.2.9', der.nullValue())));
       const huge = der.sequence(rawDer(version!), rawDer(authSafe!), der.sequence(der.sequence(alg, rawDer(digest!)), rawDer(salt!), rawDer(iter!)));
       const e = errorOf(() => readPkcs12(huge, { storePassword: '1234' }));
-      expect([e.code, e.message]).toEqual(['LIMIT_EXCEEDED', "PKCS#12 MAC: PBMAC1: iteration count 2147483648 is more than certkit's limit of 5000000"]);
+      expect([e.code, e.message]).toEqual(['LIMIT_EXCEEDED', "PKCS#12 MAC: PBMAC1: iteration count 2147483648 is more than certkit's limit of 1000000 for a MAC"]);
     });
 
     /** A MAC-less PFX whose one safe is encryptedData under `algorithm`. */
