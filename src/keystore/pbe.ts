@@ -244,6 +244,12 @@ export function pbeWork(p: PbeParams): number {
   return kdfWork(p.iterations, PKCS12_PBE[p.oid]!.keyLength, 20) + kdfWork(p.iterations, 8, 20);
 }
 
+/** `pbeWork` of what `encryptPbe(…, spec)` writes: what a reader will count for it. */
+export function pbeSpecWork(spec: PbeEncryptSpec): number {
+  if (spec.scheme === 'pbes2') return kdfWork(spec.iterations, CIPHERS[spec.cipher].keyLength, digestSize(spec.prf));
+  return kdfWork(spec.iterations, 24, 20) + kdfWork(spec.iterations, 8, 20); // 3-key 3DES: a 24-byte key
+}
+
 /**
  * Decrypts `ciphertext` under the PBE AlgorithmIdentifier `algorithm` with `password`.
  * Bad padding throws BAD_PASSWORD; unknown algorithms UNSUPPORTED; excessive iterations

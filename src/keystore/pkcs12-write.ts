@@ -29,8 +29,10 @@ import { checkDer } from '../der-check.js';
 import { CertkitError, invalid, withContext } from '../errors.js';
 import { childrenOf, readTlv, type TlvAt } from '../x509/tlv.js';
 import * as der from './der-write.js';
+import { KdfBudget, kdfWork } from './kdf-budget.js';
+import { PKCS12_LIMITS } from '../limits.js';
 import type { KeyStoreEntry, WriteKeyStoreOptions } from './model.js';
-import { MAX_PBE_ITERATIONS, preparePbe, preparePbeAsync, type PbeCipher, type PbeEncryptSpec } from './pbe.js';
+import { MAX_PBE_ITERATIONS, pbeSpecWork, preparePbe, preparePbeAsync, type PbeCipher, type PbeEncryptSpec } from './pbe.js';
 import { bmpPassword, pkcs12Kdf, pkcs12KdfAsync } from './pkcs12-kdf.js';
 import { ANY_EXTENDED_KEY_USAGE, ATTRIBUTE, BAG, CERT_TYPE, CONTENT_TYPE, DIGEST_OID } from './pkcs12-oids.js';
 
@@ -263,6 +265,25 @@ function checkPrepared(p: PreparedPkcs12, opts: Omit<WritePkcs12Options, 'prepar
   if (!fits) throw new CertkitError('INTERNAL', 'the prepared PKCS#12 secrets do not fit this store or its options');
 }
 
+/** A store certkit's own reader (src/keystore/pkcs12-read.ts) would refuse is not written. */
+function unreadable(why: string): CertkitError {
+  return new CertkitError('LIMIT_EXCEEDED', `a PKCS#12 of ${why}: certkit would not read it back; use JKS, or split the store`);
+}
+
+/** Refuses, before any derivation, a store whose key derivations a reader's budget refuses (KDF_LIMITS.maxWorkPerFile). */
+function checkReadable(st: ReturnType<typeof settingsOf>, storePassword: string, keyEntries: number, withCertificates: boolean): void {
+  const budget = new KdfBudget();
+  const macBlock = macSize(st.profile);
+  budget.add('MAC', kdfWork(st.macIterations, macBlock, macBlock) * (storePassword === '' ? 2 : 1));
+  if (withCertificates) budget.add('encrypted safe', pbeSpecWork(st.pbe));
+  for (let i = 0; i < keyEntries; i++) budget.add('key', pbeSpecWork(st.pbe));
+  try {
+    budget.check();
+  } catch (e) {
+    throw unreadable(`${keyEntries} keys at ${st.iterations} iterations (${(e as Error).message})`);
+  }
+}
+
 /**
  * Writes `entries` as a PKCS#12 keystore (DER). Private-key entries need their key and at least
  * the leaf certificate; secret-key entries cannot be written (certkit never holds their bytes).
@@ -277,6 +298,7 @@ export function writePkcs12(
   // Checked here, before anything is derived; each entry is checked in full below.
   const keyEntries = entries.filter((e) => e.kind === 'private-key').length;
   const withCertificates = entries.some((e) => e.kind === 'private-key' || e.kind === 'trusted-cert');
+  checkReadable(settingsOf(opts), opts.storePassword, keyEntries, withCertificates);
   let secrets: PreparedPkcs12 | undefined = opts.prepared;
   if (secrets !== undefined) checkPrepared(secrets, opts, keyEntries, withCertificates);
   const derived = (): PreparedPkcs12 => (secrets ??= prepareNow(opts, keyEntries, withCertificates));
@@ -329,6 +351,9 @@ export function writePkcs12(
     }
   });
 
+  for (const [bags, what] of [[keyBags, 'keys'], [certBags, 'certificates']] as const) {
+    if (bags.length > PKCS12_LIMITS.maxBags) throw unreadable(`${bags.length} ${what} in one safe, more than the ${PKCS12_LIMITS.maxBags} a reader takes`);
+  }
   const safes: der.DerNode[] = [];
   if (keyBags.length > 0) safes.push(dataContentInfo(der.node(SEQUENCE, keyBags)));
   if (certBags.length > 0) {
