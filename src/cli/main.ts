@@ -13,6 +13,7 @@ import { removeInFlightTempFiles, setBeforePublishHookForTests } from '../sinks/
 import { resolveIn, type CertkitCommand, type CliContext, type CliIo } from './command.js';
 import { createPasswordSources, resolvePassword } from './passwords.js';
 import { startEarlyKey } from './early-key.js';
+import { collectExamples, formatExamples, helpWidth, wrapHelp } from './help-layout.js';
 import { processStdio } from './stdio.js';
 
 // ── Command registration: import the command file, then add it to COMMANDS (one entry each). ──
@@ -152,7 +153,6 @@ function takesPasswords(b: Argv<any>): boolean {
   return Object.keys(options.key).some((k) => /pass(in|out)?$/.test(k));
 }
 
-/** Registers `cmd` (and its subcommands) on `y`, its handler closing over the run's context. */
 /**
  * A yargs check: no arguments beyond the command's own positionals. (yargs's `.strict()` would
  * reject them too, but its message repeats them, and a stray word is often a password typed
@@ -170,17 +170,24 @@ function noExtraPositionals(path: readonly string[]): (argv: Record<string, unkn
   };
 }
 
-function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext, parent: readonly string[] = []): Argv<any> {
+/**
+ * Registers `cmd` (and its subcommands) on `y`, its handler closing over the run's context; its
+ * help is laid out for `width` columns (help-layout.ts: examples on lines of their own).
+ */
+function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext, width: number, parent: readonly string[] = []): Argv<any> {
   const path = [...parent, cmd.command.split(' ')[0]!];
   return y.command({
     command: cmd.command,
     describe: cmd.describe,
     builder: (sub: Argv<any>) => {
-      let b = cmd.builder(sub);
+      const { built, examples } = collectExamples(sub, cmd.builder);
+      let b = built;
       if (cmd.run !== undefined) b = b.check(singleValued(b)).check(noExtraPositionals(path));
+      // yargs joins epilogs with one newline: the examples end with one more, for a blank line.
+      if (examples.length > 0) b = b.epilog(formatExamples(examples, width) + '\n');
       if (cmd.run !== undefined && takesPasswords(b)) b = b.epilog(PASSWORD_EPILOG);
       if (cmd.subcommands !== undefined) {
-        for (const s of cmd.subcommands) b = register(b, s, ctx, path);
+        for (const s of cmd.subcommands) b = register(b, s, ctx, width, path);
         b = b.demandCommand(1, `'${cmd.command.split(' ')[0]}' needs a subcommand`);
       }
       return b;
@@ -238,8 +245,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       .strictOptions()
       .demandCommand(1, 'no command given')
       .recommendCommands()
-      // Wrapped to the terminal; unwrapped when piped, so each example stays on one line for grep.
-      .wrap(io.stdout.isTTY === true ? Math.min(100, io.stdout.columns || 100) : null)
+      // Laid out unwrapped, then wrapped by wrapHelp at word boundaries (cliui would cut words).
+      .wrap(null)
       .epilog(PASSWORD_EPILOG)
       .exitProcess(false)
       .fail((msg: string | null, err: Error | undefined) => {
@@ -247,13 +254,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         if ((msg === null || msg === undefined || msg === '') && err !== undefined) throw err;
         throw new UsageError(oneLine(msg ?? err?.message ?? 'invalid usage'));
       });
-    for (const cmd of COMMANDS) y = register(y, cmd, ctx);
+    const width = helpWidth(io.stdout);
+    for (const cmd of COMMANDS) y = register(y, cmd, ctx, width);
 
     await y.parseAsync([...argv], {}, (_err, _args, out) => {
       output = out;
     });
     // --help / --version (and nothing else) produce output; it is the result, so it goes to stdout.
-    if (output !== '') io.stdout.write(output.endsWith('\n') ? output : output + '\n');
+    if (output !== '') io.stdout.write(wrapHelp(output.endsWith('\n') ? output : output + '\n', width));
     // Words that name no command (not repeated: a stray word may be a password).
     else if (!ctx.ran) throw new UsageError('unknown command');
     return ctx.exitStatus;
