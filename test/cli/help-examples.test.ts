@@ -139,6 +139,6 @@ describe('--out - writes to stdout (it used to be refused: "Unknown argument: -"
 
   it('an option still given no value is a usage error naming it (exit 2)', async () => {
     const r = await runCli(['sign', '--csr', 'csr.pem', '--out'], { cwd: dir, env: {} });
-    expect([r.status, r.stderr]).toEqual([2, "certkit: Not enough arguments following: out (see 'certkit --help')\n"]);
+    expect([r.status, r.stderr]).toEqual([2, "certkit: Not enough arguments following: out (see 'certkit sign --help')\n"]);
   });
 });
