@@ -76,7 +76,8 @@ function recoverKey(protectedKey: Buffer, password: string): Buffer {
 /**
  * Reads a JCEKS keystore. Verifies the integrity digest with `storePassword` (BAD_PASSWORD on
  * mismatch), recovers private keys with `keyPassword` (default: the store password) unless `keys`
- * is false, and reports secret-key entries (with their algorithm when the key password opens them).
+ * is false, and reports secret-key entries (with their algorithm when the key password opens them,
+ * which with `keys: false` it tries only if `secretKeyAlgorithms`).
  */
 export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStore {
   const frame = readJavaKeyStoreFrame<SealedKey>(bytes, {
@@ -95,7 +96,8 @@ export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStor
         return { kind: 'trusted-cert', alias: raw.alias, cert: raw.cert, created: raw.created };
       }
       if (raw.tag === 3) {
-        const algorithm = opts.keys === false ? undefined : secretKeyAlgorithm(raw.sealed, keyPassword);
+        const open = opts.keys !== false || opts.secretKeyAlgorithms === true;
+        const algorithm = open ? secretKeyAlgorithm(raw.sealed, keyPassword) : undefined;
         return algorithm === undefined
           ? { kind: 'secret-key', alias: raw.alias, created: raw.created }
           : { kind: 'secret-key', alias: raw.alias, algorithm, created: raw.created };

@@ -56,6 +56,12 @@ export interface ReadKeyStoreOptions {
   readonly keyPassword?: string;
   /** Decrypt private keys (default true). `false` lists entries without needing key passwords. */
   readonly keys?: boolean;
+  /**
+   * With `keys: false`: still open JCEKS secret-key entries with the key password, to report their
+   * algorithm (default false). Each costs the PBE the JDK sealed it with: 200,000 iterations by
+   * default, about a second here.
+   */
+  readonly secretKeyAlgorithms?: boolean;
 }
 
 /** Options every keystore writer takes. */
