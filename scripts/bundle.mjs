@@ -94,8 +94,8 @@ const yargsBuild = await build({
     },
     {
       // cliui (yargs's help layout) asks process.stdout for the terminal's width whenever yargs
-      // gives it none, which certkit does when stdout is not a terminal (.wrap(null), so a piped
-      // help text stays unwrapped): that built process.stdout, ~5 ms for a pipe, only to find no
+      // gives it none, which certkit always does (.wrap(null): certkit wraps the help itself,
+      // src/cli/help-layout.ts): that built process.stdout, ~5 ms for a pipe, only to find no
       // `columns`. Only a terminal has columns, and a terminal is a character device: process.stdout
       // is asked only when fd 1 is one, so the answer is the same in every case.
       name: 'cliui-window-width',

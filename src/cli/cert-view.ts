@@ -6,10 +6,11 @@
 import { replaceUnsafe } from '../quote.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { dnAttribute, DN_OID } from '../x509/dn.js';
+import { keyVerdict, signatureAlgorithmVerdict } from '../x509/weak-algorithms.js';
 import type { CertView } from './output.js';
 
 /** Java's curve names, as keytool prints them ("256-bit EC (secp256r1) key"). */
-const JAVA_CURVE: Readonly<Record<string, string>> = { 'P-256': 'secp256r1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
+const JAVA_CURVE: Readonly<Record<string, string>> = { 'P-256': 'secp256r1', 'P-384': 'secp384r1', 'P-521': 'secp521r1', prime192v1: 'secp192r1' };
 
 /**
  * The listing's view of one DER certificate. `what` names it in errors. Read-only: the strict DER
@@ -21,11 +22,7 @@ const JAVA_CURVE: Readonly<Record<string, string>> = { 'P-256': 'secp256r1', 'P-
  */
 export function certView(der: Buffer, what = 'certificate'): CertView {
   const c = parseCertificate(der, what, VIEW_OPTIONS);
-  let publicKeyDescription: string | undefined;
-  if (c.keySize !== undefined && c.keyAlgorithm === 'RSA') publicKeyDescription = `${c.keySize}-bit RSA key`;
-  if (c.keySize !== undefined && c.keyAlgorithm === 'EC' && c.curve !== undefined) {
-    publicKeyDescription = `${c.keySize}-bit EC (${JAVA_CURVE[c.curve] ?? c.curve}) key`;
-  }
+  const publicKeyDescription = describePublicKey(c.keyAlgorithm, c.keySize, c.curve);
   const view: Mutable<CertView> = {
     subject: c.subjectText,
     issuer: c.issuerText,
@@ -39,7 +36,26 @@ export function certView(der: Buffer, what = 'certificate'): CertView {
     signatureAlgorithm: c.signatureAlgorithm,
   };
   if (publicKeyDescription !== undefined) view.publicKeyDescription = publicKeyDescription;
+  const signatureMark = signatureAlgorithmVerdict(c.signatureAlgorithm);
+  if (signatureMark !== undefined) view.signatureVerdict = signatureMark;
+  const keyMark = keyVerdict(c.keyAlgorithm, c.keySize);
+  if (keyMark !== undefined) view.keyVerdict = keyMark;
   return view;
+}
+
+/** Edwards keys have no size in the SubjectPublicKeyInfo; keytool gives the curve's. */
+const EDWARDS_BITS: Readonly<Record<string, number>> = { Ed25519: 255, Ed448: 448 };
+
+/**
+ * keytool's "Subject Public Key Algorithm" text: "2048-bit RSA key", "256-bit EC (secp256r1) key",
+ * "1024-bit DSA key", "255-bit Ed25519 key"; undefined when the size is not known.
+ */
+export function describePublicKey(algorithm: string, keySize: number | undefined, curve: string | undefined): string | undefined {
+  const bits = keySize ?? EDWARDS_BITS[algorithm];
+  if (bits === undefined) return undefined;
+  if (algorithm === 'EC') return curve === undefined ? undefined : `${bits}-bit EC (${JAVA_CURVE[curve] ?? curve}) key`;
+  if (/^[A-Za-z0-9-]+$/.test(algorithm)) return `${bits}-bit ${algorithm} key`;
+  return undefined;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

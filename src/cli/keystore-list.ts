@@ -11,7 +11,11 @@ export const keystoreListCommand = defineCommand({
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'Keystore file' })
       .option('storepass', { type: 'string', nargs: 1, describe: 'Store password source (leave out for a passwordless PKCS#12)' })
-      .option('keypass', { type: 'string', nargs: 1, describe: 'Key password source (not needed to list)' })
+      .option('keypass', {
+        type: 'string',
+        nargs: 1,
+        describe: 'Key password source: shows the algorithm of JCEKS secret keys (not needed to list; no private key is decrypted)',
+      })
       .option('allow-missing-mac', {
         type: 'boolean',
         default: false,
@@ -26,11 +30,19 @@ export const keystoreListCommand = defineCommand({
     const modules = Promise.all([import('../keystore/keystore.js'), import('./cert-view.js'), import('./output.js')]);
     modules.catch(() => undefined); // awaited below; not an unhandled rejection if the read fails first
     const storePassword = args.storepass === undefined ? '' : await ctx.password(args.storepass, '--storepass');
-    if (args.keypass !== undefined) await ctx.password(args.keypass, '--keypass'); // accepted, unused: listing decrypts no key
+    // Listing decrypts no private key; a key password opens JCEKS secret keys to name their algorithm.
+    const keyPassword = args.keypass === undefined ? undefined : await ctx.password(args.keypass, '--keypass');
     const bytes = await readInput(ctx, args.file);
     const [{ readKeyStore }, { certView }, { formatListing, listingJson }] = await modules;
     const given = { option: '--storepass', given: args.storepass !== undefined };
-    const store = await readStore(ctx, args.file, given, () => readKeyStore(bytes, { storePassword, keys: false, allowMissingMac: args.allowMissingMac }));
+    const store = await readStore(ctx, args.file, given, () =>
+      readKeyStore(bytes, {
+        storePassword,
+        keys: false,
+        allowMissingMac: args.allowMissingMac,
+        ...(keyPassword === undefined ? {} : { keyPassword, secretKeyAlgorithms: true }),
+      }),
+    );
     const entries = await about(args.file, () =>
       store.entries.map((e): EntryView => {
         if (e.kind === 'secret-key') {

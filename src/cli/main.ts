@@ -14,6 +14,8 @@ import { releaseHeldLocksOnSignal } from '../sinks/directory-lock.js';
 import { resolveIn, type CertkitCommand, type CliContext, type CliIo } from './command.js';
 import { createPasswordSources, resolvePassword } from './passwords.js';
 import { startEarlyKey } from './early-key.js';
+import { collectExamples, formatExamples, helpWidth, wrapHelp } from './help-layout.js';
+import { declaredOptions, unknownOptionMessage } from './unknown-options.js';
 import { processStdio } from './stdio.js';
 
 // ── Command registration: import the command file, then add it to COMMANDS (one entry each). ──
@@ -49,13 +51,51 @@ interface RunContext extends CliContext {
   exitStatus: number;
   /** Set when a command's handler ran (else the words named no command). */
   ran: boolean;
+  /** The command the words have named so far (`['keystore', 'list']`): a usage error points at its help. */
+  helpPath: readonly string[];
 }
 
-/** A usage error raised by yargs (unknown option, missing argument): exit 2, one line. */
+/**
+ * A usage error raised by yargs or its checks (unknown option, missing argument): exit 2, one
+ * line, pointing at the help of the command the words named (`forHelpOf`), as git and the aws
+ * CLI point at the subcommand's own usage.
+ */
 class UsageError extends CertkitError {
   constructor(message: string) {
-    super('USAGE', message, { hint: "see 'certkit --help'" });
+    super('USAGE', message);
   }
+
+  /** The error as shown: with "see 'certkit keystore list --help'" for `path` `['keystore', 'list']`. */
+  forHelpOf(path: readonly string[]): CertkitError {
+    const e = new CertkitError('USAGE', this.message, { hint: `see '${['certkit', ...path].join(' ')} --help'`, cause: this.cause });
+    e.stack = this.stack;
+    return e;
+  }
+}
+
+/** The names of subcommands, for a message: "list, create, convert or export". */
+function subcommandNames(cmd: CertkitCommand, conjunction: 'or' | 'and'): string {
+  const names = (cmd.subcommands ?? []).map((s) => s.command.split(' ')[0]!);
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} ${conjunction} ${names[names.length - 1]}`;
+}
+
+/** What certkit reads of yargs beyond its typings: the last parse and the options it knew. */
+interface YargsInternals {
+  readonly parsed?: false | { argv: Record<string, unknown>; error?: unknown };
+  getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> };
+}
+
+/**
+ * The unknown option among the words yargs has just parsed, named as unknown-options.ts names it,
+ * or undefined. Asked on every usage error yargs reports, so an unknown option is the error
+ * named, before a missing option or argument (which yargs checks first). A parse error (an option
+ * without its value) is left to yargs, whose message names only the option: the word after it
+ * may be a password that starts with '-'.
+ */
+function unknownOptionIn(y: Argv<any>, words: readonly string[]): string | undefined {
+  const { parsed } = y as unknown as YargsInternals;
+  if (parsed === undefined || parsed === false || parsed.error) return undefined;
+  return unknownOptionMessage(words, Object.keys(parsed.argv), declaredOptions((y as unknown as YargsInternals).getOptions()));
 }
 
 function version(): string {
@@ -180,7 +220,6 @@ function takesPasswords(b: Argv<any>): boolean {
   return Object.keys(options.key).some((k) => /pass(in|out)?$/.test(k));
 }
 
-/** Registers `cmd` (and its subcommands) on `y`, its handler closing over the run's context. */
 /**
  * A yargs check: no arguments beyond the command's own positionals. (yargs's `.strict()` would
  * reject them too, but its message repeats them, and a stray word is often a password typed
@@ -198,23 +237,35 @@ function noExtraPositionals(path: readonly string[]): (argv: Record<string, unkn
   };
 }
 
-function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext, parent: readonly string[] = []): Argv<any> {
+/**
+ * Registers `cmd` (and its subcommands) on `y`, its handler closing over the run's context; its
+ * help is laid out for `width` columns (help-layout.ts: examples on lines of their own).
+ */
+function register(y: Argv<any>, cmd: CertkitCommand, ctx: RunContext, width: number, parent: readonly string[] = []): Argv<any> {
   const path = [...parent, cmd.command.split(' ')[0]!];
   return y.command({
     command: cmd.command,
     describe: cmd.describe,
     builder: (sub: Argv<any>) => {
-      let b = cmd.builder(sub);
+      ctx.helpPath = path;
+      const { built, examples } = collectExamples(sub, cmd.builder);
+      let b = built;
       if (cmd.run !== undefined) b = b.check(singleValued(b)).check(noExtraPositionals(path));
+      // yargs joins epilogs with one newline: the examples end with one more, for a blank line.
+      if (examples.length > 0) b = b.epilog(formatExamples(examples, width) + '\n');
       if (cmd.run !== undefined && takesPasswords(b)) b = b.epilog(PASSWORD_EPILOG);
       if (cmd.subcommands !== undefined) {
-        for (const s of cmd.subcommands) b = register(b, s, ctx, path);
-        b = b.demandCommand(1, `'${cmd.command.split(' ')[0]}' needs a subcommand`);
+        for (const s of cmd.subcommands) b = register(b, s, ctx, width, path);
+        b = b.demandCommand(1, `'certkit ${path.join(' ')}' needs a subcommand: ${subcommandNames(cmd, 'or')}`);
       }
       return b;
     },
     handler: async (args) => {
-      if (cmd.run === undefined) return;
+      if (cmd.run === undefined) {
+        // A group's handler runs when the word after it names none of its subcommands (not shown:
+        // it may be a password).
+        throw new UsageError(`unknown command: the subcommands of 'certkit ${path.join(' ')}' are ${subcommandNames(cmd, 'and')}`);
+      }
       ctx.ran = true;
       const status = await cmd.run(args, ctx);
       if (typeof status === 'number') ctx.exitStatus = status;
@@ -252,6 +303,7 @@ export async function main(argv: readonly string[], given?: CliIo): Promise<numb
     debug,
     exitStatus: EXIT.OK,
     ran: false,
+    helpPath: [],
     out: (text) => void io.stdout.write(text + '\n'),
     // A progress or warning line stays one line, whatever name or path it shows.
     warn: (text) => void io.stderr.write(escapeText(text) + '\n'),
@@ -274,27 +326,35 @@ export async function main(argv: readonly string[], given?: CliIo): Promise<numb
       .strictOptions()
       .demandCommand(1, 'no command given')
       .recommendCommands()
-      // Wrapped to the terminal; unwrapped when piped, so each example stays on one line for grep.
-      .wrap(io.stdout.isTTY === true ? Math.min(100, io.stdout.columns || 100) : null)
+      // Laid out unwrapped, then wrapped by wrapHelp at word boundaries (cliui would cut words).
+      .wrap(null)
       .epilog(PASSWORD_EPILOG)
       .exitProcess(false)
       .fail((msg: string | null, err: Error | undefined) => {
         // A handler's own error (msg is null): let it through to the handler below as it is.
         if ((msg === null || msg === undefined || msg === '') && err !== undefined) throw err;
-        throw new UsageError(oneLine(msg ?? err?.message ?? 'invalid usage'));
+        const unknown = unknownOptionIn(y, argv);
+        if (unknown !== undefined) throw new UsageError(unknown);
+        const text = oneLine(msg ?? err?.message ?? 'invalid usage');
+        // recommendCommands names the command it suggests, never the word typed.
+        throw new UsageError(/^Did you mean /.test(text) ? `unknown command; did you mean ${text.slice('Did you mean '.length)}` : text);
       });
-    for (const cmd of COMMANDS) y = register(y, cmd, ctx);
+    const width = helpWidth(io.stdout);
+    for (const cmd of COMMANDS) y = register(y, cmd, ctx, width);
 
-    await y.parseAsync([...argv], {}, (_err, _args, out) => {
+    // Bare `certkit` shows the help, as git does, on stdout, but exits 2 (usage): nothing was done.
+    const bare = argv.length === 0;
+    await y.parseAsync(bare ? ['--help'] : [...argv], {}, (_err, _args, out) => {
       output = out;
     });
     // --help / --version (and nothing else) produce output; it is the result, so it goes to stdout.
-    if (output !== '') io.stdout.write(output.endsWith('\n') ? output : output + '\n');
+    if (output !== '') io.stdout.write(wrapHelp(output.endsWith('\n') ? output : output + '\n', width));
     // Words that name no command (not repeated: a stray word may be a password).
     else if (!ctx.ran) throw new UsageError('unknown command');
-    return ctx.exitStatus;
+    return bare ? EXIT.USAGE : ctx.exitStatus;
   } catch (e) {
-    const err = fromYargs(e);
+    const thrown = fromYargs(e);
+    const err = thrown instanceof UsageError ? thrown.forHelpOf(ctx.helpPath) : thrown;
     io.stderr.write(formatError(err) + '\n');
     if (debug && err instanceof Error && err.stack !== undefined) {
       io.stderr.write(stackOf(err) + '\n');

@@ -5,6 +5,7 @@
  * and sends the terminal no control sequence; the JSON has them exact (JSON-escaped).
  */
 import { escapeText } from '../quote.js';
+import type { AlgorithmVerdict } from '../x509/weak-algorithms.js';
 
 /** What the listing shows of one certificate. */
 export interface CertView {
@@ -20,10 +21,14 @@ export interface CertView {
   readonly sha256: string;
   /** Java's name for the signature algorithm ("SHA256withRSA"), when known. */
   readonly signatureAlgorithm?: string;
+  /** keytool's mark for the signature algorithm ("(weak)" after SHA1withRSA), if any. */
+  readonly signatureVerdict?: AlgorithmVerdict;
   /** "RSA", "EC". */
   readonly keyAlgorithm?: string;
   /** keytool's "Subject Public Key Algorithm" text ("2048-bit RSA key"), when known. */
   readonly publicKeyDescription?: string;
+  /** keytool's mark for the key ("(weak)" after a 1024-bit RSA key), if any. */
+  readonly keyVerdict?: AlgorithmVerdict;
   /** X.509 version (1 to 3). */
   readonly version?: number;
 }
@@ -66,14 +71,19 @@ const ENTRY_TYPE: Record<EntryView['kind'], string> = {
 
 const STORE_TYPE: Record<string, string> = { jks: 'JKS', pkcs12: 'PKCS12', jceks: 'JCEKS' };
 
-/** One certificate's lines, each ending in a newline. */
-function certText(c: CertView): string {
+const marked = (text: string, verdict: AlgorithmVerdict | undefined) => (verdict === undefined ? text : `${text} (${verdict})`);
+
+/**
+ * One certificate's lines, each ending in a newline. The signature of a trusted certificate (a
+ * trust anchor: nothing checks its signature) is not marked, as keytool does not mark it.
+ */
+function certText(c: CertView, trusted: boolean): string {
   let s =
     `Owner: ${escapeText(c.subject)}\nIssuer: ${escapeText(c.issuer)}\nSerial number: ${c.serial}\n` +
     `Valid from: ${javaDateString(c.notBefore)} until: ${javaDateString(c.notAfter)}\n` +
     `Certificate fingerprints:\n\t SHA1: ${c.sha1}\n\t SHA256: ${c.sha256}\n`;
-  if (c.signatureAlgorithm !== undefined) s += `Signature algorithm name: ${c.signatureAlgorithm}\n`;
-  if (c.publicKeyDescription !== undefined) s += `Subject Public Key Algorithm: ${c.publicKeyDescription}\n`;
+  if (c.signatureAlgorithm !== undefined) s += `Signature algorithm name: ${marked(c.signatureAlgorithm, trusted ? undefined : c.signatureVerdict)}\n`;
+  if (c.publicKeyDescription !== undefined) s += `Subject Public Key Algorithm: ${marked(c.publicKeyDescription, c.keyVerdict)}\n`;
   if (c.version !== undefined) s += `Version: ${c.version}\n`;
   return s;
 }
@@ -86,6 +96,8 @@ const ENTRY_END = '\n\n*******************************************\n************
  * a listing of 1,000 certificates made some 20,000 of them.
  */
 export function formatListing(type: string, entries: readonly EntryView[]): string {
+  // keytool marks no signature of a certificate the store trusts, also in a chain.
+  const trusted = new Set(entries.flatMap((e) => (e.kind === 'trusted-cert' ? e.chain.map((c) => c.sha256) : [])));
   let s = `Keystore type: ${STORE_TYPE[type] ?? type.toUpperCase()}\n\n`;
   s += `Your keystore contains ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}\n\n`;
   for (const e of entries) {
@@ -95,11 +107,11 @@ export function formatListing(type: string, entries: readonly EntryView[]): stri
     if (e.kind === 'private-key') {
       s += `Certificate chain length: ${e.chain.length}\n`;
       e.chain.forEach((c, i) => {
-        s += `Certificate[${i + 1}]:\n` + certText(c);
+        s += `Certificate[${i + 1}]:\n` + certText(c, trusted.has(c.sha256));
         if (i < e.chain.length - 1) s += '\n';
       });
     } else if (e.kind === 'trusted-cert') {
-      for (const c of e.chain) s += '\n' + certText(c);
+      for (const c of e.chain) s += '\n' + certText(c, true);
     } else if (e.keyAlgorithm !== null) {
       s += `Key algorithm: ${escapeText(e.keyAlgorithm)}\n`;
     } else if (e.unreadable !== undefined) {
@@ -120,6 +132,8 @@ export function listingJson(type: string, entries: readonly EntryView[]): string
     entries: entries.map((e) => ({
       alias: e.alias,
       kind: e.kind,
+      // What the store records (JKS, JCEKS); PKCS#12 records no creation date: null.
+      created: e.created === undefined ? null : e.created.toISOString(),
       keyAlgorithm: e.keyAlgorithm,
       ...(e.unreadable === undefined ? {} : { unreadable: e.unreadable }),
       chain: e.chain.map((c) => ({

@@ -112,8 +112,8 @@ const fetchCommand = defineCommand({
         .option('force', { type: 'boolean', default: false, describe: 'Replace an existing --out' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' }),
     ).example(
-      'certkit pca fetch --ca-arn arn:aws:acm-pca:...:certificate-authority/ID --certificate-arn arn:aws:acm-pca:...:certificate-authority/ID/certificate/SERIAL --out client_cert.pem',
-      'the certificate of an interrupted run',
+      'certkit pca fetch --ca-arn "$CA_ARN" --certificate-arn "$CERT_ARN" --out client_cert.pem',
+      'the certificate of an interrupted run (CERT_ARN: arn:aws:acm-pca:...:certificate-authority/ID/certificate/SERIAL)',
     ),
   run: async (args, ctx) => {
     const { createAcmPcaIssuer } = await import('../issuers/acm-pca.js');

@@ -15,10 +15,10 @@ export const redshiftSecretCommand = defineCommand({
       .option('passin', { type: 'string', nargs: 1, describe: 'Password source of an encrypted key' })
       .option('out', { type: 'string', nargs: 1, default: '-', describe: "File to write (0600), or '-' for stdout" })
       .option('force', { type: 'boolean', default: false, describe: 'Replace an existing file' })
-      .example('certkit redshift-secret --cert client_cert.pem --key private_key.pem --out secret.json', 'the JSON, written 0600')
+      .example('certkit redshift-secret --cert client_cert.pem --key private_key.pem --out redshift-secret.json', 'the JSON, written 0600')
       .example(
-        'aws secretsmanager create-secret --name msk-mtls --secret-string "$(certkit redshift-secret --cert client_cert.pem --key private_key.pem)"',
-        'store it with the aws CLI',
+        'aws secretsmanager create-secret --name msk-mtls --secret-string file://redshift-secret.json',
+        'store it with the aws CLI, read from the file: the private key never goes on a command line',
       ),
   run: async (args, ctx) => {
     distinctOutputs([['--out', args.out]]);

@@ -111,11 +111,16 @@ function openSealedKey(sealed: SealedKey, password: string): SecretKeyFacts {
  * Sums the PBE work of every private key and sealed secret key the read will open, refusing the
  * store (KDF_LIMITS.maxWorkPerFile) before any of it runs. JKS-protected keys derive nothing.
  */
-function checkKdfWork(entries: readonly RawEntry<SealedKey>[], keys: ReadKeyStoreOptions['keys']): void {
+/** Whether the read opens this entry's key: the private keys `keys` asks for, and their secret keys or all with `secretKeyAlgorithms`. */
+function opensKey(raw: RawEntry<SealedKey>, opts: ReadKeyStoreOptions): boolean {
+  return decryptsKey(opts.keys, raw.alias) || (raw.tag === 3 && opts.secretKeyAlgorithms === true);
+}
+
+function checkKdfWork(entries: readonly RawEntry<SealedKey>[], opts: ReadKeyStoreOptions): void {
   const budget = new KdfBudget();
   entries.forEach((raw, i) =>
     new EntryContext(i, raw.alias).run(() => {
-      if (!decryptsKey(keys, raw.alias)) return;
+      if (!opensKey(raw, opts)) return;
       if (raw.tag === 1) {
         const { algorithm, parameters } = parseEncryptedPrivateKeyInfo(raw.protectedKey);
         if (algorithm === JCEKS_KEY_PROTECTOR_OID) budget.add('key', jceksWork(parsePbeParameters(parameters, 'protected key: PBE parameters')));
@@ -137,7 +142,8 @@ function recoverKey(protectedKey: Buffer, password: string): Buffer {
 /**
  * Reads a JCEKS keystore. Verifies the integrity digest with `storePassword` (BAD_PASSWORD on
  * mismatch), recovers the private keys `keys` asks for with `keyPassword` (default: the store
- * password), and reports secret-key entries (with their algorithm when the key password opens them).
+ * password), and reports secret-key entries (with their algorithm when the key password opens them,
+ * which for a key `keys` does not ask for it tries only if `secretKeyAlgorithms`).
  */
 export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStore {
   const frame = readJavaKeyStoreFrame<SealedKey>(bytes, {
@@ -147,7 +153,7 @@ export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStor
     readSecret: readSealedKey,
   });
   const keyPassword = opts.keyPassword ?? opts.storePassword;
-  if (opts.keys !== false) checkKdfWork(frame.entries, opts.keys);
+  checkKdfWork(frame.entries, opts);
   const entries = frame.entries.map((raw, i): KeyStoreEntry => {
     const ctx = new EntryContext(i, raw.alias);
     return ctx.run((): KeyStoreEntry => {
@@ -157,7 +163,7 @@ export function readJceks(bytes: Uint8Array, opts: ReadKeyStoreOptions): KeyStor
         return { kind: 'trusted-cert', alias: raw.alias, cert: raw.cert, created: raw.created };
       }
       if (raw.tag === 3) {
-        const facts = 'unreadable' in raw.sealed ? raw.sealed : decryptsKey(opts.keys, raw.alias) ? openSealedKey(raw.sealed, keyPassword) : undefined;
+        const facts = 'unreadable' in raw.sealed ? raw.sealed : opensKey(raw, opts) ? openSealedKey(raw.sealed, keyPassword) : undefined;
         return { kind: 'secret-key', alias: raw.alias, ...facts, created: raw.created };
       }
       raw.chain.forEach((c, n) => ctx.part(`certificate ${n + 1}`, () => checkDerRecorded(c, 'X.509 DER')));

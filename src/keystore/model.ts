@@ -78,6 +78,12 @@ export interface ReadKeyStoreOptions {
    * paired, so it is decrypted whenever the function is given.
    */
   readonly keys?: boolean | ((alias: string) => boolean);
+  /**
+   * Also open the JCEKS secret-key entries `keys` does not ask for, with the key password, to
+   * report their algorithm (default false). Each costs the PBE the JDK sealed it with: 200,000
+   * iterations by default, about a second here.
+   */
+  readonly secretKeyAlgorithms?: boolean;
 }
 
 /** Whether a reader decrypts the key stored under `alias` (`name` undefined: an alias not known yet). */

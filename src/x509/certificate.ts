@@ -59,21 +59,38 @@ export const EKU_OIDS = {
 } as const;
 const EKU_NAMES = new Map<string, string>(Object.entries(EKU_OIDS).map(([k, v]) => [v, k]));
 
-/** Signature algorithm OIDs, named as keytool prints them ("SHA256withRSA"). */
+/** Signature algorithm OIDs, named as keytool prints them (Java's standard names: "SHA256withRSA"). */
 export const SIGNATURE_OID_NAMES: Readonly<Record<string, string>> = {
+  '1.2.840.113549.1.1.2': 'MD2withRSA',
+  '1.2.840.113549.1.1.4': 'MD5withRSA',
   '1.2.840.113549.1.1.5': 'SHA1withRSA',
+  '1.2.840.113549.1.1.14': 'SHA224withRSA',
   '1.2.840.113549.1.1.11': 'SHA256withRSA',
   '1.2.840.113549.1.1.12': 'SHA384withRSA',
   '1.2.840.113549.1.1.13': 'SHA512withRSA',
+  '1.2.840.113549.1.1.15': 'SHA512/224withRSA',
+  '1.2.840.113549.1.1.16': 'SHA512/256withRSA',
+  '2.16.840.1.101.3.4.3.13': 'SHA3-224withRSA',
+  '2.16.840.1.101.3.4.3.14': 'SHA3-256withRSA',
+  '2.16.840.1.101.3.4.3.15': 'SHA3-384withRSA',
+  '2.16.840.1.101.3.4.3.16': 'SHA3-512withRSA',
   '1.2.840.113549.1.1.10': 'RSASSA-PSS',
   '1.2.840.10045.4.1': 'SHA1withECDSA',
+  '1.2.840.10045.4.3.1': 'SHA224withECDSA',
   '1.2.840.10045.4.3.2': 'SHA256withECDSA',
   '1.2.840.10045.4.3.3': 'SHA384withECDSA',
   '1.2.840.10045.4.3.4': 'SHA512withECDSA',
+  '2.16.840.1.101.3.4.3.9': 'SHA3-224withECDSA',
+  '2.16.840.1.101.3.4.3.10': 'SHA3-256withECDSA',
+  '2.16.840.1.101.3.4.3.11': 'SHA3-384withECDSA',
+  '2.16.840.1.101.3.4.3.12': 'SHA3-512withECDSA',
   '1.3.101.112': 'Ed25519',
   '1.3.101.113': 'Ed448',
   '1.2.840.10040.4.3': 'SHA1withDSA',
+  '2.16.840.1.101.3.4.3.1': 'SHA224withDSA',
   '2.16.840.1.101.3.4.3.2': 'SHA256withDSA',
+  '2.16.840.1.101.3.4.3.3': 'SHA384withDSA',
+  '2.16.840.1.101.3.4.3.4': 'SHA512withDSA',
 };
 
 const KEY_ALG_NAMES: Readonly<Record<string, string>> = {
@@ -89,6 +106,19 @@ const CURVE_NAMES: Readonly<Record<string, string>> = {
   prime256v1: 'P-256',
   secp384r1: 'P-384',
   secp521r1: 'P-521',
+};
+
+/** The size of the named curves (OpenSSL's names, the NIST ones as CURVE_NAMES names them) a certificate may use. */
+const CURVE_BITS: Readonly<Record<string, number>> = {
+  'P-256': 256,
+  'P-384': 384,
+  'P-521': 521,
+  prime192v1: 192,
+  secp224r1: 224,
+  secp256k1: 256,
+  brainpoolP256r1: 256,
+  brainpoolP384r1: 384,
+  brainpoolP512r1: 512,
 };
 
 export interface CertificateInfo {
@@ -116,7 +146,7 @@ export interface CertificateInfo {
   readonly publicKey: crypto.KeyObject | undefined;
   /** "RSA", "EC", "Ed25519", "DSA", or the algorithm OID. */
   readonly keyAlgorithm: string;
-  /** RSA modulus bits or EC curve bits, as node:crypto reports them; undefined if unknown. */
+  /** RSA (and DSA) modulus bits as node:crypto reports them, or EC curve bits; undefined if unknown. */
   readonly keySize: number | undefined;
   /** EC curve ("P-256", or node:crypto's name for others); undefined for other keys. */
   readonly curve: string | undefined;
@@ -483,7 +513,7 @@ export function parseCertificate(der: Uint8Array, what = 'certificate', options:
     publicKey = loadSpki(Buffer.from(spkiT.bytes));
     const details = publicKey?.asymmetricKeyDetails;
     curve = details?.namedCurve === undefined ? undefined : (CURVE_NAMES[details.namedCurve] ?? details.namedCurve);
-    keySize = details?.modulusLength ?? (curve === 'P-256' ? 256 : curve === 'P-384' ? 384 : curve === 'P-521' ? 521 : undefined);
+    keySize = details?.modulusLength ?? (curve === undefined ? undefined : CURVE_BITS[curve]);
   }
 
   let isCA = false;

@@ -55,14 +55,27 @@ function leaves(cmds: readonly CertkitCommand[], parent: readonly string[] = [])
   });
 }
 
-/** The `certkit …` invocations in a help text's Examples section (also inside `$(certkit …)`). */
+/**
+ * The `certkit …` invocations in a help text's Examples section (also inside `$(certkit …)`): each
+ * example's command is on a line of its own, indented two spaces, continued with ` \` on lines
+ * indented four; its description follows, indented six.
+ */
 function examplesOf(help: string): string[] {
   const section = help.slice(help.indexOf('Examples:') + 'Examples:'.length);
   const found: string[] = [];
+  let command: string | undefined;
   for (const line of section.split('\n')) {
-    const inner = /\$\((certkit [^)]*)\)/.exec(line);
+    if (command !== undefined) command += ' ' + line.trim();
+    else if (/^ {2}\S/.test(line)) command = line.trim();
+    else continue;
+    if (command.endsWith(' \\')) {
+      command = command.slice(0, -2);
+      continue;
+    }
+    const inner = /\$\((certkit [^)]*)\)/.exec(command);
     if (inner) found.push(inner[1]!);
-    else if (line.startsWith('  certkit ') || line === '  certkit') found.push(line.trim().split(/ {2,}/)[0]!);
+    else if (command.startsWith('certkit ') || command === 'certkit') found.push(command);
+    command = undefined;
   }
   return found;
 }
@@ -126,6 +139,6 @@ describe('--out - writes to stdout (it used to be refused: "Unknown argument: -"
 
   it('an option still given no value is a usage error naming it (exit 2)', async () => {
     const r = await runCli(['sign', '--csr', 'csr.pem', '--out'], { cwd: dir, env: {} });
-    expect([r.status, r.stderr]).toEqual([2, "certkit: Not enough arguments following: out (see 'certkit --help')\n"]);
+    expect([r.status, r.stderr]).toEqual([2, "certkit: Not enough arguments following: out (see 'certkit sign --help')\n"]);
   });
 });

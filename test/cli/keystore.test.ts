@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 import { aliasList } from '../../src/cli/truststore-create.js';
 import { decodePemAll } from '../../src/pem.js';
-import { parseKeytoolList, runUtf8 } from '../keystore/keytool-list.js';
+import { comparable, parseKeytoolList, runUtf8 } from '../keystore/keytool-list.js';
 import { ROOT, runCli } from '../support/cli.js';
 import { tempDir } from '../support/tmp.js';
 import { haveTools, runStatus, tool } from '../support/tools.js';
@@ -27,17 +27,6 @@ const dir = tempDir('certkit-cli-ks-');
 const CHAIN = 'jks/rsa2048-chain2-storepass-ne-keypass.jks';
 const CHAIN_ENV = { SP: 'chain-storepass', KP: 'chain-keypass' };
 
-/** The lines keytool -list -v and certkit both print, grouped by alias. */
-function comparable(listing: string): Map<string, string[]> {
-  const keep = /^(Alias name|Creation date|Entry type|Certificate chain length|Certificate\[\d+\]|Owner|Issuer|Serial number|Valid from|\t SHA1|\t SHA256|Signature algorithm name|Subject Public Key Algorithm|Version):?/;
-  const out = new Map<string, string[]>();
-  for (const block of listing.split(/^(?=Alias name: )/m).slice(1)) {
-    const alias = block.slice('Alias name: '.length, block.indexOf('\n'));
-    out.set(alias, block.split('\n').filter((l) => keep.test(l)));
-  }
-  return out;
-}
-
 describe('keystore list', () => {
   it('prints the JSON shape DESIGN.md documents, exactly', async () => {
     const r = await runCli(['keystore', 'list', fx(CHAIN), '--storepass', 'env:SP', '--json'], { env: CHAIN_ENV });
@@ -52,6 +41,7 @@ describe('keystore list', () => {
         {
           alias: 'client',
           kind: 'private-key',
+          created: '2026-11-23T10:41:28.274Z',
           keyAlgorithm: 'RSA',
           chain: [
             { subject: 'CN=chain client, OU=fixtures, O=certkit fixtures, C=DE', issuer: inter, serial: '84d3fdd842761b85', ...times, sha256: fixture(CHAIN).entries[0]!.chain![0]!.sha256 },

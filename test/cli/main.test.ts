@@ -47,14 +47,13 @@ describe('help and version', () => {
 
 describe('usage errors: exit 2, one line, nothing on stdout', () => {
   it.each([
-    [[], "certkit: no command given (see 'certkit --help')"],
-    [['keygen', '--out', 'x', '--bogus'], "certkit: Unknown argument: bogus (see 'certkit --help')"],
-    [['keystore', 'convert', 'a.jks', 'b.p12', '--srcstorepass', 'env:A'], "certkit: Missing required argument: deststorepass (see 'certkit --help')"],
-    [['keystore'], "certkit: 'keystore' needs a subcommand (see 'certkit --help')"],
-    [['keystore', 'list', 'a.jks', '--storepass', 'env:A', '--storepass', 'env:B'], "certkit: --storepass was given more than once (see 'certkit --help')"],
+    [['keygen', '--out', 'x', '--bogus'], "certkit: unknown option --bogus (see 'certkit keygen --help')"],
+    [['keystore', 'convert', 'a.jks', 'b.p12', '--srcstorepass', 'env:A'], "certkit: Missing required argument: deststorepass (see 'certkit keystore convert --help')"],
+    [['keystore'], "certkit: 'certkit keystore' needs a subcommand: list, create, convert or export (see 'certkit keystore --help')"],
+    [['keystore', 'list', 'a.jks', '--storepass', 'env:A', '--storepass', 'env:B'], "certkit: --storepass was given more than once (see 'certkit keystore list --help')"],
     [['keygen', '--out', 'x', '--key-type', 'dsa'], 'certkit: unknown key type "dsa" (expected one of rsa2048, rsa3072, rsa4096, ec256, ec384)'],
     [['keystore', 'convert', 'a', 'b.p12', '--srcstorepass', 'env:A', '--deststorepass', 'env:B', '--deststoretype', 'jceks'],
-      'certkit: Invalid values: Argument: deststoretype, Given: "jceks", Choices: "jks", "pkcs12" (see \'certkit --help\')'],
+      'certkit: Invalid values: Argument: deststoretype, Given: "jceks", Choices: "jks", "pkcs12" (see \'certkit keystore convert --help\')'],
   ] as const)('%j', async (args, line) => {
     const r = await runCli(args, { cwd: dir });
     expect(r).toEqual({ status: 2, stdout: '', stderr: line + '\n' });

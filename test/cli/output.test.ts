@@ -19,8 +19,10 @@ describe('keytool-style text', () => {
     );
   });
 
-  it('JSON: key order and null keyAlgorithm as documented', () => {
+  it('JSON: key order, and null for a creation date and a key algorithm the store does not give', () => {
     const json = listingJson('jceks', [{ alias: 'aes-key', kind: 'secret-key', keyAlgorithm: null, chain: [] }]);
-    expect(json).toBe('{\n  "type": "jceks",\n  "entries": [\n    {\n      "alias": "aes-key",\n      "kind": "secret-key",\n      "keyAlgorithm": null,\n      "chain": []\n    }\n  ]\n}');
+    expect(json).toBe(
+      '{\n  "type": "jceks",\n  "entries": [\n    {\n      "alias": "aes-key",\n      "kind": "secret-key",\n      "created": null,\n      "keyAlgorithm": null,\n      "chain": []\n    }\n  ]\n}',
+    );
   });
 });

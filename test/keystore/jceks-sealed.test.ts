@@ -144,6 +144,7 @@ describe('JCEKS sealed secret keys: read as the JDK reads them, or unreadable wi
         kind: 'secret-key',
         keyAlgorithm: null,
         ...unopened(f),
+        created: '2026-01-01T00:00:00.000Z', // the date jceksOfSecrets stores
         chain: [],
       })),
     );

@@ -37,6 +37,17 @@ export function parseKeytoolList(out: string): ListedEntry[] {
   });
 }
 
+/** The lines keytool -list -v and certkit both print, grouped by alias. */
+export function comparable(listing: string): Map<string, string[]> {
+  const keep = /^(Alias name|Creation date|Entry type|Certificate chain length|Certificate\[\d+\]|Owner|Issuer|Serial number|Valid from|\t SHA1|\t SHA256|Signature algorithm name|Subject Public Key Algorithm|Version):?/;
+  const out = new Map<string, string[]>();
+  for (const block of listing.split(/^(?=Alias name: )/m).slice(1)) {
+    const alias = block.slice('Alias name: '.length, block.indexOf('\n'));
+    out.set(alias, block.split('\n').filter((l) => keep.test(l)));
+  }
+  return out;
+}
+
 /** A certificate's SHA-256 fingerprint as keytool prints it. */
 export function keytoolFingerprint(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');

@@ -165,8 +165,8 @@ describe('keyDetailsFromSpki', () => {
     expect([...new Set(seen)].sort()).toEqual(['EC 256', 'EC 384', 'RSA 2048']);
   });
 
-  it('parseCertificate: a certificate with a secp256k1 key gets its curve from node:crypto', () => {
+  it('parseCertificate: a certificate with a secp256k1 key gets its curve from node:crypto, and the curve its size', () => {
     const c = parseCertificate(certificateWithSpki(spkiOf(crypto.generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey)));
-    expect([c.keyAlgorithm, c.keySize, c.curve, c.publicKey?.asymmetricKeyType]).toEqual(['EC', undefined, 'secp256k1', 'ec']);
+    expect([c.keyAlgorithm, c.keySize, c.curve, c.publicKey?.asymmetricKeyType]).toEqual(['EC', 256, 'secp256k1', 'ec']);
   });
 });
