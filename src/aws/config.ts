@@ -256,6 +256,22 @@ const CREDENTIAL_ERRORS = new Set([
   'TokenRefreshRequired',
 ]);
 
+/**
+ * Error names (the service's error code) for a request refused as given: a wrong ARN, a name
+ * that does not exist, a parameter out of range. Rerunning the same command cannot help.
+ */
+const ARGUMENT_ERRORS = new Set([
+  'ResourceNotFoundException',
+  'InvalidArnException',
+  'InvalidArgsException',
+  'InvalidParameterException',
+  'InvalidRequestException',
+  'ValidationException',
+  'MalformedCSRException',
+  'NoSuchBucket',
+  'InvalidBucketName',
+]);
+
 /** Node's errno codes for a connection that failed or broke. */
 const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -332,7 +348,11 @@ export function awsError(e: unknown, action: string, options: { file?: string } 
   } else if ((code !== undefined && NETWORK_ERRORS.has(code)) || name === 'TimeoutError') {
     hint = 'could not reach the AWS endpoint: check the network, the region and --endpoint-url';
   }
-  const opts: { cause: unknown; hint?: string; file?: string } = { cause: e };
+  const opts: { cause: unknown; hint?: string; file?: string; retryable?: false } = { cause: e };
+  if (ARGUMENT_ERRORS.has(name)) {
+    opts.retryable = false;
+    hint = name === 'ResourceNotFoundException' ? 'check the ARN or name, its region, and the account of the credentials' : 'check the arguments';
+  }
   if (hint !== undefined) opts.hint = hint;
   if (options.file !== undefined) opts.file = options.file;
   return new CertkitError('AWS', `${action} failed: ${name}: ${message}${rid}`, opts);

@@ -1,7 +1,7 @@
 /** `certkit keystore convert`: JKS ⇄ PKCS#12, JCEKS → either (keytool -importkeystore). */
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
-import { about, readInput, writeOutput } from './files.js';
+import { about, aboutKeystore, readInput, writeOutput } from './files.js';
 import { chooseStoreType, PKCS12_PROFILES, pkcs12KeyPasswordWarning, WRITABLE_STORE_TYPES } from './store-options.js';
 
 export const keystoreConvertCommand = defineCommand({
@@ -39,7 +39,7 @@ export const keystoreConvertCommand = defineCommand({
     const bytes = await readInput(ctx, args.in);
     const { readKeyStore, writeKeyStore } = await import('../keystore/keystore.js');
     const { quotePath } = await import('../quote.js');
-    const store = await about(args.in, () =>
+    const store = await aboutKeystore(ctx, { path: args.in, bytes }, '--srckeypass', () =>
       readKeyStore(bytes, { storePassword: srcStorePassword, allowMissingMac: args.allowMissingMac, ...(srcKeyPassword === undefined ? {} : { keyPassword: srcKeyPassword }) }),
     );
     const entries = store.entries.filter((e) => {

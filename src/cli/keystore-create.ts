@@ -1,7 +1,7 @@
 /** `certkit keystore create`: a keystore from a private key and its certificate chain. */
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
-import { about, readInput, writeOutput } from './files.js';
+import { about, aboutInputs, readInput, writeOutput } from './files.js';
 import { chooseStoreType, PKCS12_PROFILES, pkcs12KeyPasswordWarning, WRITABLE_STORE_TYPES } from './store-options.js';
 
 export const keystoreCreateCommand = defineCommand({
@@ -49,11 +49,11 @@ export const keystoreCreateCommand = defineCommand({
     const { writeKeyStore } = await import('../keystore/keystore.js');
     const { quotePath } = await import('../quote.js');
 
-    const key = await about(args.key, () => keys.importPrivateKey(keyBytes, passin === undefined ? {} : { passphrase: passin }));
+    const key = await aboutInputs([{ path: args.key, bytes: keyBytes, kind: 'private key' }], () => keys.importPrivateKey(keyBytes, passin === undefined ? {} : { passphrase: passin }));
     const certs: Buffer[] = [];
     for (const [i, bytes] of certBytes.entries()) {
       const file = certFiles[i]!;
-      for (const b of await about(file, () => readPemOrDerAll(bytes, 'CERTIFICATE'))) certs.push(b.der);
+      for (const b of await aboutInputs([{ path: file, bytes, kind: 'certificate' }], () => readPemOrDerAll(bytes, 'CERTIFICATE'))) certs.push(b.der);
     }
     const chain = await about(certFiles[0]!, () => orderChain(certs));
     const leaf = chain[0];

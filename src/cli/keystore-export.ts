@@ -6,7 +6,7 @@
 import { sameAlias, type KeyStoreEntry, type PrivateKeyEntry, type TrustedCertEntry } from '../keystore/model.js';
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
-import { about, distinctOutputs, readInput, refuseExistingOutputs, writeOutput } from './files.js';
+import { aboutKeystore, distinctOutputs, readInput, refuseExistingOutputs, writeOutput } from './files.js';
 
 export const keystoreExportCommand = defineCommand({
   command: 'export <file>',
@@ -48,7 +48,7 @@ export const keystoreExportCommand = defineCommand({
     // password), and only the one --alias names: other entries may have other key passwords.
     const alias = args.alias;
     const keys = !wantKey ? false : alias === undefined ? true : (stored: string) => sameAlias(stored, alias);
-    const store = await about(args.file, () =>
+    const store = await aboutKeystore(ctx, { path: args.file, bytes }, '--keypass', () =>
       readKeyStore(bytes, { storePassword, keys, allowMissingMac: args.allowMissingMac, ...(keyPassword === undefined ? {} : { keyPassword }) }),
     );
     const entry = chooseEntry(store.entries, args.alias, args.file);

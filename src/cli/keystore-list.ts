@@ -1,6 +1,6 @@
 /** `certkit keystore list`: the entries of a JKS, PKCS#12 or JCEKS store, like `keytool -list -v`. */
 import { defineCommand } from './command.js';
-import { about, readInput } from './files.js';
+import { about, aboutInputs, readInput } from './files.js';
 import type { EntryView } from './output.js';
 
 export const keystoreListCommand = defineCommand({
@@ -28,7 +28,7 @@ export const keystoreListCommand = defineCommand({
     if (args.keypass !== undefined) await ctx.password(args.keypass, '--keypass'); // accepted, unused: listing decrypts no key
     const bytes = await readInput(ctx, args.file);
     const [{ readKeyStore }, { certView }, { formatListing, listingJson }] = await modules;
-    const store = await about(args.file, () => readKeyStore(bytes, { storePassword, keys: false, allowMissingMac: args.allowMissingMac }));
+    const store = await aboutInputs([{ path: args.file, bytes, kind: 'keystore' }], () => readKeyStore(bytes, { storePassword, keys: false, allowMissingMac: args.allowMissingMac }));
     const entries = await about(args.file, () =>
       store.entries.map((e): EntryView => {
         if (e.kind === 'secret-key') {

@@ -1,7 +1,7 @@
 /** `certkit truststore create`: a JKS or PKCS#12 truststore of CA certificates (trustedCertEntry). */
 import type { TrustedCertEntry } from '../keystore/model.js';
 import { defineCommand } from './command.js';
-import { about, readInput, writeOutput } from './files.js';
+import { about, aboutInputs, readInput, writeOutput } from './files.js';
 import { chooseStoreType, PKCS12_PROFILES, WRITABLE_STORE_TYPES } from './store-options.js';
 
 export const truststoreCreateCommand = defineCommand({
@@ -42,7 +42,7 @@ export const truststoreCreateCommand = defineCommand({
     const seenAlias = new Set<string>();
     for (const [i, bytes] of contents.entries()) {
       const file = files[i]!;
-      const blocks = await about(file, () => readPemOrDerAll(bytes, 'CERTIFICATE'));
+      const blocks = await aboutInputs([{ path: file, bytes, kind: 'certificate' }], () => readPemOrDerAll(bytes, 'CERTIFICATE'));
       for (const [n, b] of blocks.entries()) {
         const key = b.der.toString('base64');
         if (seenDer.has(key)) continue; // the same certificate twice: keep one

@@ -4,7 +4,7 @@
  * expired or about to be. Exit 3 with the failed check, 0 with a short report.
  */
 import { defineCommand } from './command.js';
-import { about, readInput } from './files.js';
+import { aboutInputs, readInput } from './files.js';
 
 export const verifyCommand = defineCommand({
   command: 'verify',
@@ -30,9 +30,11 @@ export const verifyCommand = defineCommand({
       const { importPrivateKey } = await import('../keys.js');
       const passphrase = args.passin === undefined ? undefined : await ctx.password(args.passin, '--passin');
       const keyBytes = await readInput(ctx, keyPath);
-      key = await about(keyPath, () => importPrivateKey(keyBytes, passphrase === undefined ? {} : { passphrase }));
+      key = await aboutInputs([{ path: keyPath, bytes: keyBytes, kind: 'private key' }], () => importPrivateKey(keyBytes, passphrase === undefined ? {} : { passphrase }));
     }
-    const report = await about(args.cert, () =>
+    const report = await aboutInputs(
+      [{ path: args.cert, bytes: cert, kind: 'certificate' }, ...(ca === undefined ? [] : [{ path: args.ca!, bytes: ca, kind: 'certificate' as const }])],
+      () =>
       verifyCredential({
         cert,
         now: new Date(),

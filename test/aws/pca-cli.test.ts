@@ -82,7 +82,7 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('certkit pca against moto_
     ]);
     const b = await runCli(['pca', 'issue', '--ca-arn', 'arn:aws:acm:us-east-1:1:certificate/x', '--csr', 'csr.pem', '--out', 'z.pem'], { env, cwd: dir });
     expect([b.status, b.stderr]).toEqual([
-      2, "certkit: --ca-arn 'arn:aws:acm:us-east-1:1:certificate/x' is not an ACM PCA certificate authority ARN (expected arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID)\n",
+      2, "certkit: --ca-arn 'arn:aws:acm:us-east-1:1:certificate/x' is not an ACM PCA certificate authority ARN: it is an ARN of the service 'acm', not acm-pca (an ACM certificate's ARN; the CA that issued it has an acm-pca ARN) (expected arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID)\n",
     ]);
     expect(proxy.requests).toHaveLength(0);
   });

@@ -68,7 +68,8 @@ describe('certkit client (in process)', () => {
       [['--formats', 'jks,zip'], 'certkit: unknown format "zip" in --formats (choose from jks, p12, cert, key, csr, ca, secret, properties, or all)\n'],
       [['--s3-include', 'jks'], 'certkit: --s3-include needs --s3\n'],
       [['--s3', 's3://Bad_Bucket/certs/'], "certkit: --s3 's3://Bad_Bucket/certs/': a bucket name has lower-case letters, digits, dots and hyphens, and starts and ends with a letter or digit (expected s3://bucket/prefix/)\n"],
-      [['--ca-arn', 'arn:aws:acm-pca:us-east-1:1:ca/x'], "certkit: --ca-arn 'arn:aws:acm-pca:us-east-1:1:ca/x' is not an ACM PCA certificate authority ARN (expected arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID)\n"],
+      [['--ca-arn', 'arn:aws:acm-pca:us-east-1:1:ca/x'], "certkit: --ca-arn 'arn:aws:acm-pca:us-east-1:1:ca/x' is not an ACM PCA certificate authority ARN: the account '1' is not 12 digits (expected arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID)\n"],
+      [['--validity', '365'], "certkit: --validity '365' has no unit: did you mean 365d? (keytool's -validity counts days; certkit takes 300d, 12m or 1y)\n"],
       [['--key-type', 'dsa'], 'certkit: unknown key type "dsa" (expected one of rsa2048, rsa3072, rsa4096, ec256, ec384)\n'],
       [['--validity', '0d'], "certkit: --validity '0d': not a validity period or an end date (use a period such as 300d, 12m or 1y, or an end date such as 2027-01-31)\n"],
     ];
