@@ -33,29 +33,38 @@ async function readCsrDer(ctx: CliContext, path: string): Promise<Buffer> {
   return about(path, () => readPemOrDer(bytes, 'CERTIFICATE REQUEST').der);
 }
 
+/** `--json` describes the certificate, and `--out -` prints it: both on stdout would make neither readable. */
+async function refuseJsonWithStdout(args: { out: string; json: boolean }): Promise<void> {
+  if (args.out === '-' && args.json) {
+    const { CertkitError } = await import('../errors.js');
+    throw new CertkitError('USAGE', '--json and --out - both print on stdout', { hint: 'write the chain to a file with --out FILE, or drop --json' });
+  }
+}
+
 /** Writes leaf + chain PEM (public: 0644) and reports the result. */
 async function report(ctx: CliContext, out: string, force: boolean, json: boolean, issued: IssuedCertificate): Promise<void> {
-  const { X509Certificate } = await import('node:crypto');
+  const { describeCertificate } = await import('../record.js');
+  const { certificateChainPem } = await import('../redshift.js');
   const { quotePath } = await import('../quote.js');
-  const leaf = new X509Certificate(issued.leaf);
-  const pem = [issued.leaf, ...issued.chain].map((d) => new X509Certificate(d).toString()).join('');
-  await writeOutput(ctx, out, pem, { sensitive: false, force });
-  const notAfter = new Date(leaf.validTo).toISOString();
+  await writeOutput(ctx, out, certificateChainPem(issued.leaf, issued.chain), { sensitive: false, force });
+  // Names, serial and fingerprint as keytool prints them, as every other command shows them.
+  const leaf = describeCertificate(issued.leaf);
   if (json) {
     ctx.out(
       JSON.stringify({
         certificateArn: issued.certificateArn,
         out,
-        subject: leaf.subject.split('\n').join(', '),
-        serial: leaf.serialNumber,
-        notAfter,
-        sha256: leaf.fingerprint256,
+        subject: leaf.subject,
+        issuer: leaf.issuer,
+        serial: leaf.serial,
+        notAfter: leaf.notAfter,
+        sha256: leaf.sha256,
         chainLength: issued.chain.length,
       }),
     );
   } else if (out !== '-') {
     ctx.out(issued.certificateArn ?? '');
-    ctx.warn(`certkit: wrote ${quotePath(out)} (leaf and ${issued.chain.length} CA certificate(s); expires ${notAfter})`);
+    ctx.warn(`certkit: wrote ${quotePath(out)} (leaf and ${issued.chain.length} CA certificate(s); expires ${leaf.notAfter})`);
   }
 }
 
@@ -81,6 +90,7 @@ const issueCommand = defineCommand({
   run: async (args, ctx) => {
     const { parseValidity } = await import('../issuers/validity.js');
     const { createAcmPcaIssuer } = await import('../issuers/acm-pca.js');
+    await refuseJsonWithStdout(args);
     const validity = parseValidity(args.validity, new Date());
     const issuer = createAcmPcaIssuer({ caArn: args.caArn, aws: awsOptions(args, ctx), maxWaitSeconds: args.maxWait });
     if (args.out !== '-') await refuseExistingOutputs(ctx, [args.out], args.force);
@@ -116,6 +126,7 @@ const fetchCommand = defineCommand({
       'the certificate of an interrupted run',
     ),
   run: async (args, ctx) => {
+    await refuseJsonWithStdout(args);
     const { createAcmPcaIssuer } = await import('../issuers/acm-pca.js');
     const issuer = createAcmPcaIssuer({ caArn: args.caArn, aws: awsOptions(args, ctx), maxWaitSeconds: args.maxWait });
     if (args.out !== '-') await refuseExistingOutputs(ctx, [args.out], args.force);

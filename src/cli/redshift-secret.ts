@@ -37,6 +37,6 @@ export const redshiftSecretCommand = defineCommand({
     );
     const json = redshiftSecretJson(secret);
     await writeOutput(ctx, args.out, args.out === '-' ? json + '\n' : json, { sensitive: true, force: args.force });
-    if (args.out !== '-') ctx.out(`wrote ${quotePath(args.out)} (Redshift mTLS secret: certificate chain + PKCS#8 key)`);
+    if (args.out !== '-') ctx.warn(`certkit: wrote ${quotePath(args.out)} (Redshift mTLS secret: certificate chain + PKCS#8 key)`);
   },
 });
