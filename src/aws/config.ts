@@ -6,8 +6,13 @@
  *   else the SDK's default chain.
  * - Region: `--region`, else AWS_REGION / AWS_DEFAULT_REGION, else the profile's `region`;
  *   none of them → a USAGE error saying how to set one.
- * - Endpoint: `--endpoint-url`, else `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`
- *   (unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true); S3 goes path-style when an endpoint is set.
+ * - Endpoint: `--endpoint-url`, else `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, else
+ *   the profile's `services` section for the service, else the profile's `endpoint_url` (unless
+ *   AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true or the profile's ignore_configured_endpoint_urls);
+ *   the profile is `--profile`, else AWS_PROFILE, else `default`, so `--profile NAME` and
+ *   `AWS_PROFILE=NAME` reach the same endpoints. S3 goes path-style when an endpoint is set.
+ * - Shared files: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/config and
+ *   ~/.aws/credentials under the injected environment's HOME (the SDK's defaults when it names neither).
  * - Retries: 'adaptive' (client-side rate limiting for throttling) with a bounded attempt count.
  * - Timeouts: a connection must open within 10 s and an answer must not stall for 60 s (the aws
  *   CLI's read timeout); a stalled attempt fails with TimeoutError and is retried like any other,
@@ -51,6 +56,8 @@ export interface ServiceClientConfig {
   retryMode: 'adaptive';
   /** Bounds on opening a connection and on an answer that stalls (see the module comment). */
   requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
+  /** `--profile`, for the settings the SDK reads from the config file itself (clients that take it). */
+  profile?: string;
   /** S3 only: bucket in the path (moto_server and most emulators need it). */
   forcePathStyle?: boolean;
   /**
@@ -74,6 +81,60 @@ const ENV_SUFFIX: Record<AwsService, string> = {
   SECRETS_MANAGER: 'SECRETS_MANAGER',
 };
 
+/** The service's key in a `[services NAME]` section of the config file (`acm_pca =` then `  endpoint_url = ...`). */
+const CONFIG_KEY: Record<AwsService, string> = {
+  ACM_PCA: 'acm_pca',
+  S3: 's3',
+  SECRETS_MANAGER: 'secrets_manager',
+};
+
+/** The named profile a run uses: `--profile`, else AWS_PROFILE, else `default` (as the aws CLI). */
+export function profileName(opts: AwsOptions = {}): string {
+  const env = opts.env ?? process.env;
+  return opts.profile || env.AWS_PROFILE || 'default';
+}
+
+/**
+ * The shared files' paths from the environment: AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE,
+ * else under its HOME. Undefined fields leave the SDK's default (process.env, the OS home).
+ */
+export function sharedFilePaths(opts: AwsOptions = {}): { configFilepath?: string; filepath?: string } {
+  const env = opts.env ?? process.env;
+  const home = env.HOME;
+  const path = (explicit: string | undefined, name: string): string | undefined => {
+    if (explicit !== undefined && explicit !== '') return home !== undefined && explicit.startsWith('~/') ? `${home}${explicit.slice(1)}` : explicit;
+    return home === undefined || home === '' ? undefined : `${home}/.aws/${name}`;
+  };
+  const configFilepath = path(env.AWS_CONFIG_FILE, 'config');
+  const filepath = path(env.AWS_SHARED_CREDENTIALS_FILE, 'credentials');
+  return { ...(configFilepath === undefined ? {} : { configFilepath }), ...(filepath === undefined ? {} : { filepath }) };
+}
+
+/** The config file's sections (profiles by name, `services.NAME`), or none when it cannot be read. */
+type ConfigSections = Readonly<Record<string, Readonly<Record<string, string | undefined>> | undefined>>;
+
+async function loadConfigFile(opts: AwsOptions): Promise<ConfigSections> {
+  try {
+    const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
+    return (await loadSharedConfigFiles({ ...sharedFilePaths(opts), ignoreCache: true })).configFile;
+  } catch {
+    return {}; // an unreadable config file sets nothing, as for the SDK
+  }
+}
+
+/** The endpoint the profile's config sets for `service` (its services section, then its endpoint_url). */
+function configuredEndpoint(service: AwsService, opts: AwsOptions, config: ConfigSections): string | undefined {
+  const name = profileName(opts);
+  const profile = config[name];
+  if (profile === undefined || profile.ignore_configured_endpoint_urls?.toLowerCase() === 'true') return undefined;
+  const services = profile.services === undefined ? undefined : config[`services.${profile.services}`];
+  const specific = services?.[`${CONFIG_KEY[service]}.endpoint_url`];
+  if (specific !== undefined && specific !== '') return checkEndpoint(specific, `endpoint_url for ${CONFIG_KEY[service]} in [services ${profile.services}] of profile '${name}'`);
+  const general = profile.endpoint_url;
+  if (general !== undefined && general !== '') return checkEndpoint(general, `endpoint_url of profile '${name}'`);
+  return undefined;
+}
+
 function checkEndpoint(url: string, source: string): string {
   let parsed: URL;
   try {
@@ -88,8 +149,8 @@ function checkEndpoint(url: string, source: string): string {
 }
 
 /**
- * The endpoint URL for `service`, or undefined for the SDK's own (the real AWS endpoint).
- * Pure: reads only `opts`.
+ * The endpoint URL for `service` from the flag and the environment, or undefined (the profile's
+ * config may still set one: {@link resolveEndpoint}). Pure: reads only `opts`.
  */
 export function endpointFor(service: AwsService, opts: AwsOptions = {}): string | undefined {
   if (opts.endpointUrl !== undefined && opts.endpointUrl !== '') {
@@ -105,10 +166,25 @@ export function endpointFor(service: AwsService, opts: AwsOptions = {}): string 
   return undefined;
 }
 
+/**
+ * The endpoint URL for `service`: {@link endpointFor}, else what the profile's config sets, else
+ * undefined for the SDK's own (the real AWS endpoint). `config` is the config file when already read.
+ */
+export async function resolveEndpoint(
+  service: AwsService,
+  opts: AwsOptions = {},
+  config: () => Promise<ConfigSections> = () => loadConfigFile(opts),
+): Promise<string | undefined> {
+  const direct = endpointFor(service, opts);
+  if (direct !== undefined) return direct;
+  if ((opts.env ?? process.env).AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return undefined;
+  return configuredEndpoint(service, opts, await config());
+}
+
 const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** The region from the flag, the environment or the profile; a USAGE error when none is set. */
-export async function resolveRegion(opts: AwsOptions = {}): Promise<string> {
+export async function resolveRegion(opts: AwsOptions = {}, config: () => Promise<ConfigSections> = () => loadConfigFile(opts)): Promise<string> {
   const env = opts.env ?? process.env;
   const check = (r: string, source: string): string => {
     if (!REGION.test(r)) throw new CertkitError('USAGE', `${source} '${r}' is not an AWS region name`);
@@ -117,16 +193,9 @@ export async function resolveRegion(opts: AwsOptions = {}): Promise<string> {
   if (opts.region !== undefined && opts.region !== '') return check(opts.region, '--region');
   if (env.AWS_REGION) return check(env.AWS_REGION, 'AWS_REGION');
   if (env.AWS_DEFAULT_REGION) return check(env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION');
-  const profile = opts.profile ?? env.AWS_PROFILE ?? 'default';
-  try {
-    const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
-    const files = await loadSharedConfigFiles({ ignoreCache: true });
-    const r = files.configFile[profile]?.region;
-    if (r !== undefined && r !== '') return check(r, `region of profile '${profile}'`);
-  } catch (e) {
-    if (e instanceof CertkitError) throw e;
-    // No readable config file: fall through to the error below.
-  }
+  const profile = profileName(opts);
+  const r = (await config())[profile]?.region;
+  if (r !== undefined && r !== '') return check(r, `region of profile '${profile}'`);
   throw new CertkitError('USAGE', 'no AWS region is set', {
     hint: 'pass --region, set AWS_REGION, or set region in the profile in ~/.aws/config',
   });
@@ -142,8 +211,10 @@ export async function clientConfig(service: AwsService, opts: AwsOptions = {}): 
     const shown = fromEnv ? `AWS_MAX_ATTEMPTS '${envAttempts}'` : String(maxAttempts);
     throw new CertkitError('USAGE', `max attempts must be an integer from 1 to ${MAX_MAX_ATTEMPTS}, not ${shown}`);
   }
-  const region = await resolveRegion(opts);
-  const endpoint = endpointFor(service, opts);
+  // The config file is read once, and only when the flag and the environment leave something to it.
+  let configFile: Promise<ConfigSections> | undefined;
+  const sharedConfig = () => (configFile ??= loadConfigFile(opts));
+  const [region, endpoint] = await Promise.all([resolveRegion(opts, sharedConfig), resolveEndpoint(service, opts, sharedConfig)]);
   const requestTimeout = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   if (!Number.isInteger(requestTimeout) || requestTimeout < 1) {
     throw new CertkitError('USAGE', `the request timeout must be a positive number of milliseconds, not ${requestTimeout}`);
@@ -158,12 +229,13 @@ export async function clientConfig(service: AwsService, opts: AwsOptions = {}): 
   if (endpoint !== undefined) config.endpoint = endpoint;
   if (service === 'S3' && endpoint !== undefined) config.forcePathStyle = true;
   if (service === 'S3') config.responseChecksumValidation = 'WHEN_REQUIRED';
+  if (opts.profile !== undefined && opts.profile !== '') config.profile = opts.profile;
   if (opts.credentials !== undefined) {
     config.credentials = opts.credentials;
   } else if (opts.profile !== undefined && opts.profile !== '') {
     // As with the aws CLI, an explicit --profile wins over credentials in the environment.
     const { fromIni } = await import('@aws-sdk/credential-provider-ini');
-    config.credentials = fromIni({ profile: opts.profile });
+    config.credentials = fromIni({ profile: opts.profile, ...sharedFilePaths(opts) });
   } else if (opts.env !== undefined && opts.env.AWS_ACCESS_KEY_ID && opts.env.AWS_SECRET_ACCESS_KEY) {
     // An injected environment's keys (what the SDK's fromEnv reads from process.env).
     config.credentials = {
