@@ -319,11 +319,15 @@ export const clientCommand = defineCommand({
     // A malformed CA ARN is a usage error before anything is made.
     const caRegion = args.caArn === undefined ? undefined : (await import('../issuers/acm-pca.js')).parseCaArn(args.caArn).region;
     const region = args.region ?? envRegion ?? caRegion;
+    // On a terminal: the steps, and a status line for each AWS call, retry and wait.
+    const { createProgress } = await import('./progress.js');
+    const status = createProgress(ctx.io.stderr);
     const aws = {
       ...(region === undefined ? {} : { region }),
       ...(args.profile === undefined ? {} : { profile: args.profile }),
       ...(args.endpointUrl === undefined ? {} : { endpointUrl: args.endpointUrl }),
       env: ctx.io.env,
+      onProgress: status.attempt,
     };
     const s3 = args.s3;
     const secretName = args.secretName;
@@ -352,10 +356,8 @@ export const clientCommand = defineCommand({
     const plaintextPort = args.mskUri === undefined ? undefined : mskPlaintextPortWarning(args.mskUri);
     if (plaintextPort !== undefined) ctx.warn(`certkit: warning: ${plaintextPort}`);
 
-    const showProgress = ctx.io.stderr.isTTY === true;
-    const progress = (step: PipelineStep, text: string) => {
-      if (showProgress) ctx.warn(`${STEP_LABEL[step]}  ${text}`);
-    };
+    const { escapeText } = await import('../quote.js');
+    const progress = (step: PipelineStep, text: string) => status.line(escapeText(`${STEP_LABEL[step]}  ${text}`));
 
     // The ACM PCA issuer is made once, on first use (nothing is sent until it is asked).
     const caArn = args.caArn;
@@ -363,7 +365,7 @@ export const clientCommand = defineCommand({
     let pcaIssuer: Promise<import('../issuers/acm-pca.js').AcmPcaIssuer> | undefined;
     const acmPcaIssuer = (arn: string) =>
       (pcaIssuer ??= import('../issuers/acm-pca.js').then(({ createAcmPcaIssuer }) =>
-        createAcmPcaIssuer({ caArn: arn, aws, onCertificateArn: (certificateArn) => onCertificateArn(certificateArn) }),
+        createAcmPcaIssuer({ caArn: arn, aws, onCertificateArn: (certificateArn) => onCertificateArn(certificateArn), onWaiting: status.waiting }),
       ));
     // Starts the CA's read-only DescribeCertificateAuthority (and with it, loading the SDK) now;
     // a failure here is reported by the issuance, or not at all if the run stops before it.
@@ -467,6 +469,7 @@ export const clientCommand = defineCommand({
             }),
       },
     ).finally(() => {
+      status.clear();
       // Released whatever the outcome: its kept-alive sockets would hold the process open.
       void s3ClientPromise?.then((c) => c.destroy(), () => undefined);
     });

@@ -73,15 +73,23 @@ export const SIGNAL_EXIT_STATUS: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP'
   SIGHUP: 129,
 };
 
+/** What SIGINT prints: every step certkit takes can be run again (the client pipeline resumes). */
+export const INTERRUPTED_LINE = 'certkit: interrupted; rerun the same command to resume';
+
 /**
  * On SIGINT/SIGTERM/SIGHUP: remove the temporary files of writes in flight (so an interrupted run
- * leaves no `.name.tmp-*` behind), then exit 128 + signal. Only for a real process run.
+ * leaves no `.name.tmp-*` behind), then exit 128 + signal; SIGINT says so in one line. Only for a real process run.
  */
 function installSignalHandlers(): void {
   for (const [signal, status] of Object.entries(SIGNAL_EXIT_STATUS)) {
     if (process.listenerCount(signal) > 0) continue;
     process.once(signal, () => {
       removeInFlightTempFiles();
+      // On a terminal ^C ends the line a status or a prompt was on: this starts on a fresh one.
+      if (signal === 'SIGINT') {
+        const { stderr } = processStdio();
+        stderr.write(`${stderr.isTTY ? '\r\x1b[2K' : ''}${INTERRUPTED_LINE}\n`);
+      }
       process.exit(status);
     });
   }

@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import type { AwsOptions } from '../aws/config.js';
 import type { IssuedCertificate } from '../issuers/issuer.js';
+import type { Progress } from './progress.js';
 import { defineCommand, defineGroup, type CliContext } from './command.js';
 import { about, readInput, refuseExistingOutputs, writeOutput } from './files.js';
 
@@ -18,13 +19,22 @@ function withAwsOptions<T>(y: Argv<T>) {
     .option('max-wait', { type: 'number', default: 60, describe: 'Seconds to wait for a certificate still being issued' });
 }
 
-function awsOptions(args: { region?: string; profile?: string; endpointUrl?: string }, ctx: CliContext): AwsOptions {
+function awsOptions(args: { region?: string; profile?: string; endpointUrl?: string }, ctx: CliContext, progress: Progress): AwsOptions {
   return {
     ...(args.region === undefined ? {} : { region: args.region }),
     ...(args.profile === undefined ? {} : { profile: args.profile }),
     ...(args.endpointUrl === undefined ? {} : { endpointUrl: args.endpointUrl }),
     env: ctx.io.env,
+    onProgress: progress.attempt,
   };
+}
+
+/** The issuer for `pca issue` / `pca fetch`, its calls and waits shown on a terminal. */
+async function issuerFor(args: { caArn: string; maxWait: number; region?: string; profile?: string; endpointUrl?: string }, ctx: CliContext) {
+  const [{ createAcmPcaIssuer }, { createProgress }] = await Promise.all([import('../issuers/acm-pca.js'), import('./progress.js')]);
+  const progress = createProgress(ctx.io.stderr);
+  const issuer = createAcmPcaIssuer({ caArn: args.caArn, aws: awsOptions(args, ctx, progress), maxWaitSeconds: args.maxWait, onWaiting: progress.waiting });
+  return { issuer, progress };
 }
 
 async function readCsrDer(ctx: CliContext, path: string): Promise<Buffer> {
@@ -89,10 +99,9 @@ const issueCommand = defineCommand({
       ),
   run: async (args, ctx) => {
     const { parseValidity } = await import('../issuers/validity.js');
-    const { createAcmPcaIssuer } = await import('../issuers/acm-pca.js');
     await refuseJsonWithStdout(args);
     const validity = parseValidity(args.validity, new Date());
-    const issuer = createAcmPcaIssuer({ caArn: args.caArn, aws: awsOptions(args, ctx), maxWaitSeconds: args.maxWait });
+    const { issuer, progress } = await issuerFor(args, ctx);
     if (args.out !== '-') await refuseExistingOutputs(ctx, [args.out], args.force);
     const csrDer = await readCsrDer(ctx, args.csr);
     try {
@@ -102,8 +111,10 @@ const issueCommand = defineCommand({
         ...(args.signingAlgorithm === undefined ? {} : { signingAlgorithm: args.signingAlgorithm }),
         ...(args.templateArn === undefined ? {} : { templateArn: args.templateArn }),
       });
+      progress.clear();
       await report(ctx, args.out, args.force, args.json, issued);
     } finally {
+      progress.clear();
       issuer.close();
     }
   },
@@ -127,14 +138,15 @@ const fetchCommand = defineCommand({
     ),
   run: async (args, ctx) => {
     await refuseJsonWithStdout(args);
-    const { createAcmPcaIssuer } = await import('../issuers/acm-pca.js');
-    const issuer = createAcmPcaIssuer({ caArn: args.caArn, aws: awsOptions(args, ctx), maxWaitSeconds: args.maxWait });
+    const { issuer, progress } = await issuerFor(args, ctx);
     if (args.out !== '-') await refuseExistingOutputs(ctx, [args.out], args.force);
     const csrDer = args.csr === undefined ? undefined : await readCsrDer(ctx, args.csr);
     try {
       const issued = await issuer.fetchIssued(args.certificateArn, csrDer);
+      progress.clear();
       await report(ctx, args.out, args.force, args.json, issued);
     } finally {
+      progress.clear();
       issuer.close();
     }
   },

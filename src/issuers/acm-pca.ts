@@ -273,6 +273,10 @@ export interface AcmPcaIssuerOptions {
    * the issuance's error).
    */
   readonly onCertificateArn?: (certificateArn: string) => void | Promise<void>;
+  /** Told, at each poll PCA answers "still in progress", how many seconds the wait has lasted. */
+  readonly onWaiting?: (seconds: number) => void;
+  /** The clock the wait is measured with (milliseconds; default Date.now). */
+  readonly now?: () => number;
 }
 
 export interface AcmPcaIssuer extends Issuer {
@@ -337,6 +341,8 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
     // records the error and aborts the wait.
     let fatal: { error: unknown } | undefined;
     const abortController = new AbortController();
+    const now = options.now ?? Date.now;
+    const started = now();
     const watched = {
       config: c.config,
       send: async (command: Parameters<ACMPCAClient['send']>[0]) => {
@@ -346,6 +352,8 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
           if ((e as { name?: unknown } | null)?.name !== 'RequestInProgressException') {
             fatal = { error: e };
             abortController.abort();
+          } else {
+            options.onWaiting?.(Math.round((now() - started) / 1000));
           }
           throw e;
         }
