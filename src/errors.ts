@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'READ_FAILED'
   /** Writing an output failed (permission, disk full, read-only file system). */
   | 'WRITE_FAILED'
+  /** The user interrupted (^C at a prompt, where the terminal sends no SIGINT). */
+  | 'INTERRUPTED'
   /** A bug: something certkit did not expect. */
   | 'INTERNAL';
 
@@ -43,6 +45,8 @@ export const EXIT = {
   AWS: 5,
   EXISTS: 6,
   IO: 7,
+  /** 128 + SIGINT, as a shell reports a ^C. */
+  INTERRUPTED: 130,
 } as const;
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
@@ -58,6 +62,7 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   KAFKA: EXIT.AWS,
   EXISTS: EXIT.EXISTS,
   WRITE_FAILED: EXIT.IO,
+  INTERRUPTED: EXIT.INTERRUPTED,
   INTERNAL: EXIT.INTERNAL,
 };
 

@@ -1,6 +1,7 @@
 /** `certkit keystore convert`: JKS ⇄ PKCS#12, JCEKS → either (keytool -importkeystore). */
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
+import { checkRequiredPasswords, requiredPassword } from './required-passwords.js';
 import { about, aboutKeystore, readInput, writeOutput } from './files.js';
 import { chooseStoreType, PKCS12_PROFILES, pkcs12KeyPasswordWarning, WRITABLE_STORE_TYPES } from './store-options.js';
 
@@ -11,8 +12,8 @@ export const keystoreConvertCommand = defineCommand({
     y
       .positional('in', { type: 'string', demandOption: true, describe: 'Source keystore (type detected by content)' })
       .positional('out', { type: 'string', demandOption: true, describe: 'Keystore to write' })
-      .option('srcstorepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Source store password source' })
-      .option('deststorepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Destination store password source' })
+      .option('srcstorepass', { type: 'string', nargs: 1, describe: 'Source store password source (asked for on a terminal when not given)' })
+      .option('deststorepass', { type: 'string', nargs: 1, describe: 'Destination store password source (asked for twice on a terminal when not given)' })
       .option('srckeypass', { type: 'string', nargs: 1, describe: 'Source key password source (default: the source store password)' })
       .option('destkeypass', { type: 'string', nargs: 1, describe: 'Destination key password source (JKS; default: the destination store password)' })
       .option('deststoretype', {
@@ -32,9 +33,12 @@ export const keystoreConvertCommand = defineCommand({
       .example('certkit keystore convert keystore.p12 client.jks --srcstorepass file:p12.pass --deststorepass file:jks.pass --destkeypass env:KEYPASS', 'PKCS#12 to JKS with a separate key password'),
   run: async (args, ctx) => {
     const destType = chooseStoreType(args.deststoretype, args.out, '--deststoretype');
-    const srcStorePassword = await ctx.password(args.srcstorepass, '--srcstorepass');
+    const src = { option: '--srcstorepass', spec: args.srcstorepass };
+    const dest = { option: '--deststorepass', spec: args.deststorepass, newStore: true };
+    checkRequiredPasswords(ctx, [src, dest]);
+    const srcStorePassword = await requiredPassword(ctx, src);
     const srcKeyPassword = args.srckeypass === undefined ? undefined : await ctx.password(args.srckeypass, '--srckeypass');
-    const destStorePassword = await ctx.password(args.deststorepass, '--deststorepass');
+    const destStorePassword = await requiredPassword(ctx, dest);
     const destKeyPassword = args.destkeypass === undefined ? undefined : await ctx.password(args.destkeypass, '--destkeypass');
     const bytes = await readInput(ctx, args.in);
     const { readKeyStore, writeKeyStore } = await import('../keystore/keystore.js');

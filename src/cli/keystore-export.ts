@@ -6,6 +6,7 @@
 import { sameAlias, type KeyStoreEntry, type PrivateKeyEntry, type TrustedCertEntry } from '../keystore/model.js';
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
+import { requiredPassword } from './required-passwords.js';
 import { aboutKeystore, distinctOutputs, readInput, refuseExistingOutputs, writeOutput } from './files.js';
 
 export const keystoreExportCommand = defineCommand({
@@ -14,7 +15,7 @@ export const keystoreExportCommand = defineCommand({
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'Keystore file (JKS, PKCS#12 or JCEKS)' })
-      .option('storepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Store password source' })
+      .option('storepass', { type: 'string', nargs: 1, describe: 'Store password source (asked for on a terminal when not given)' })
       .option('keypass', { type: 'string', nargs: 1, describe: 'Key password source (default: the store password)' })
       .option('alias', { type: 'string', nargs: 1, describe: 'Entry to export (default: the only private key entry)' })
       .option('cert-out', { type: 'string', nargs: 1, describe: "Certificate chain PEM to write ('-' for stdout)" })
@@ -37,7 +38,7 @@ export const keystoreExportCommand = defineCommand({
       ['--cert-out', certOut],
       ['--key-out', keyOut],
     ]);
-    const storePassword = await ctx.password(args.storepass, '--storepass');
+    const storePassword = await requiredPassword(ctx, { option: '--storepass', spec: args.storepass });
     const keyPassword = args.keypass === undefined ? undefined : await ctx.password(args.keypass, '--keypass');
     const bytes = await readInput(ctx, args.file);
     const { readKeyStore } = await import('../keystore/keystore.js');

@@ -1,5 +1,6 @@
 /** `certkit keystore list`: the entries of a JKS, PKCS#12 or JCEKS store, like `keytool -list -v`. */
 import { defineCommand } from './command.js';
+import { requiredPassword } from './required-passwords.js';
 import { about, aboutInputs, readInput } from './files.js';
 import type { EntryView } from './output.js';
 
@@ -9,7 +10,7 @@ export const keystoreListCommand = defineCommand({
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'Keystore file' })
-      .option('storepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Store password source' })
+      .option('storepass', { type: 'string', nargs: 1, describe: 'Store password source (asked for on a terminal when not given)' })
       .option('keypass', { type: 'string', nargs: 1, describe: 'Key password source (not needed to list)' })
       .option('allow-missing-mac', {
         type: 'boolean',
@@ -24,7 +25,7 @@ export const keystoreListCommand = defineCommand({
     // and the file is read (the read waits on the thread pool; loading is this thread's work).
     const modules = Promise.all([import('../keystore/keystore.js'), import('./cert-view.js'), import('./output.js')]);
     modules.catch(() => undefined); // awaited below; not an unhandled rejection if the read fails first
-    const storePassword = await ctx.password(args.storepass, '--storepass');
+    const storePassword = await requiredPassword(ctx, { option: '--storepass', spec: args.storepass });
     if (args.keypass !== undefined) await ctx.password(args.keypass, '--keypass'); // accepted, unused: listing decrypts no key
     const bytes = await readInput(ctx, args.file);
     const [{ readKeyStore }, { certView }, { formatListing, listingJson }] = await modules;

@@ -133,6 +133,7 @@ function processIo(): CliIo {
     stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
     env: process.env,
     cwd: process.cwd(),
+    terminal: () => (process.stdin.isTTY === true ? (process.stdin as import('node:tty').ReadStream) : undefined),
   };
 }
 
@@ -220,6 +221,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     env: io.env,
     cwd: io.cwd,
     warn: (line) => io.stderr.write(line + '\n'),
+    terminal: io.terminal,
+    prompts: io.stderr,
   });
   const ctx: RunContext = {
     io,
