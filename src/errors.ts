@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'READ_FAILED'
   /** Writing an output failed (permission, disk full, read-only file system). */
   | 'WRITE_FAILED'
+  /** The user interrupted (^C at a prompt, where the terminal sends no SIGINT). */
+  | 'INTERRUPTED'
   /** A bug: something certkit did not expect. */
   | 'INTERNAL';
 
@@ -43,6 +45,8 @@ export const EXIT = {
   AWS: 5,
   EXISTS: 6,
   IO: 7,
+  /** 128 + SIGINT, as a shell reports a ^C. */
+  INTERRUPTED: 130,
 } as const;
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
@@ -58,6 +62,7 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   KAFKA: EXIT.AWS,
   EXISTS: EXIT.EXISTS,
   WRITE_FAILED: EXIT.IO,
+  INTERRUPTED: EXIT.INTERRUPTED,
   INTERNAL: EXIT.INTERNAL,
 };
 
@@ -67,6 +72,10 @@ export interface CertkitErrorOptions {
   file?: string;
   /** What the user can do about it; appended to the message. */
   hint?: string;
+  /** BAD_PASSWORD only: which password failed, when the reader knows (a key's, as opposed to the store's). */
+  password?: 'key';
+  /** AWS only: false when the service refused the request as given (a wrong argument): the same command fails the same way. */
+  retryable?: false;
 }
 
 export class CertkitError extends Error {
@@ -74,12 +83,33 @@ export class CertkitError extends Error {
   readonly code: ErrorCode;
   readonly file: string | undefined;
   readonly hint: string | undefined;
+  readonly password: 'key' | undefined;
+  readonly retryable: false | undefined;
 
   constructor(code: ErrorCode, message: string, options: CertkitErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.file = options.file;
     this.hint = options.hint;
+    this.password = options.password;
+    this.retryable = options.retryable;
+  }
+
+  /** Everything but the message, for the copies below. */
+  #options(): CertkitErrorOptions {
+    return {
+      cause: this.cause,
+      ...(this.file === undefined ? {} : { file: this.file }),
+      ...(this.hint === undefined ? {} : { hint: this.hint }),
+      ...(this.password === undefined ? {} : { password: this.password }),
+      ...(this.retryable === undefined ? {} : { retryable: this.retryable }),
+    };
+  }
+
+  #copy(message: string, options: CertkitErrorOptions): CertkitError {
+    const e = new CertkitError(this.code, message, { ...this.#options(), ...options });
+    e.stack = this.stack;
+    return e;
   }
 
   /**
@@ -87,21 +117,17 @@ export class CertkitError extends Error {
    * ("entry 3 'client' → certificate 2: length past the end"), keeping code, file and cause.
    */
   withContext(context: string): CertkitError {
-    const e = new CertkitError(this.code, `${context}: ${this.message}`, {
-      cause: this.cause,
-      file: this.file,
-      hint: this.hint,
-    });
-    e.stack = this.stack;
-    return e;
+    return this.#copy(`${context}: ${this.message}`, {});
   }
 
   /** A copy naming the file it concerns (only if none is named yet). */
   forFile(file: string): CertkitError {
-    if (this.file !== undefined) return this;
-    const e = new CertkitError(this.code, this.message, { cause: this.cause, file, hint: this.hint });
-    e.stack = this.stack;
-    return e;
+    return this.file !== undefined ? this : this.#copy(this.message, { file });
+  }
+
+  /** A copy saying what to do (in place of any hint it had). */
+  withHint(hint: string): CertkitError {
+    return this.#copy(this.message, { hint });
   }
 }
 

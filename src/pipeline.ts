@@ -416,8 +416,9 @@ async function runInLockedDirectory(options: ClientPipelineOptions, deps: Client
     // The state is on disk (or its write failed, which is then the error) before any advice
     // about resuming it, and before a state no request used is removed.
     await saving;
-    // A transient failure: say how to resume without a second certificate.
-    if (isCertkitError(e) && e.code === 'AWS') {
+    // A transient failure: say how to resume without a second certificate (not when AWS refused
+    // an argument: the same command would fail the same way).
+    if (isCertkitError(e) && e.code === 'AWS' && e.retryable !== false) {
       const resume = `rerun the same command to resume with the same key; delete ${join(options.outDir, STATE_FILE)} to start over`;
       throw withHint(e, resume);
     }

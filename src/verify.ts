@@ -107,55 +107,85 @@ export interface VerifyReport {
   readonly clientAuth: true;
 }
 
+/** One failed check of {@link checkCredential}: what failed, and what to do when there is something to say. */
+export interface VerifyProblem {
+  readonly message: string;
+  readonly hint?: string;
+}
+
 /**
- * `certkit verify`: throws VERIFY_FAILED naming the first failed check; returns a short report
- * on success.
+ * Everything {@link checkCredential} found. `ok` when `problems` is empty; the description of the
+ * leaf is there either way, and the path as far as it was followed.
  */
-export function verifyCredential(input: VerifyInput): VerifyReport {
+export interface VerifyResult extends Omit<VerifyReport, 'clientAuth' | 'keyMatches' | 'anchor' | 'anchorTrusted'> {
+  readonly ok: boolean;
+  /** Every failed check, in the order of the checks (key, path, anchor, usage, validity). */
+  readonly problems: readonly VerifyProblem[];
+  readonly anchor: string | null;
+  readonly anchorTrusted: boolean;
+  readonly keyMatches?: boolean;
+  readonly clientAuth: boolean;
+}
+
+/**
+ * `certkit verify`: runs every check (a failed one does not stop the others) and returns what
+ * each found. Throws only for input that is not certificates at all (INVALID_INPUT).
+ */
+export function checkCredential(input: VerifyInput): VerifyResult {
   const certs = readPemOrDerAll(input.cert, 'CERTIFICATE').map((b, i) => x509(b.der, i === 0 ? 'the certificate' : `chain certificate ${i}`));
+  const cas = input.ca === undefined ? undefined : readPemOrDerAll(input.ca, 'CERTIFICATE').map((b, i) => x509(b.der, `CA certificate ${i + 1}`));
   const leaf = certs[0]!;
+  const problems: VerifyProblem[] = [];
+  const problem = (message: string, hint?: string) => void problems.push(hint === undefined ? { message } : { message, hint });
+
   let keyMatches: boolean | undefined;
   if (input.key !== undefined) {
-    if (!leaf.checkPrivateKey(input.key)) {
-      throw fail(`the private key does not belong to the certificate (${subjectOf(leaf)})`);
-    }
-    keyMatches = true;
+    keyMatches = leaf.checkPrivateKey(input.key);
+    if (!keyMatches) problem(`the private key does not belong to the certificate (${subjectOf(leaf)})`);
   }
 
   // The path: the certificates as given, each signed by the next.
+  let linked = true;
   for (let i = 0; i + 1 < certs.length; i++) {
     if (!issuedBy(certs[i]!, certs[i + 1]!)) {
-      throw fail(`certificate ${i + 1} (${subjectOf(certs[i]!)}) is not signed by the next in the file (${subjectOf(certs[i + 1]!)})`);
+      linked = false;
+      problem(`certificate ${i + 1} (${subjectOf(certs[i]!)}) is not signed by the next in the file (${subjectOf(certs[i + 1]!)})`);
     }
   }
   // Every issuer on the path must be a CA (basicConstraints), as a TLS server checks.
-  verifyChain(certs.map((c) => c.raw));
+  if (linked) {
+    try {
+      verifyChain(certs.map((c) => c.raw));
+    } catch (e) {
+      if (!(e instanceof CertkitError) || e.code !== 'VERIFY_FAILED') throw e;
+      problem(e.message, e.hint);
+    }
+  }
   const top = certs[certs.length - 1]!;
-  let anchor: X509Certificate;
-  let anchorTrusted: boolean;
+  let anchor: X509Certificate | undefined;
+  let anchorTrusted = false;
   const path = [...certs];
-  if (input.ca !== undefined) {
-    const cas = readPemOrDerAll(input.ca, 'CERTIFICATE').map((b, i) => x509(b.der, `CA certificate ${i + 1}`));
+  if (cas !== undefined) {
     const same = cas.find((c) => c.raw.equals(top.raw));
     const parent = same ?? cas.find((c) => issuedBy(top, c));
     if (parent === undefined) {
-      throw fail(`the chain does not reach the given CA (it ends at ${subjectOf(top)}, issued by ${issuerOf(top)})`);
+      problem(`the chain does not reach the given CA (it ends at ${subjectOf(top)}, issued by ${issuerOf(top)})`);
+    } else {
+      if (same === undefined) path.push(parent);
+      anchor = parent;
+      anchorTrusted = true;
     }
-    if (same === undefined) path.push(parent);
-    anchor = parent;
-    anchorTrusted = true;
+  } else if (!isSelfSigned(top)) {
+    problem(`the chain ends at ${subjectOf(top)}, which is not a self-signed root`, 'give the CA certificate with --ca');
   } else {
-    if (!isSelfSigned(top)) {
-      throw fail(`the chain ends at ${subjectOf(top)}, which is not a self-signed root`, 'give the CA certificate with --ca');
-    }
     anchor = top;
-    anchorTrusted = false;
   }
 
   // Client authentication: extendedKeyUsage must list clientAuth.
   const eku = leaf.keyUsage;
-  if (eku === undefined || !eku.includes(CLIENT_AUTH_OID)) {
-    throw fail(`the certificate (${subjectOf(leaf)}) is not for TLS client authentication (no clientAuth extended key usage)`);
+  const clientAuth = eku !== undefined && eku.includes(CLIENT_AUTH_OID);
+  if (!clientAuth) {
+    problem(`the certificate (${subjectOf(leaf)}) is not for TLS client authentication (no clientAuth extended key usage)`);
   }
 
   // Validity, for every certificate of the path.
@@ -165,24 +195,51 @@ export function verifyCredential(input: VerifyInput): VerifyReport {
     const what = i === 0 ? 'the certificate' : `CA certificate ${subjectOf(c)}`;
     const from = new Date(c.validFrom).getTime();
     const to = new Date(c.validTo).getTime();
-    if (now < from) throw fail(`${what} is not valid yet (from ${new Date(from).toISOString()})`);
-    if (now > to) throw fail(`${what} expired on ${new Date(to).toISOString()}`);
-    if (to - now < within) {
-      throw fail(`${what} expires on ${new Date(to).toISOString()}, within ${Math.ceil(within / 86_400_000)} days`, 'renew it');
-    }
+    if (now < from) problem(`${what} is not valid yet (from ${new Date(from).toISOString()})`);
+    else if (now > to) problem(`${what} expired on ${new Date(to).toISOString()}`);
+    else if (to - now < within) problem(`${what} expires on ${new Date(to).toISOString()}, within ${Math.ceil(within / 86_400_000)} days`, 'renew it');
   }
 
   const notAfter = new Date(leaf.validTo);
   return {
+    ok: problems.length === 0,
+    problems,
     subject: subjectOf(leaf),
     issuer: issuerOf(leaf),
     notAfter: notAfter.toISOString(),
     daysLeft: Math.floor((notAfter.getTime() - now) / 86_400_000),
     sha256: leaf.fingerprint256.toUpperCase(),
     path: path.map(subjectOf),
-    anchor: subjectOf(anchor),
+    anchor: anchor === undefined ? null : subjectOf(anchor),
     anchorTrusted,
     ...(keyMatches === undefined ? {} : { keyMatches }),
+    clientAuth,
+  };
+}
+
+/** A problem as the CertkitError (VERIFY_FAILED, exit 3) that reports it. */
+export function verifyProblemError(p: VerifyProblem): CertkitError {
+  return fail(p.message, p.hint);
+}
+
+/**
+ * The library's one-call check: throws VERIFY_FAILED naming the first failed check
+ * ({@link checkCredential} has them all); returns a short report on success.
+ */
+export function verifyCredential(input: VerifyInput): VerifyReport {
+  const r = checkCredential(input);
+  const first = r.problems[0];
+  if (first !== undefined) throw verifyProblemError(first);
+  return {
+    subject: r.subject,
+    issuer: r.issuer,
+    notAfter: r.notAfter,
+    daysLeft: r.daysLeft,
+    sha256: r.sha256,
+    path: r.path,
+    anchor: r.anchor!,
+    anchorTrusted: r.anchorTrusted,
+    ...(r.keyMatches === undefined ? {} : { keyMatches: r.keyMatches }),
     clientAuth: true,
   };
 }

@@ -30,9 +30,11 @@ const caInitCommand = defineCommand({
     });
     const { parseCertificate } = await import('../x509/certificate.js');
     const x = parseCertificate(ca.cert);
-    ctx.out(`created a local CA in ${args.caDir}`);
-    ctx.out(`  ${join(args.caDir, CA_CERT_FILE)}      the CA certificate (trust it where clients connect)`);
-    ctx.out(`  ${join(args.caDir, CA_KEY_FILE)}  its private key (0600, keep it private)`);
+    // The note (what was made, where) on stderr; the CA's description is the result.
+    ctx.warn(
+      `certkit: created a local CA in ${args.caDir}: ${join(args.caDir, CA_CERT_FILE)} is the CA certificate (trust it where clients connect), ` +
+        `${join(args.caDir, CA_KEY_FILE)} its private key (0600, keep it private)`,
+    );
     ctx.out(`  subject  ${x.subjectText}`);
     ctx.out(`  expires  ${x.notAfter.toISOString()}`);
     ctx.out(`  sha256   ${x.sha256}`);

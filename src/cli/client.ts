@@ -211,6 +211,44 @@ async function preflight(
   return existing;
 }
 
+/**
+ * An option that would change nothing, because the one it works with is missing, is refused (as
+ * a usage error) rather than ignored: someone who gave `--kms-key-id` without `--s3` meant
+ * something that would not happen. The message for the first such option, or undefined.
+ */
+export function uselessOption(args: {
+  readonly s3?: string | undefined;
+  readonly s3Include?: unknown;
+  readonly sse?: string | undefined;
+  readonly kmsKeyId?: string | undefined;
+  readonly caArn?: string | undefined;
+  readonly templateArn?: string | undefined;
+}): string | undefined {
+  if (args.s3 === undefined) {
+    const needsS3 = (
+      [
+        ['--s3-include', args.s3Include],
+        ['--sse', args.sse],
+        ['--kms-key-id', args.kmsKeyId],
+      ] as const
+    ).find(([, value]) => value !== undefined);
+    if (needsS3 !== undefined) return `${needsS3[0]} needs --s3 (it says how to upload, and nothing is uploaded without --s3)`;
+  }
+  if (args.templateArn !== undefined && args.caArn === undefined) {
+    return '--template-arn needs --ca-arn (ACM PCA templates; the local CA has none)';
+  }
+  return undefined;
+}
+
+/** MSK's bootstrap ports: 9092 plaintext, 9094 TLS (mutual TLS), 9096 SASL/SCRAM, 9098 IAM. */
+const MSK_PLAINTEXT_PORT = '9092';
+
+/** The warning for an `--msk-uri` naming MSK's plaintext port, where no client certificate is asked for. */
+export function mskPlaintextPortWarning(mskUri: string): string | undefined {
+  const plaintext = mskUri.split(',').some((broker) => broker.trim().endsWith(`:${MSK_PLAINTEXT_PORT}`));
+  return plaintext ? `--msk-uri: ${MSK_PLAINTEXT_PORT} is MSK's plaintext port; mutual TLS is on 9094` : undefined;
+}
+
 export const clientCommand = defineCommand({
   command: 'client',
   describe: 'One command: key, CSR, certificate (ACM PCA or a local CA), JKS/PKCS#12/PEM, S3, Redshift secret',
@@ -259,9 +297,10 @@ export const clientCommand = defineCommand({
     const signingAlgorithm = args.signingAlgorithm === undefined ? undefined : keys.parseSignatureAlgorithm(args.signingAlgorithm);
     const formats = args.formats === undefined ? undefined : parseFormats(args.formats);
     const s3Include = args.s3Include === undefined ? undefined : parseFormats(args.s3Include);
-    if (args.s3Include !== undefined && args.s3 === undefined) {
+    const unused = uselessOption(args);
+    if (unused !== undefined) {
       const { CertkitError } = await import('../errors.js');
-      throw new CertkitError('USAGE', '--s3-include needs --s3');
+      throw new CertkitError('USAGE', unused);
     }
     const storepass = args.storepass === undefined ? undefined : await ctx.password(args.storepass, '--storepass');
     const keypass = args.keypass === undefined ? undefined : await ctx.password(args.keypass, '--keypass');
@@ -280,11 +319,15 @@ export const clientCommand = defineCommand({
     // A malformed CA ARN is a usage error before anything is made.
     const caRegion = args.caArn === undefined ? undefined : (await import('../issuers/acm-pca.js')).parseCaArn(args.caArn).region;
     const region = args.region ?? envRegion ?? caRegion;
+    // On a terminal: the steps, and a status line for each AWS call, retry and wait.
+    const { createProgress } = await import('./progress.js');
+    const status = createProgress(ctx.io.stderr);
     const aws = {
       ...(region === undefined ? {} : { region }),
       ...(args.profile === undefined ? {} : { profile: args.profile }),
       ...(args.endpointUrl === undefined ? {} : { endpointUrl: args.endpointUrl }),
       env: ctx.io.env,
+      onProgress: status.attempt,
     };
     const s3 = args.s3;
     const secretName = args.secretName;
@@ -310,11 +353,11 @@ export const clientCommand = defineCommand({
           )
         : undefined;
     if (mskWarning !== undefined) ctx.warn(`certkit: warning: ${mskWarning}`);
+    const plaintextPort = args.mskUri === undefined ? undefined : mskPlaintextPortWarning(args.mskUri);
+    if (plaintextPort !== undefined) ctx.warn(`certkit: warning: ${plaintextPort}`);
 
-    const showProgress = ctx.io.stderr.isTTY === true;
-    const progress = (step: PipelineStep, text: string) => {
-      if (showProgress) ctx.warn(`${STEP_LABEL[step]}  ${text}`);
-    };
+    const { escapeText } = await import('../quote.js');
+    const progress = (step: PipelineStep, text: string) => status.line(escapeText(`${STEP_LABEL[step]}  ${text}`));
 
     // The ACM PCA issuer is made once, on first use (nothing is sent until it is asked).
     const caArn = args.caArn;
@@ -322,7 +365,7 @@ export const clientCommand = defineCommand({
     let pcaIssuer: Promise<import('../issuers/acm-pca.js').AcmPcaIssuer> | undefined;
     const acmPcaIssuer = (arn: string) =>
       (pcaIssuer ??= import('../issuers/acm-pca.js').then(({ createAcmPcaIssuer }) =>
-        createAcmPcaIssuer({ caArn: arn, aws, onCertificateArn: (certificateArn) => onCertificateArn(certificateArn) }),
+        createAcmPcaIssuer({ caArn: arn, aws, onCertificateArn: (certificateArn) => onCertificateArn(certificateArn), onWaiting: status.waiting }),
       ));
     // Starts the CA's read-only DescribeCertificateAuthority (and with it, loading the SDK) now;
     // a failure here is reported by the issuance, or not at all if the run stops before it.
@@ -427,6 +470,7 @@ export const clientCommand = defineCommand({
             }),
       },
     ).finally(() => {
+      status.clear();
       // Released whatever the outcome: its kept-alive sockets would hold the process open.
       void s3ClientPromise?.then((c) => c.destroy(), () => undefined);
     });
@@ -434,7 +478,7 @@ export const clientCommand = defineCommand({
     const passwords = passwordReport(result, keypass !== undefined, ARTIFACT_FILES.properties);
     const newPasswords = newPasswordsWarning(result, replacing);
     if (newPasswords !== undefined) ctx.warn(`certkit: warning: ${newPasswords}`);
-    const warnings = [mskWarning, newPasswords].filter((w): w is string => w !== undefined);
+    const warnings = [mskWarning, plaintextPort, newPasswords].filter((w): w is string => w !== undefined);
     if (args.json) ctx.out(JSON.stringify(summaryJson(result, passwords, warnings), null, 2));
     else for (const line of summaryText(result, passwords)) ctx.out(line);
   },

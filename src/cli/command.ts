@@ -10,6 +10,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 
 import type { PasswordSources, StdinSource } from './passwords.js';
+import type { TerminalInput } from './prompt.js';
 
 /** A writable text stream: process.stdout/stderr, or a collector in tests. */
 export interface TextOut {
@@ -27,6 +28,11 @@ export interface CliIo {
   readonly stdin: StdinSource;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /**
+   * Standard input when it is a terminal, for prompts (asked only when one is needed: making
+   * process.stdin costs start-up time); absent or undefined off a terminal.
+   */
+  readonly terminal?: () => TerminalInput | undefined;
 }
 
 /** What every command handler gets besides its parsed arguments. */

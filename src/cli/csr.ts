@@ -5,7 +5,7 @@
  */
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
-import { about, distinctOutputs, readInput, refuseExistingOutputs, writeOutput } from './files.js';
+import { about, aboutInputs, distinctOutputs, readInput, refuseExistingOutputs, writeOutput } from './files.js';
 
 export const csrCommand = defineCommand({
   command: 'csr',
@@ -61,7 +61,7 @@ export const csrCommand = defineCommand({
     if (args.key !== undefined) {
       const passin = args.passin === undefined ? undefined : await ctx.password(args.passin, '--passin');
       const bytes = await readInput(ctx, args.key);
-      key = await about(args.key, () => keys.importPrivateKey(bytes, passin === undefined ? {} : { passphrase: passin }));
+      key = await aboutInputs([{ path: args.key, bytes, kind: 'private key' }], () => keys.importPrivateKey(bytes, passin === undefined ? {} : { passphrase: passin }));
     } else {
       key = (await keys.generateKeyPair(spec!)).privateKey;
     }

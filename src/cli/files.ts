@@ -4,13 +4,16 @@
  * directory sink (0600 for secrets, 0644 for public material, no overwrite without --force).
  */
 import { lstat } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { CertkitError, errnoOf } from '../errors.js';
 import { INPUT_LIMITS } from '../limits.js';
+import { quotePath } from '../quote.js';
 import { limitExceeded, readFileLimited } from '../read-limited.js';
 import { PUBLIC_MODE, SECRET_MODE, writeFileAtomic } from '../sinks/directory.js';
 import type { CliContext } from './command.js';
+import type { ExpectedKind } from './file-kind.js';
 
 /** Largest input file a command reads, keystores and PEM bundles are far smaller (INPUT_LIMITS in src/limits.ts). */
 export const MAX_INPUT_BYTES = INPUT_LIMITS.maxInputBytes;
@@ -42,6 +45,69 @@ export async function about<T>(path: string, fn: () => T | Promise<T>): Promise<
   } catch (e) {
     if (e instanceof CertkitError) throw e.forFile(path);
     throw e;
+  }
+}
+
+/** An input as read, and the kind the command reads it as. */
+export interface ReadInput {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  readonly kind: ExpectedKind;
+}
+
+/** The errors a file of another kind causes (a parser finding what it does not expect). */
+const WRONG_KIND_CODES: ReadonlySet<string> = new Set(['INVALID_INPUT', 'UNSUPPORTED', 'LIMIT_EXCEEDED']);
+
+/**
+ * As `about` (naming the first input's path), for a step that reads `inputs`: when it fails as
+ * bad input and one of them is plainly another kind of file (a keystore given as a key), the
+ * error names that file by its kind and the command that turns one into the other.
+ */
+export async function aboutInputs<T>(inputs: readonly [ReadInput, ...ReadInput[]], fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await about(inputs[0].path, fn);
+  } catch (e) {
+    if (!(e instanceof CertkitError) || !WRONG_KIND_CODES.has(e.code)) throw e;
+    const { wrongKindError } = await import('./file-kind.js');
+    for (const input of inputs) {
+      const named = wrongKindError(e, input.path, input.bytes, input.kind);
+      if (named !== e) throw named;
+    }
+    throw e;
+  }
+}
+
+/** What `certkit client` calls the file beside its keystores that holds both passwords. */
+const CLIENT_PROPERTIES = 'client.properties';
+
+/**
+ * As `aboutInputs`, for reading a keystore: a wrong key password (not the store's) says which
+ * option gives it (`keyOption`: `--keypass`, `--srckeypass`) and, when `certkit client` left a
+ * client.properties beside the keystore, that it holds the password.
+ */
+export async function aboutKeystore<T>(
+  ctx: CliContext,
+  input: { readonly path: string; readonly bytes: Uint8Array },
+  keyOption: string,
+  fn: () => T | Promise<T>,
+): Promise<T> {
+  const path = input.path;
+  try {
+    return await aboutInputs([{ ...input, kind: 'keystore' }], fn);
+  } catch (e) {
+    if (!(e instanceof CertkitError) || e.code !== 'BAD_PASSWORD' || e.password !== 'key') throw e;
+    const properties = join(dirname(path), CLIENT_PROPERTIES);
+    const beside = (await exists(ctx, properties)) ? `; ${quotePath(CLIENT_PROPERTIES)} in ${quotePath(dirname(path))} has it (ssl.key.password)` : '';
+    throw e.withHint(`give the key's own password with ${keyOption}${beside}`);
+  }
+}
+
+async function exists(ctx: CliContext, p: string): Promise<boolean> {
+  try {
+    await lstatPath(ctx.path(p));
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -87,14 +153,8 @@ export async function refuseExistingOutputs(ctx: CliContext, paths: ReadonlyArra
   if (force) return;
   for (const p of paths) {
     if (p === undefined || p === '-') continue;
-    let found = false;
-    try {
-      await lstatPath(ctx.path(p));
-      found = true;
-    } catch {
-      // missing (or not reachable): the write itself reports any real problem
-    }
-    if (found) {
+    // Missing (or not reachable): the write itself reports any real problem.
+    if (await exists(ctx, p)) {
       throw new CertkitError('EXISTS', 'refusing to overwrite an existing file', { file: p, hint: 'use --force to replace it' });
     }
   }

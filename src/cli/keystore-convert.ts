@@ -1,7 +1,8 @@
 /** `certkit keystore convert`: JKS ⇄ PKCS#12, JCEKS → either (keytool -importkeystore). */
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
-import { about, readInput, writeOutput } from './files.js';
+import { checkRequiredPasswords, requiredPassword } from './required-passwords.js';
+import { about, aboutKeystore, readInput, writeOutput } from './files.js';
 import { chooseStoreType, PKCS12_PROFILES, pkcs12KeyPasswordWarning, readStore, WRITABLE_STORE_TYPES } from './store-options.js';
 
 export const keystoreConvertCommand = defineCommand({
@@ -11,8 +12,8 @@ export const keystoreConvertCommand = defineCommand({
     y
       .positional('in', { type: 'string', demandOption: true, describe: 'Source keystore (type detected by content)' })
       .positional('out', { type: 'string', demandOption: true, describe: 'Keystore to write' })
-      .option('srcstorepass', { type: 'string', nargs: 1, describe: 'Source store password source (leave out for a passwordless PKCS#12)' })
-      .option('deststorepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Destination store password source' })
+      .option('srcstorepass', { type: 'string', nargs: 1, describe: 'Source store password source (asked for on a terminal; leave out for a passwordless PKCS#12)' })
+      .option('deststorepass', { type: 'string', nargs: 1, describe: 'Destination store password source (asked for twice on a terminal when not given)' })
       .option('srckeypass', { type: 'string', nargs: 1, describe: 'Source key password source (default: the source store password)' })
       .option('destkeypass', { type: 'string', nargs: 1, describe: 'Destination key password source (JKS; default: the destination store password)' })
       .option('deststoretype', {
@@ -32,16 +33,20 @@ export const keystoreConvertCommand = defineCommand({
       .example('certkit keystore convert keystore.p12 client.jks --srcstorepass file:p12.pass --deststorepass file:jks.pass --destkeypass env:KEYPASS', 'PKCS#12 to JKS with a separate key password'),
   run: async (args, ctx) => {
     const destType = chooseStoreType(args.deststoretype, args.out, '--deststoretype');
-    const srcStorePassword = args.srcstorepass === undefined ? '' : await ctx.password(args.srcstorepass, '--srcstorepass');
+    const src = { option: '--srcstorepass', spec: args.srcstorepass, optional: true };
+    const dest = { option: '--deststorepass', spec: args.deststorepass, newStore: true };
+    checkRequiredPasswords(ctx, [src, dest]);
+    const srcStorePassword = await requiredPassword(ctx, src);
     const srcKeyPassword = args.srckeypass === undefined ? undefined : await ctx.password(args.srckeypass, '--srckeypass');
-    const destStorePassword = await ctx.password(args.deststorepass, '--deststorepass');
+    const destStorePassword = await requiredPassword(ctx, dest);
     const destKeyPassword = args.destkeypass === undefined ? undefined : await ctx.password(args.destkeypass, '--destkeypass');
     const bytes = await readInput(ctx, args.in);
     const { readKeyStore, writeKeyStore } = await import('../keystore/keystore.js');
     const { quotePath } = await import('../quote.js');
-    const store = await readStore(ctx, args.in, { option: '--srcstorepass', given: args.srcstorepass !== undefined }, () =>
+    const given = { option: '--srcstorepass', given: args.srcstorepass !== undefined || srcStorePassword !== '' };
+    const store = await aboutKeystore(ctx, { path: args.in, bytes }, '--srckeypass', () => readStore(ctx, args.in, given, () =>
       readKeyStore(bytes, { storePassword: srcStorePassword, allowMissingMac: args.allowMissingMac, ...(srcKeyPassword === undefined ? {} : { keyPassword: srcKeyPassword }) }),
-    );
+    ));
     const entries = store.entries.filter((e) => {
       if (e.kind !== 'secret-key') return true;
       ctx.warn(`certkit: warning: skipped secret key entry '${e.alias}' (certkit does not copy secret keys)`);

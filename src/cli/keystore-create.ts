@@ -1,7 +1,8 @@
 /** `certkit keystore create`: a keystore from a private key and its certificate chain. */
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
-import { about, readInput, writeOutput } from './files.js';
+import { requiredPassword } from './required-passwords.js';
+import { about, aboutInputs, readInput, writeOutput } from './files.js';
 import { chooseStoreType, PKCS12_PROFILES, pkcs12KeyPasswordWarning, WRITABLE_STORE_TYPES } from './store-options.js';
 
 export const keystoreCreateCommand = defineCommand({
@@ -18,7 +19,7 @@ export const keystoreCreateCommand = defineCommand({
         describe: 'Certificate chain PEM (leaf and CAs, any order; may be given several times)',
       })
       .option('out', { type: 'string', nargs: 1, demandOption: true, describe: 'Keystore to write' })
-      .option('storepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Store password source' })
+      .option('storepass', { type: 'string', nargs: 1, describe: 'Store password source (asked for twice on a terminal when not given)' })
       .option('keypass', { type: 'string', nargs: 1, describe: 'Key password source (JKS; default: the store password)' })
       .option('alias', { type: 'string', nargs: 1, default: 'client', describe: 'Entry alias' })
       .option('storetype', {
@@ -37,7 +38,7 @@ export const keystoreCreateCommand = defineCommand({
   run: async (args, ctx) => {
     const storeType = chooseStoreType(args.storetype, args.out, '--storetype', 'pkcs12');
     const passin = args.passin === undefined ? undefined : await ctx.password(args.passin, '--passin');
-    const storePassword = await ctx.password(args.storepass, '--storepass');
+    const storePassword = await requiredPassword(ctx, { option: '--storepass', spec: args.storepass, newStore: true });
     const keyPassword = args.keypass === undefined ? undefined : await ctx.password(args.keypass, '--keypass');
     const keyBytes = await readInput(ctx, args.key);
     const certFiles = args.cert.map(String);
@@ -49,11 +50,11 @@ export const keystoreCreateCommand = defineCommand({
     const { writeKeyStore } = await import('../keystore/keystore.js');
     const { quotePath } = await import('../quote.js');
 
-    const key = await about(args.key, () => keys.importPrivateKey(keyBytes, passin === undefined ? {} : { passphrase: passin }));
+    const key = await aboutInputs([{ path: args.key, bytes: keyBytes, kind: 'private key' }], () => keys.importPrivateKey(keyBytes, passin === undefined ? {} : { passphrase: passin }));
     const certs: Buffer[] = [];
     for (const [i, bytes] of certBytes.entries()) {
       const file = certFiles[i]!;
-      for (const b of await about(file, () => readPemOrDerAll(bytes, 'CERTIFICATE'))) certs.push(b.der);
+      for (const b of await aboutInputs([{ path: file, bytes, kind: 'certificate' }], () => readPemOrDerAll(bytes, 'CERTIFICATE'))) certs.push(b.der);
     }
     const chain = await about(certFiles[0]!, () => orderChain(certs));
     const leaf = chain[0];

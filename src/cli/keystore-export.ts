@@ -6,7 +6,8 @@
 import { sameAlias, type KeyStoreEntry, type PrivateKeyEntry, type TrustedCertEntry } from '../keystore/model.js';
 import { CertkitError } from '../errors.js';
 import { defineCommand } from './command.js';
-import { distinctOutputs, readInput, refuseExistingOutputs, writeOutput } from './files.js';
+import { requiredPassword } from './required-passwords.js';
+import { aboutKeystore, distinctOutputs, readInput, refuseExistingOutputs, writeOutput } from './files.js';
 import { readStore } from './store-options.js';
 
 export const keystoreExportCommand = defineCommand({
@@ -15,7 +16,7 @@ export const keystoreExportCommand = defineCommand({
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'Keystore file (JKS, PKCS#12 or JCEKS)' })
-      .option('storepass', { type: 'string', nargs: 1, describe: 'Store password source (leave out for a passwordless PKCS#12)' })
+      .option('storepass', { type: 'string', nargs: 1, describe: 'Store password source (asked for on a terminal; leave out for a passwordless PKCS#12)' })
       .option('keypass', { type: 'string', nargs: 1, describe: 'Key password source (default: the store password)' })
       .option('alias', { type: 'string', nargs: 1, describe: 'Entry to export (default: the only private key entry)' })
       .option('cert-out', { type: 'string', nargs: 1, describe: "Certificate chain PEM to write ('-' for stdout)" })
@@ -38,7 +39,7 @@ export const keystoreExportCommand = defineCommand({
       ['--cert-out', certOut],
       ['--key-out', keyOut],
     ]);
-    const storePassword = args.storepass === undefined ? '' : await ctx.password(args.storepass, '--storepass');
+    const storePassword = await requiredPassword(ctx, { option: '--storepass', spec: args.storepass, optional: true });
     const keyPassword = args.keypass === undefined ? undefined : await ctx.password(args.keypass, '--keypass');
     const bytes = await readInput(ctx, args.file);
     const { readKeyStore } = await import('../keystore/keystore.js');
@@ -49,9 +50,10 @@ export const keystoreExportCommand = defineCommand({
     // password), and only the one --alias names: other entries may have other key passwords.
     const alias = args.alias;
     const keys = !wantKey ? false : alias === undefined ? true : (stored: string) => sameAlias(stored, alias);
-    const store = await readStore(ctx, args.file, { option: '--storepass', given: args.storepass !== undefined }, () =>
+    const given = { option: '--storepass', given: args.storepass !== undefined || storePassword !== '' };
+    const store = await aboutKeystore(ctx, { path: args.file, bytes }, '--keypass', () => readStore(ctx, args.file, given, () =>
       readKeyStore(bytes, { storePassword, keys, allowMissingMac: args.allowMissingMac, ...(keyPassword === undefined ? {} : { keyPassword }) }),
-    );
+    ));
     const entry = chooseEntry(store.entries, args.alias, args.file);
     if (wantKey && entry.kind !== 'private-key') {
       throw new CertkitError('USAGE', `entry '${entry.alias}' is a trusted certificate: it has no private key to export`, { file: args.file });

@@ -1,6 +1,7 @@
 /** `certkit keystore list`: the entries of a JKS, PKCS#12 or JCEKS store, like `keytool -list -v`. */
 import { defineCommand } from './command.js';
-import { about, readInput } from './files.js';
+import { requiredPassword } from './required-passwords.js';
+import { about, aboutInputs, readInput } from './files.js';
 import type { EntryView } from './output.js';
 import { readStore } from './store-options.js';
 
@@ -10,7 +11,7 @@ export const keystoreListCommand = defineCommand({
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'Keystore file' })
-      .option('storepass', { type: 'string', nargs: 1, describe: 'Store password source (leave out for a passwordless PKCS#12)' })
+      .option('storepass', { type: 'string', nargs: 1, describe: 'Store password source (asked for on a terminal; leave out for a passwordless PKCS#12)' })
       .option('keypass', {
         type: 'string',
         nargs: 1,
@@ -29,19 +30,21 @@ export const keystoreListCommand = defineCommand({
     // and the file is read (the read waits on the thread pool; loading is this thread's work).
     const modules = Promise.all([import('../keystore/keystore.js'), import('./cert-view.js'), import('./output.js')]);
     modules.catch(() => undefined); // awaited below; not an unhandled rejection if the read fails first
-    const storePassword = args.storepass === undefined ? '' : await ctx.password(args.storepass, '--storepass');
+    const storePassword = await requiredPassword(ctx, { option: '--storepass', spec: args.storepass, optional: true });
     // Listing decrypts no private key; a key password opens JCEKS secret keys to name their algorithm.
     const keyPassword = args.keypass === undefined ? undefined : await ctx.password(args.keypass, '--keypass');
     const bytes = await readInput(ctx, args.file);
     const [{ readKeyStore }, { certView }, { formatListing, listingJson }] = await modules;
-    const given = { option: '--storepass', given: args.storepass !== undefined };
-    const store = await readStore(ctx, args.file, given, () =>
-      readKeyStore(bytes, {
-        storePassword,
-        keys: false,
-        allowMissingMac: args.allowMissingMac,
-        ...(keyPassword === undefined ? {} : { keyPassword, secretKeyAlgorithms: true }),
-      }),
+    const given = { option: '--storepass', given: args.storepass !== undefined || storePassword !== '' };
+    const store = await aboutInputs([{ path: args.file, bytes, kind: 'keystore' }], () =>
+      readStore(ctx, args.file, given, () =>
+        readKeyStore(bytes, {
+          storePassword,
+          keys: false,
+          allowMissingMac: args.allowMissingMac,
+          ...(keyPassword === undefined ? {} : { keyPassword, secretKeyAlgorithms: true }),
+        }),
+      ),
     );
     const entries = await about(args.file, () =>
       store.entries.map((e): EntryView => {

@@ -114,9 +114,12 @@ export const SIGNAL_EXIT_STATUS: Readonly<Record<'SIGINT' | 'SIGTERM' | 'SIGHUP'
   SIGHUP: 129,
 };
 
+/** What SIGINT prints: every step certkit takes can be run again (the client pipeline resumes). */
+export const INTERRUPTED_LINE = 'certkit: interrupted; rerun the same command to resume';
+
 /**
  * On SIGINT/SIGTERM/SIGHUP: remove the temporary files of writes in flight (so an interrupted run
- * leaves no `.name.tmp-*` behind) and the output directory's lock, then end by the same signal, its default action restored (a
+ * leaves no `.name.tmp-*` behind) and the output directory's lock, then end by the same signal (SIGINT says so in one line first), its default action restored (a
  * shell reports 128 + the signal's number, SIGNAL_EXIT_STATUS, and a parent sees the signal).
  * Not process.exit(): it joins libuv's threads, and one held in a system call that does not
  * return (open(2) of a FIFO no one writes to, in a library reading its configuration) would keep
@@ -128,6 +131,11 @@ function installSignalHandlers(): void {
     if (process.listenerCount(signal) > 0) continue;
     process.once(signal, () => {
       removeInFlightTempFiles();
+      // On a terminal ^C ends the line a status or a prompt was on: this starts on a fresh one.
+      if (signal === 'SIGINT') {
+        const { stderr } = processStdio();
+        stderr.write(`${stderr.isTTY ? '\r\x1b[2K' : ''}${INTERRUPTED_LINE}\n`);
+      }
       releaseHeldLocksOnSignal();
       // `once` removed this listener, so Node restored the default action: the signal ends us.
       process.kill(process.pid, signal);
@@ -191,6 +199,7 @@ function processIo(): CliIo {
     stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
     env: process.env,
     cwd,
+    terminal: () => (process.stdin.isTTY === true ? (process.stdin as import('node:tty').ReadStream) : undefined),
   };
 }
 
@@ -296,6 +305,8 @@ export async function main(argv: readonly string[], given?: CliIo): Promise<numb
     env: io.env,
     cwd: io.cwd,
     warn: (line) => io.stderr.write(line + '\n'),
+    terminal: io.terminal,
+    prompts: io.stderr,
   });
   const ctx: RunContext = {
     io,

@@ -7,7 +7,7 @@
  *   file:PATH   the first line of PATH; if several options name the same PATH they read its
  *               successive lines, as openssl does for -passin/-passout
  *   stdin       the next line of standard input; several options reading stdin take its lines in
- *               the order the command asks for them
+ *               the order the command asks for them. On a terminal, a prompt without echo instead
  *   anything else is the password itself (as keytool's -storepass), with the same notice as pass:
  *
  * Passwords never appear in messages: errors name the source (`env:VAR`, the file), never a value.
@@ -18,6 +18,8 @@ import { CertkitError, errnoOf } from '../errors.js';
 import { INPUT_LIMITS } from '../limits.js';
 import { quoteInput } from '../quote.js';
 import { readFileLimited } from '../read-limited.js';
+import type { TextOut } from './command.js';
+import type { TerminalInput } from './prompt.js';
 
 /** Longest password line accepted from a file or stdin (INPUT_LIMITS in src/limits.ts). */
 export const MAX_PASSWORD_LINE = INPUT_LIMITS.maxPasswordLine;
@@ -128,6 +130,25 @@ export interface PasswordSources {
   readonly onCommandLinePassword?: () => void;
   /** Lines already taken from each `file:` path (openssl's same-file-twice rule). */
   readonly fileLines?: Map<string, number>;
+  /** The terminal to prompt on (stdin when it is one, and where prompts are written); undefined off one. */
+  readonly terminal?: () => { readonly input: TerminalInput; readonly output: TextOut } | undefined;
+}
+
+/** What each password option is called in its prompt ("Enter keystore password:"), as keytool calls them. */
+const PROMPT_LABELS: Readonly<Record<string, string>> = {
+  '--storepass': 'keystore password',
+  '--keypass': 'key password',
+  '--srcstorepass': 'source keystore password',
+  '--deststorepass': 'destination keystore password',
+  '--srckeypass': 'source key password',
+  '--destkeypass': 'destination key password',
+  '--passin': 'pass phrase',
+  '--passout': 'new pass phrase',
+};
+
+/** The prompt's name for `option` ("keystore password" for --storepass). */
+export function promptLabel(option: string): string {
+  return PROMPT_LABELS[option] ?? `password for ${option}`;
 }
 
 /** The notice printed (once per run) when a password is given on the command line. */
@@ -144,13 +165,25 @@ export function createPasswordSources(io: {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   warn: (line: string) => void;
+  /** Standard input when it is a terminal (`CliIo.terminal`), and where its prompts go. */
+  terminal?: (() => TerminalInput | undefined) | undefined;
+  prompts?: TextOut;
 }): PasswordSources {
   let noticed = false;
+  const { terminal, prompts } = io;
   return {
     stdin: new StdinLines(io.stdin),
     env: io.env,
     cwd: io.cwd,
     fileLines: new Map(),
+    ...(terminal === undefined || prompts === undefined
+      ? {}
+      : {
+          terminal: () => {
+            const input = terminal();
+            return input === undefined ? undefined : { input, output: prompts };
+          },
+        }),
     onCommandLinePassword: () => {
       if (noticed) return;
       noticed = true;
@@ -189,6 +222,9 @@ export async function resolvePassword(spec: string, sources: PasswordSources, op
     return readPasswordFile(path, sources, what);
   }
   if (spec === 'stdin') {
+    // On a terminal: asked for, without echo (a line typed at a terminal would otherwise show).
+    const terminal = sources.terminal?.();
+    if (terminal !== undefined) return (await import('./prompt.js')).askPassword(terminal, what, promptLabel(what), false);
     const line = await sources.stdin.next();
     if (line === undefined) {
       throw new CertkitError('USAGE', `${what}: no password on standard input (it ended before this line)`);

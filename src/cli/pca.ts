@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import type { AwsOptions } from '../aws/config.js';
 import type { IssuedCertificate } from '../issuers/issuer.js';
+import type { Progress } from './progress.js';
 import { defineCommand, defineGroup, type CliContext } from './command.js';
 import { about, readInput, refuseExistingOutputs, writeOutput } from './files.js';
 
@@ -18,13 +19,22 @@ function withAwsOptions<T>(y: Argv<T>) {
     .option('max-wait', { type: 'number', default: 60, describe: 'Seconds to wait for a certificate still being issued' });
 }
 
-function awsOptions(args: { region?: string; profile?: string; endpointUrl?: string }, ctx: CliContext): AwsOptions {
+function awsOptions(args: { region?: string; profile?: string; endpointUrl?: string }, ctx: CliContext, progress: Progress): AwsOptions {
   return {
     ...(args.region === undefined ? {} : { region: args.region }),
     ...(args.profile === undefined ? {} : { profile: args.profile }),
     ...(args.endpointUrl === undefined ? {} : { endpointUrl: args.endpointUrl }),
     env: ctx.io.env,
+    onProgress: progress.attempt,
   };
+}
+
+/** The issuer for `pca issue` / `pca fetch`, its calls and waits shown on a terminal. */
+async function issuerFor(args: { caArn: string; maxWait: number; region?: string; profile?: string; endpointUrl?: string }, ctx: CliContext) {
+  const [{ createAcmPcaIssuer }, { createProgress }] = await Promise.all([import('../issuers/acm-pca.js'), import('./progress.js')]);
+  const progress = createProgress(ctx.io.stderr);
+  const issuer = createAcmPcaIssuer({ caArn: args.caArn, aws: awsOptions(args, ctx, progress), maxWaitSeconds: args.maxWait, onWaiting: progress.waiting });
+  return { issuer, progress };
 }
 
 async function readCsrDer(ctx: CliContext, path: string): Promise<Buffer> {
@@ -33,29 +43,38 @@ async function readCsrDer(ctx: CliContext, path: string): Promise<Buffer> {
   return about(path, () => readPemOrDer(bytes, 'CERTIFICATE REQUEST').der);
 }
 
+/** `--json` describes the certificate, and `--out -` prints it: both on stdout would make neither readable. */
+async function refuseJsonWithStdout(args: { out: string; json: boolean }): Promise<void> {
+  if (args.out === '-' && args.json) {
+    const { CertkitError } = await import('../errors.js');
+    throw new CertkitError('USAGE', '--json and --out - both print on stdout', { hint: 'write the chain to a file with --out FILE, or drop --json' });
+  }
+}
+
 /** Writes leaf + chain PEM (public: 0644) and reports the result. */
 async function report(ctx: CliContext, out: string, force: boolean, json: boolean, issued: IssuedCertificate): Promise<void> {
-  const { X509Certificate } = await import('node:crypto');
+  const { describeCertificate } = await import('../record.js');
+  const { certificateChainPem } = await import('../redshift.js');
   const { quotePath } = await import('../quote.js');
-  const leaf = new X509Certificate(issued.leaf);
-  const pem = [issued.leaf, ...issued.chain].map((d) => new X509Certificate(d).toString()).join('');
-  await writeOutput(ctx, out, pem, { sensitive: false, force });
-  const notAfter = new Date(leaf.validTo).toISOString();
+  await writeOutput(ctx, out, certificateChainPem(issued.leaf, issued.chain), { sensitive: false, force });
+  // Names, serial and fingerprint as keytool prints them, as every other command shows them.
+  const leaf = describeCertificate(issued.leaf);
   if (json) {
     ctx.out(
       JSON.stringify({
         certificateArn: issued.certificateArn,
         out,
-        subject: leaf.subject.split('\n').join(', '),
-        serial: leaf.serialNumber,
-        notAfter,
-        sha256: leaf.fingerprint256,
+        subject: leaf.subject,
+        issuer: leaf.issuer,
+        serial: leaf.serial,
+        notAfter: leaf.notAfter,
+        sha256: leaf.sha256,
         chainLength: issued.chain.length,
       }),
     );
   } else if (out !== '-') {
     ctx.out(issued.certificateArn ?? '');
-    ctx.warn(`certkit: wrote ${quotePath(out)} (leaf and ${issued.chain.length} CA certificate(s); expires ${notAfter})`);
+    ctx.warn(`certkit: wrote ${quotePath(out)} (leaf and ${issued.chain.length} CA certificate(s); expires ${leaf.notAfter})`);
   }
 }
 
@@ -80,9 +99,9 @@ const issueCommand = defineCommand({
       ),
   run: async (args, ctx) => {
     const { parseValidity } = await import('../issuers/validity.js');
-    const { createAcmPcaIssuer } = await import('../issuers/acm-pca.js');
+    await refuseJsonWithStdout(args);
     const validity = parseValidity(args.validity, new Date());
-    const issuer = createAcmPcaIssuer({ caArn: args.caArn, aws: awsOptions(args, ctx), maxWaitSeconds: args.maxWait });
+    const { issuer, progress } = await issuerFor(args, ctx);
     if (args.out !== '-') await refuseExistingOutputs(ctx, [args.out], args.force);
     const csrDer = await readCsrDer(ctx, args.csr);
     try {
@@ -92,8 +111,10 @@ const issueCommand = defineCommand({
         ...(args.signingAlgorithm === undefined ? {} : { signingAlgorithm: args.signingAlgorithm }),
         ...(args.templateArn === undefined ? {} : { templateArn: args.templateArn }),
       });
+      progress.clear();
       await report(ctx, args.out, args.force, args.json, issued);
     } finally {
+      progress.clear();
       issuer.close();
     }
   },
@@ -116,14 +137,16 @@ const fetchCommand = defineCommand({
       'the certificate of an interrupted run (CERT_ARN: arn:aws:acm-pca:...:certificate-authority/ID/certificate/SERIAL)',
     ),
   run: async (args, ctx) => {
-    const { createAcmPcaIssuer } = await import('../issuers/acm-pca.js');
-    const issuer = createAcmPcaIssuer({ caArn: args.caArn, aws: awsOptions(args, ctx), maxWaitSeconds: args.maxWait });
+    await refuseJsonWithStdout(args);
+    const { issuer, progress } = await issuerFor(args, ctx);
     if (args.out !== '-') await refuseExistingOutputs(ctx, [args.out], args.force);
     const csrDer = args.csr === undefined ? undefined : await readCsrDer(ctx, args.csr);
     try {
       const issued = await issuer.fetchIssued(args.certificateArn, csrDer);
+      progress.clear();
       await report(ctx, args.out, args.force, args.json, issued);
     } finally {
+      progress.clear();
       issuer.close();
     }
   },

@@ -10,7 +10,7 @@ import type { KeyObject } from 'node:crypto';
 import type { BrokerProbe, ProbeReport } from '../kafka/probe.js';
 import { CertkitError } from '../errors.js';
 import { defineCommand, type CliContext } from './command.js';
-import { about, readInput } from './files.js';
+import { about, aboutInputs, aboutKeystore, readInput } from './files.js';
 
 /** Longest `--timeout` accepted, in seconds. */
 const MAX_TIMEOUT_SECONDS = 600;
@@ -61,7 +61,7 @@ export const probeCommand = defineCommand({
     if (args.ca !== undefined) {
       const { readPemOrDerAll } = await import('../pem.js');
       const bytes = await readInput(ctx, args.ca);
-      ca = await about(args.ca, () => readPemOrDerAll(bytes, 'CERTIFICATE').map((b) => b.der));
+      ca = await aboutInputs([{ path: args.ca, bytes, kind: 'certificate' }], () => readPemOrDerAll(bytes, 'CERTIFICATE').map((b) => b.der));
     }
     const report = await probeBrokers({ addresses, identity, timeoutMs: args.timeout * 1000, ...(ca === undefined ? {} : { ca }) });
     if (args.json) ctx.out(JSON.stringify(report, null, 2));
@@ -89,7 +89,7 @@ async function loadIdentity(
     const keyPassword = args.keypass === undefined ? undefined : await ctx.password(args.keypass, '--keypass');
     const bytes = await readInput(ctx, file);
     const { readKeyStore } = await import('../keystore/keystore.js');
-    const store = await about(file, () => readKeyStore(bytes, { storePassword, keys: true, ...(keyPassword === undefined ? {} : { keyPassword }) }));
+    const store = await aboutKeystore(ctx, { path: file, bytes }, '--keypass', () => readKeyStore(bytes, { storePassword, keys: true, ...(keyPassword === undefined ? {} : { keyPassword }) }));
     const keys = store.entries.filter((e) => e.kind === 'private-key');
     const entry =
       args.alias === undefined ? (keys.length === 1 ? keys[0] : undefined) : keys.find((e) => e.alias.toLowerCase() === args.alias!.toLowerCase());
@@ -114,8 +114,8 @@ async function pemIdentity(ctx: CliContext, certPath: string, keyPath: string, p
   const [{ importPrivateKey }, { readPemOrDerAll }] = await Promise.all([import('../keys.js'), import('../pem.js')]);
   const passphrase = passin === undefined ? undefined : await ctx.password(passin, '--passin');
   const [certBytes, keyBytes] = await Promise.all([readInput(ctx, certPath), readInput(ctx, keyPath)]);
-  const chain = await about(certPath, () => readPemOrDerAll(certBytes, 'CERTIFICATE').map((b) => b.der));
-  const key = await about(keyPath, () => importPrivateKey(keyBytes, passphrase === undefined ? {} : { passphrase }));
+  const chain = await aboutInputs([{ path: certPath, bytes: certBytes, kind: 'certificate' }], () => readPemOrDerAll(certBytes, 'CERTIFICATE').map((b) => b.der));
+  const key = await aboutInputs([{ path: keyPath, bytes: keyBytes, kind: 'private key' }], () => importPrivateKey(keyBytes, passphrase === undefined ? {} : { passphrase }));
   return { chain, key };
 }
 

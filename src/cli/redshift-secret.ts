@@ -3,7 +3,7 @@
  * made from existing files: `{"certificate": leaf + chain PEM, "privateKey": PKCS#8 PEM}`.
  */
 import { defineCommand } from './command.js';
-import { about, distinctOutputs, readInput, writeOutput } from './files.js';
+import { aboutInputs, distinctOutputs, readInput, writeOutput } from './files.js';
 
 export const redshiftSecretCommand = defineCommand({
   command: 'redshift-secret',
@@ -27,11 +27,16 @@ export const redshiftSecretCommand = defineCommand({
     const passphrase = args.passin === undefined ? undefined : await ctx.password(args.passin, '--passin');
     const cert = await readInput(ctx, args.cert);
     const key = await readInput(ctx, args.key);
-    const secret = await about(args.key, () =>
+    const secret = await aboutInputs(
+      [
+        { path: args.key, bytes: key, kind: 'private key' },
+        { path: args.cert, bytes: cert, kind: 'certificate' },
+      ],
+      () =>
       redshiftSecretFromPem(cert, key, passphrase === undefined ? {} : { passphrase }),
     );
     const json = redshiftSecretJson(secret);
     await writeOutput(ctx, args.out, args.out === '-' ? json + '\n' : json, { sensitive: true, force: args.force });
-    if (args.out !== '-') ctx.out(`wrote ${quotePath(args.out)} (Redshift mTLS secret: certificate chain + PKCS#8 key)`);
+    if (args.out !== '-') ctx.warn(`certkit: wrote ${quotePath(args.out)} (Redshift mTLS secret: certificate chain + PKCS#8 key)`);
   },
 });

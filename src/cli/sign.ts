@@ -33,7 +33,7 @@ export const signCommand = defineCommand({
       const { escapeText, quotePath } = await import('../quote.js');
       const x = parseCertificate(issued.leaf);
       // The subject is the CSR's: someone else's text.
-      ctx.out(`wrote ${quotePath(args.out)} (${escapeText(x.subjectText)}, expires ${x.notAfter.toISOString()})`);
+      ctx.warn(`certkit: wrote ${quotePath(args.out)} (${escapeText(x.subjectText)}, expires ${x.notAfter.toISOString()})`);
     }
   },
 });

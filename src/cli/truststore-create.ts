@@ -1,7 +1,8 @@
 /** `certkit truststore create`: a JKS or PKCS#12 truststore of CA certificates (trustedCertEntry). */
 import type { TrustedCertEntry } from '../keystore/model.js';
 import { defineCommand } from './command.js';
-import { about, readInput, writeOutput } from './files.js';
+import { requiredPassword } from './required-passwords.js';
+import { about, aboutInputs, readInput, writeOutput } from './files.js';
 import { chooseStoreType, PKCS12_PROFILES, WRITABLE_STORE_TYPES } from './store-options.js';
 
 export const truststoreCreateCommand = defineCommand({
@@ -16,7 +17,7 @@ export const truststoreCreateCommand = defineCommand({
         describe: 'CA certificate PEM or DER file (may hold several; the option may repeat)',
       })
       .option('out', { type: 'string', nargs: 1, demandOption: true, describe: 'Truststore to write' })
-      .option('storepass', { type: 'string', nargs: 1, demandOption: true, describe: 'Store password source' })
+      .option('storepass', { type: 'string', nargs: 1, describe: 'Store password source (asked for twice on a terminal when not given)' })
       .option('storetype', {
         type: 'string',
         nargs: 1,
@@ -29,7 +30,7 @@ export const truststoreCreateCommand = defineCommand({
       .example('certkit truststore create --cert root.pem --cert intermediate.pem --out truststore.p12 --storepass file:trust.pass', 'PKCS#12, two CAs'),
   run: async (args, ctx) => {
     const storeType = chooseStoreType(args.storetype, args.out, '--storetype', 'pkcs12');
-    const storePassword = await ctx.password(args.storepass, '--storepass');
+    const storePassword = await requiredPassword(ctx, { option: '--storepass', spec: args.storepass, newStore: true });
     const files = args.cert.map(String);
     const contents = await Promise.all(files.map((f) => readInput(ctx, f)));
     const { readPemOrDerAll } = await import('../pem.js');
@@ -42,7 +43,7 @@ export const truststoreCreateCommand = defineCommand({
     const seenAlias = new Set<string>();
     for (const [i, bytes] of contents.entries()) {
       const file = files[i]!;
-      const blocks = await about(file, () => readPemOrDerAll(bytes, 'CERTIFICATE'));
+      const blocks = await aboutInputs([{ path: file, bytes, kind: 'certificate' }], () => readPemOrDerAll(bytes, 'CERTIFICATE'));
       for (const [n, b] of blocks.entries()) {
         const key = b.der.toString('base64');
         if (seenDer.has(key)) continue; // the same certificate twice: keep one

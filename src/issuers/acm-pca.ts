@@ -13,7 +13,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { ACMPCAClient, DescribeCertificateAuthorityCommandOutput, GetCertificateCommandOutput, SigningAlgorithm } from '@aws-sdk/client-acm-pca';
 import { callAws, awsError, createAcmPcaClient, type AwsOptions } from '../aws/config.js';
 import { CertkitError } from '../errors.js';
-import { quoteInput } from '../quote.js';
+import { quoteInput, quotePath } from '../quote.js';
 import { decodePemAll, encodePem } from '../pem.js';
 import { parseCsr } from '../x509/csr-parse.js';
 import type { IssuedCertificate, Issuer, IssueRequest } from './issuer.js';
@@ -45,11 +45,50 @@ export const PCA_IDEMPOTENCY_WINDOW_SECONDS = 300;
 /** PCA limits IdempotencyToken to 36 characters. */
 const TOKEN_LENGTH = 36;
 
-/** Checks an ACM PCA CA ARN; returns its region. USAGE error when it is not one. */
+const PARTITION = /^aws(-[a-z]+)*$/;
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * What is wrong with a string that is not a CA ARN, in the order a reader would check it by eye:
+ * whitespace pasted around it, the service, the partition, the region, the account, the resource
+ * type, then the ID.
+ */
+function caArnProblem(arn: string): string {
+  if (arn.trim() !== arn) {
+    const where = arn.trimStart() !== arn ? 'starts' : 'ends';
+    return `it ${where} with ${/^\s*\n|\n\s*$/.test(arn) ? 'a line break' : 'a space'} (copied with it?)`;
+  }
+  const parts = arn.split(':');
+  if (parts[0] !== 'arn' || parts.length < 6) return 'an ARN has six parts separated by colons, starting arn:';
+  const [, partition, service, region, account] = parts as [string, string, string, string, string];
+  const resource = parts.slice(5).join(':');
+  if (service !== 'acm-pca') {
+    const acm = service === 'acm' ? " (an ACM certificate's ARN; the CA that issued it has an acm-pca ARN)" : '';
+    return `it is an ARN of the service '${quoteInput(service)}', not acm-pca${acm}`;
+  }
+  if (resource.startsWith('template/')) return 'it is a template ARN: give it to --template-arn';
+  if (partition === '') return 'it names no partition (aws)';
+  if (!PARTITION.test(partition)) return `the partition '${quoteInput(partition)}' is not aws, aws-cn or aws-us-gov`;
+  if (region === '') return 'it names no region';
+  if (!REGION_NAME.test(region)) return `the region '${quoteInput(region)}' is not an AWS region name`;
+  if (!/^[0-9]{12}$/.test(account)) return `the account '${quoteInput(account)}' is not 12 digits`;
+  if (parts.length > 6) return 'the resource is certificate-authority/ID, with a slash';
+  const slash = resource.indexOf('/');
+  const type = slash < 0 ? resource : resource.slice(0, slash);
+  if (type !== 'certificate-authority') return `the resource type is '${quoteInput(type)}', not certificate-authority`;
+  const id = resource.slice(slash + 1);
+  if (id.includes('/certificate/')) return "it is the ARN of a certificate the CA issued: the CA's ARN ends at the ID";
+  if (id.endsWith('/')) return 'it ends with a slash';
+  if (UUID.test(id.toLowerCase())) return 'the ID is in upper case (ACM PCA IDs are lower-case)';
+  return `the ID '${quoteInput(id)}' is not a UUID (8-4-4-4-12 hexadecimal digits)`;
+}
+
+/** Checks an ACM PCA CA ARN; returns its region. USAGE error, saying what is wrong, when it is not one. */
 export function parseCaArn(arn: string): { partition: string; region: string; account: string; id: string } {
   const m = CA_ARN.exec(arn);
   if (m === null) {
-    throw new CertkitError('USAGE', `--ca-arn '${quoteInput(arn)}' is not an ACM PCA certificate authority ARN`, {
+    throw new CertkitError('USAGE', `--ca-arn '${quoteInput(arn)}' is not an ACM PCA certificate authority ARN: ${caArnProblem(arn)}`, {
       hint: 'expected arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID',
     });
   }
@@ -241,6 +280,10 @@ export interface AcmPcaIssuerOptions {
    * the issuance's error).
    */
   readonly onCertificateArn?: (certificateArn: string) => void | Promise<void>;
+  /** Told, at each poll PCA answers "still in progress", how many seconds the wait has lasted. */
+  readonly onWaiting?: (seconds: number) => void;
+  /** The clock the wait is measured with (milliseconds; default Date.now). */
+  readonly now?: () => number;
 }
 
 export interface AcmPcaIssuer extends Issuer {
@@ -283,6 +326,20 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
   const ownsClient = options.client === undefined;
   const client = () => (clientPromise ??= createAcmPcaClient(awsOpts));
 
+  /**
+   * The `certkit pca fetch` command that picks the certificate up later, reaching AWS as this
+   * issuer does: with its --endpoint-url and --profile, and its --region when that is not the
+   * CA's (PCA calls go to the CA's region anyway). It must run as printed: `pca fetch` requires --out.
+   */
+  function fetchCommand(certificateArn: string): string {
+    const aws = options.aws ?? {};
+    const words = ['certkit', 'pca', 'fetch', '--ca-arn', caArn, '--certificate-arn', certificateArn, '--out', 'client_cert.pem'];
+    if (aws.endpointUrl !== undefined && aws.endpointUrl !== '') words.push('--endpoint-url', aws.endpointUrl);
+    if (aws.profile !== undefined && aws.profile !== '') words.push('--profile', aws.profile);
+    if (aws.region !== undefined && aws.region !== '' && aws.region !== arnRegion) words.push('--region', aws.region);
+    return words.map(quotePath).join(' ');
+  }
+
   async function waitAndGet(certificateArn: string, csrDer: Uint8Array | undefined): Promise<IssuedCertificate> {
     const c = await client();
     const pca = await import('../aws/sdk/acm-pca.js');
@@ -291,6 +348,8 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
     // records the error and aborts the wait.
     let fatal: { error: unknown } | undefined;
     const abortController = new AbortController();
+    const now = options.now ?? Date.now;
+    const started = now();
     const watched = {
       config: c.config,
       send: async (command: Parameters<ACMPCAClient['send']>[0]) => {
@@ -300,6 +359,8 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
           if ((e as { name?: unknown } | null)?.name !== 'RequestInProgressException') {
             fatal = { error: e };
             abortController.abort();
+          } else {
+            options.onWaiting?.(Math.round((now() - started) / 1000));
           }
           throw e;
         }
@@ -313,8 +374,7 @@ export function createAcmPcaIssuer(options: AcmPcaIssuerOptions): AcmPcaIssuer {
     if (fatal !== undefined) throw awsError(fatal.error, 'ACM PCA GetCertificate', { file: certificateArn });
     if (result.state !== 'SUCCESS') {
       throw new CertkitError('AWS', `certificate ${certificateArn} was still being issued after ${maxWait} s`, {
-        // The command as given here must run: `pca fetch` requires --out.
-        hint: `fetch it later with: certkit pca fetch --ca-arn ${caArn} --certificate-arn ${certificateArn} --out client_cert.pem`,
+        hint: `fetch it later with: ${fetchCommand(certificateArn)}`,
       });
     }
     let out = result.reason as GetCertificateCommandOutput | undefined;

@@ -53,7 +53,8 @@ function validCalendarDate(y: number, mo: number, d: number): boolean {
 }
 
 /**
- * Parses a `--validity` value relative to `now` (injected: the function is pure).
+ * Parses a `--validity` value relative to `now` (injected: the function is pure). A number
+ * without a unit (keytool's days) is refused with a "did you mean 300d?" rather than taken as days.
  * Throws a USAGE CertkitError with a one-line message for anything malformed, in the past,
  * zero, or longer than {@link MAX_VALIDITY_YEARS} years.
  */
@@ -104,6 +105,12 @@ export function parseValidity(text: string, now: Date): Validity {
     }
   }
   if (end === undefined) {
+    // keytool's -validity counts days; here a unit is needed (a bare 12 could mean months).
+    if (/^[1-9][0-9]{0,5}$/.test(s)) {
+      throw new CertkitError('USAGE', `--validity '${s}' has no unit: did you mean ${s}d?`, {
+        hint: "keytool's -validity counts days; certkit takes 300d, 12m or 1y",
+      });
+    }
     throw usage(text, 'not a validity period or an end date');
   }
   // PCA's END_DATE value has whole seconds; sub-second precision would not survive.

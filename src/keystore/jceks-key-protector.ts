@@ -64,7 +64,7 @@ function asciiPassword(password: string): Buffer {
   for (let i = 0; i < password.length; i++) {
     const c = password.charCodeAt(i);
     if (c < 0x20 || c > 0x7e) {
-      throw new CertkitError('BAD_PASSWORD', 'key password is not printable ASCII, so it cannot be a JCEKS key password');
+      throw new CertkitError('BAD_PASSWORD', 'key password is not printable ASCII, so it cannot be a JCEKS key password', { password: 'key' });
     }
   }
   return Buffer.from(password, 'latin1');
@@ -117,7 +117,7 @@ export function decryptPbeWithMd5AndTripleDes(ciphertext: Uint8Array, password: 
       failure = e;
     }
   }
-  throw new CertkitError('BAD_PASSWORD', 'key password was incorrect (the protected key does not decrypt with it)', { cause: failure });
+  throw new CertkitError('BAD_PASSWORD', 'key password was incorrect (the protected key does not decrypt with it)', { cause: failure, password: 'key' });
 }
 
 /**
@@ -135,7 +135,7 @@ export function recoverJceksKey(encryptedPrivateKeyInfo: Uint8Array, password: s
     checkDer(plain, 'private key (PKCS#8)');
   } catch (e) {
     // Garbage that happened to end in valid padding: the password was wrong.
-    throw new CertkitError('BAD_PASSWORD', 'key password was incorrect (the protected key does not decrypt with it)', { cause: e });
+    throw new CertkitError('BAD_PASSWORD', 'key password was incorrect (the protected key does not decrypt with it)', { cause: e, password: 'key' });
   }
   return plain;
 }

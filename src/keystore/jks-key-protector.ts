@@ -117,7 +117,7 @@ export function recoverJksProtectedBytes(data: Uint8Array, password: string): Bu
   const plain = xor(encrypted, keystream(pw, salt, encrypted.length));
   const check = createHash('sha1').update(pw).update(plain).digest();
   if (!timingSafeEqual(check, stored)) {
-    throw new CertkitError('BAD_PASSWORD', 'key password was incorrect (the protected key does not decrypt with it)');
+    throw new CertkitError('BAD_PASSWORD', 'key password was incorrect (the protected key does not decrypt with it)', { password: 'key' });
   }
   checkDer(plain, 'private key (PKCS#8)');
   return plain;

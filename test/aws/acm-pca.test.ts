@@ -253,15 +253,17 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('ACM PCA issuer against mo
     ]);
   });
 
-  it('gives up on a certificate that stays in progress, saying how to fetch it later', async () => {
+  it('gives up on a certificate that stays in progress, saying how to fetch it later (reaching AWS as this run did)', async () => {
     proxy.addRule({ match: { target: 'GetCertificate' }, fault: { kind: 'requestInProgress' }, times: Infinity });
     let arn = '';
+    // The profile and region as given (a region other than the CA's is carried; a name with a space quoted).
+    const aws = awsOptionsFor(proxy.endpoint, { profile: 'ops team', region: 'eu-west-1' });
     const e = await rejection(
-      issuerFor({ maxWaitSeconds: 2, onCertificateArn: (a) => void (arn = a) }).issue({ csrDer, validity: parseValidity('6d', now) }),
+      issuerFor({ aws, maxWaitSeconds: 2, onCertificateArn: (a) => void (arn = a) }).issue({ csrDer, validity: parseValidity('6d', now) }),
     );
     expect([e.code, exitStatusOf(e), e.message, e.hint]).toEqual([
       'AWS', 5, `certificate ${arn} was still being issued after 2 s`,
-      `fetch it later with: certkit pca fetch --ca-arn ${ca.caArn} --certificate-arn ${arn} --out client_cert.pem`,
+      `fetch it later with: certkit pca fetch --ca-arn ${ca.caArn} --certificate-arn ${arn} --out client_cert.pem --endpoint-url ${proxy.endpoint} --profile 'ops team' --region eu-west-1`,
     ]);
     proxy.reset();
     const fetched = await issuerFor().fetchIssued(arn, csrDer);

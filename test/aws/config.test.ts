@@ -92,7 +92,7 @@ describe('resolveRegion and clientConfig', () => {
       endpoint: 'http://127.0.0.1:5000',
       maxAttempts: 5,
       retryMode: 'adaptive',
-      requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000, throwOnRequestTimeout: true },
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 20_000, throwOnRequestTimeout: true },
       forcePathStyle: true,
       responseChecksumValidation: 'WHEN_REQUIRED',
       credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'sekrit', sessionToken: 'tok' },

@@ -1,4 +1,5 @@
 /** `certkit pca issue` / `pca fetch` in process against moto_server (through the fault proxy). */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -51,6 +52,25 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('certkit pca against moto_
     expect([f.status, f.stdout, f.stderr]).toEqual([0, pem, '']);
   });
 
+  it('issue --json: subject, issuer, serial and fingerprint as keytool prints them (as keystore list --json does)', async () => {
+    const r = await runCli(['pca', 'issue', '--ca-arn', ca.caArn, '--csr', 'csr.pem', '--out', 'json.pem', '--json'], { env, cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    const leaf = new X509Certificate(readFileSync(join(dir, 'json.pem')));
+    // keytool's serial: lower-case hex without leading zeros (Node's has both).
+    const serial = BigInt(`0x${leaf.serialNumber}`).toString(16);
+    expect([doc.subject, doc.serial, doc.sha256, doc.chainLength]).toEqual(['CN=glue-client', serial, leaf.fingerprint256, 1]);
+    expect(doc.issuer).toMatch(/^CN=/);
+  });
+
+  it('--out - with --json is refused (both on stdout; exit 2) before anything is sent', async () => {
+    for (const verb of [['issue', '--csr', 'csr.pem'], ['fetch', '--certificate-arn', `${ca.caArn}/certificate/${'0'.repeat(32)}`]]) {
+      const r = await runCli(['pca', ...verb, '--ca-arn', ca.caArn, '--out', '-', '--json'], { env, cwd: dir });
+      expect([r.status, r.stdout, r.stderr]).toEqual([2, '', 'certkit: --json and --out - both print on stdout (write the chain to a file with --out FILE, or drop --json)\n']);
+    }
+    expect(proxy.requests).toHaveLength(0);
+  });
+
   it('refuses an existing --out before sending anything (exit 6)', async () => {
     writeFileSync(join(dir, 'taken.pem'), 'x');
     const r = await runCli(['pca', 'issue', '--ca-arn', ca.caArn, '--csr', 'csr.pem', '--out', 'taken.pem'], { env, cwd: dir });
@@ -82,7 +102,7 @@ describe.skipIf(!haveTools('moto_server', 'openssl'))('certkit pca against moto_
     ]);
     const b = await runCli(['pca', 'issue', '--ca-arn', 'arn:aws:acm:us-east-1:1:certificate/x', '--csr', 'csr.pem', '--out', 'z.pem'], { env, cwd: dir });
     expect([b.status, b.stderr]).toEqual([
-      2, "certkit: --ca-arn 'arn:aws:acm:us-east-1:1:certificate/x' is not an ACM PCA certificate authority ARN (expected arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID)\n",
+      2, "certkit: --ca-arn 'arn:aws:acm:us-east-1:1:certificate/x' is not an ACM PCA certificate authority ARN: it is an ARN of the service 'acm', not acm-pca (an ACM certificate's ARN; the CA that issued it has an acm-pca ARN) (expected arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID)\n",
     ]);
     expect(proxy.requests).toHaveLength(0);
   });

@@ -30,7 +30,7 @@ describe('parseValidity', () => {
     ['', "--validity '': not a validity period or an end date"],
     ['0d', "--validity '0d': not a validity period or an end date"],
     ['-5d', "--validity '-5d': not a validity period or an end date"],
-    ['300', "--validity '300': not a validity period or an end date"],
+    ['300', "--validity '300' has no unit: did you mean 300d?"],
     ['300D', "--validity '300D': not a validity period or an end date"],
     ['1.5y', "--validity '1.5y': not a validity period or an end date"],
     ['030d', "--validity '030d': not a validity period or an end date"],

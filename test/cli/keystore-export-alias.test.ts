@@ -84,7 +84,8 @@ describe.skipIf(!haveTools('keytool', 'java'))('keystore export --alias with ent
   });
 
   it.each([
-    ['JKS', () => jks, "entry 1 'beta': key password was incorrect (the protected key does not decrypt with it)"],
+    // A JKS key's own password: the hint names the option that gives it.
+    ['JKS', () => jks, "entry 1 'beta': key password was incorrect (the protected key does not decrypt with it) (give the key's own password with --keypass)"],
     ['PKCS#12', () => p12, 'PKCS#12 safe 1: bag 2: private key: decryption failed (wrong password or corrupt data)'],
   ])('%s: the chosen entry under a wrong key password is still exit 4, naming that entry', async (_what, store, message) => {
     const r = await runCli(['keystore', 'export', store(), '--storepass', 'env:SP', '--alias', 'beta', '--keypass', 'env:KA', '--key-out', '-'], { env });

@@ -48,7 +48,7 @@ describe('help and version', () => {
 describe('usage errors: exit 2, one line, nothing on stdout', () => {
   it.each([
     [['keygen', '--out', 'x', '--bogus'], "certkit: unknown option --bogus (see 'certkit keygen --help')"],
-    [['keystore', 'convert', 'a.jks', 'b.p12', '--srcstorepass', 'env:A'], "certkit: Missing required argument: deststorepass (see 'certkit keystore convert --help')"],
+    [['keystore', 'convert', 'a.jks', 'b.p12', '--srcstorepass', 'env:A'], "certkit: Missing required argument: deststorepass (see 'certkit --help')"],
     [['keystore'], "certkit: 'certkit keystore' needs a subcommand: list, create, convert or export (see 'certkit keystore --help')"],
     [['keystore', 'list', 'a.jks', '--storepass', 'env:A', '--storepass', 'env:B'], "certkit: --storepass was given more than once (see 'certkit keystore list --help')"],
     [['keygen', '--out', 'x', '--key-type', 'dsa'], 'certkit: unknown key type "dsa" (expected one of rsa2048, rsa3072, rsa4096, ec256, ec384)'],

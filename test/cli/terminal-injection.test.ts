@@ -110,7 +110,7 @@ describe('names from files are shown escaped', () => {
   it("sign: the subject, taken from someone else's CSR, in the line that names what was written", () => {
     expect(runBin(['ca', 'init', '--ca-dir', 'ca'], { cwd: dir }).status).toBe(0);
     const r = runBin(['sign', '--csr', 'hostile.csr', '--ca-dir', 'ca', '--validity', '2030-01-01', '--out', 'leaf.pem'], { cwd: dir });
-    expect([r.status, r.stdout, r.stderr]).toEqual([0, `wrote leaf.pem (${SUBJECT_SHOWN}, expires 2030-01-01T23:59:59.000Z)\n`, '']);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, '', `certkit: wrote leaf.pem (${SUBJECT_SHOWN}, expires 2030-01-01T23:59:59.000Z)\n`]);
   });
 
   it('truststore create: the alias made from the CN has no control characters, and is shown as stored', async () => {

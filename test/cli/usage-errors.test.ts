@@ -57,7 +57,7 @@ describe('through the CLI: exit 2, one line on stderr, nothing on stdout', () =>
     [['keystore', 'convert', 'a.jks', 'b.p12', '-deststoretype', 'pkcs12'], "certkit options take two dashes: --deststoretype (see 'certkit keystore convert --help')"],
     [['--bogus'], "unknown option --bogus (see 'certkit --help')"],
     [['keystore', '--bogus'], "unknown option --bogus (see 'certkit keystore --help')"],
-    [['keystore', 'convert', 'x.jks', 'y.p12', '--srcstorepass', 'env:A'], "Missing required argument: deststorepass (see 'certkit keystore convert --help')"],
+    [['keystore', 'convert', 'x.jks', 'y.p12', '--srcstorepass', 'env:A'], "Missing required argument: deststorepass (see 'certkit --help')"],
     [['keystor'], "unknown command; did you mean keystore? (see 'certkit --help')"],
     [['keystore', 'lst'], "unknown command; did you mean list? (see 'certkit keystore --help')"],
     [['keystore'], "'certkit keystore' needs a subcommand: list, create, convert or export (see 'certkit keystore --help')"],

@@ -273,6 +273,22 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: certkit client (moto_s
     expect(files('c12')).toBeUndefined();
   });
 
+  it('C18 a CA ARN no CA has (an argument that is wrong): exit 5 saying to check it, never "rerun the same command"', async () => {
+    const unknown = ca.caArn.replace(/[0-9a-f]{12}$/, '000000000000');
+    const r = await certkitAsync(
+      ['client', '--ca-arn', unknown, '--key-type', 'ec256', '--out', 'c18', '--formats', 'cert', '--endpoint-url', proxy.endpoint],
+      { cwd, env: env() },
+    );
+    expect([r.status, r.stdout]).toEqual([5, '']);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^certkit: ${unknown}: ACM PCA DescribeCertificateAuthority failed: ResourceNotFoundException: .+ \\(request id [A-Za-z0-9-]+\\) ` +
+          '\\(check the ARN or name, its region, and the account of the credentials\\)\\n$',
+      ),
+    );
+    expect(count('IssueCertificate').seen).toBe(0);
+  });
+
   it('C08 AWS_MAX_ATTEMPTS is honoured when no count is given; a bad value is a usage error', async () => {
     const base = { region: TEST_REGION, credentials: { ...FAKE_CREDENTIALS } };
     expect((await clientConfig('S3', { ...base, env: { AWS_MAX_ATTEMPTS: '2' } })).maxAttempts).toBe(2);

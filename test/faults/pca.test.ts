@@ -199,7 +199,7 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: ACM PCA (moto_server b
       message: `certificate ${arn} was still being issued after 2 s`,
       oneLine: true,
     });
-    expect(e.hint).toBe(`fetch it later with: certkit pca fetch --ca-arn ${ca.caArn} --certificate-arn ${arn} --out client_cert.pem`);
+    expect(e.hint).toBe(`fetch it later with: certkit pca fetch --ca-arn ${ca.caArn} --certificate-arn ${arn} --out client_cert.pem --endpoint-url ${proxy.endpoint}`);
     const polls = count('GetCertificate');
     expect([polls.forwarded, polls.seen >= 2 && polls.seen <= 4]).toEqual([0, true]);
     // Later, when PCA has finished: the ARN is all that is needed, and nothing is issued again.
@@ -212,9 +212,9 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: ACM PCA (moto_server b
 
   const nonRetryable = [
     { id: 'P11', target: 'IssueCertificate', type: 'AccessDeniedException', status: 400, hint: 'the credentials in use lack the permission this step needs' },
-    { id: 'P12', target: 'IssueCertificate', type: 'MalformedCSRException', status: 400, hint: undefined },
+    { id: 'P12', target: 'IssueCertificate', type: 'MalformedCSRException', status: 400, hint: 'check the arguments' },
     { id: 'P13', target: 'IssueCertificate', type: 'InvalidStateException', status: 400, hint: undefined },
-    { id: 'P14', target: 'DescribeCertificateAuthority', type: 'ResourceNotFoundException', status: 400, hint: undefined },
+    { id: 'P14', target: 'DescribeCertificateAuthority', type: 'ResourceNotFoundException', status: 400, hint: 'check the ARN or name, its region, and the account of the credentials' },
     {
       id: 'P15',
       target: 'DescribeCertificateAuthority',
@@ -356,12 +356,13 @@ describe.skipIf(!haveTools('moto_server'))('cloud faults: ACM PCA (moto_server b
     proxy.addRule({ match: { target: 'GetCertificate' }, fault: { kind: 'requestInProgress' }, times: Infinity });
     const e = await rejection(issuerFor({ maxWaitSeconds: 2 }).issue({ csrDer: csrFor('P28'), validity }));
     const printed = /^fetch it later with: (certkit pca fetch .*)$/.exec(e.hint ?? '')?.[1];
-    expect(printed).toMatch(/^certkit pca fetch --ca-arn \S+ --certificate-arn \S+ --out client_cert\.pem$/);
+    expect(printed).toMatch(/^certkit pca fetch --ca-arn \S+ --certificate-arn \S+ --out client_cert\.pem --endpoint-url http:\/\/\S+$/);
     proxy.reset();
     const cwd = tempDir('certkit-faults-fetch-');
     const r = await certkitAsync(printed!.split(' ').slice(1), {
       cwd,
-      env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_ENDPOINT_URL: proxy.endpoint },
+      // The endpoint comes from the printed --endpoint-url.
+      env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
     });
     expect(r.status, r.stderr).toBe(0);
     const pem = readFileSync(join(cwd, 'client_cert.pem'), 'utf8');

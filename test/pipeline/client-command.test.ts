@@ -66,9 +66,13 @@ describe('certkit client (in process)', () => {
     const fresh = tempDir('certkit-client-usage-');
     const cases: [string[], string][] = [
       [['--formats', 'jks,zip'], 'certkit: unknown format "zip" in --formats (choose from jks, p12, cert, key, csr, ca, secret, properties, or all)\n'],
-      [['--s3-include', 'jks'], 'certkit: --s3-include needs --s3\n'],
+      [['--s3-include', 'jks'], 'certkit: --s3-include needs --s3 (it says how to upload, and nothing is uploaded without --s3)\n'],
+      [['--sse', 'AES256'], 'certkit: --sse needs --s3 (it says how to upload, and nothing is uploaded without --s3)\n'],
+      [['--kms-key-id', 'alias/certs'], 'certkit: --kms-key-id needs --s3 (it says how to upload, and nothing is uploaded without --s3)\n'],
+      [['--template-arn', 'client-auth'], 'certkit: --template-arn needs --ca-arn (ACM PCA templates; the local CA has none)\n'],
+      [['--validity', '365'], "certkit: --validity '365' has no unit: did you mean 365d? (keytool's -validity counts days; certkit takes 300d, 12m or 1y)\n"],
       [['--s3', 's3://Bad_Bucket/certs/'], "certkit: --s3 's3://Bad_Bucket/certs/': a bucket name has lower-case letters, digits, dots and hyphens, and starts and ends with a letter or digit (expected s3://bucket/prefix/)\n"],
-      [['--ca-arn', 'arn:aws:acm-pca:us-east-1:1:ca/x'], "certkit: --ca-arn 'arn:aws:acm-pca:us-east-1:1:ca/x' is not an ACM PCA certificate authority ARN (expected arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID)\n"],
+      [['--ca-arn', 'arn:aws:acm-pca:us-east-1:1:ca/x'], "certkit: --ca-arn 'arn:aws:acm-pca:us-east-1:1:ca/x' is not an ACM PCA certificate authority ARN: the account '1' is not 12 digits (expected arn:aws:acm-pca:REGION:ACCOUNT:certificate-authority/ID)\n"],
       [['--key-type', 'dsa'], 'certkit: unknown key type "dsa" (expected one of rsa2048, rsa3072, rsa4096, ec256, ec384)\n'],
       [['--validity', '0d'], "certkit: --validity '0d': not a validity period or an end date (use a period such as 300d, 12m or 1y, or an end date such as 2027-01-31)\n"],
     ];
@@ -78,5 +82,14 @@ describe('certkit client (in process)', () => {
     }
     expect(existsSync(join(fresh, 'certkit-ca'))).toBe(false);
     expect(existsSync(join(fresh, 'certs'))).toBe(false);
+  });
+
+  it("--msk-uri on MSK's plaintext port (9092) is warned about, on stderr and in --json's warnings", async () => {
+    const r = await client(['--out', 'plain', '--formats', 'cert', '--msk-uri', 'b-1.example:9094,b-2.example:9092', '--json'], cwd, false);
+    const warning = "--msk-uri: 9092 is MSK's plaintext port; mutual TLS is on 9094";
+    expect(r.status, r.stderr).toBe(0);
+    // The local CA's MSK warning comes first: --msk-uri with the local CA.
+    expect(r.stderr.split('\n').slice(1)).toEqual([`certkit: warning: ${warning}`, '']);
+    expect((JSON.parse(r.stdout) as { warnings: string[] }).warnings[1]).toBe(warning);
   });
 });

@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { exportPkcs8Pem } from '../../src/keys.js';
 import { createExternalSchemaSql, redshiftSecretFromPem, redshiftSecretJson } from '../../src/redshift.js';
-import { checkIssuedChain, parseDuration, verifyCredential } from '../../src/verify.js';
+import { checkCredential, checkIssuedChain, parseDuration, verifyCredential } from '../../src/verify.js';
+import { runCli } from '../support/cli.js';
 import { haveTools, run, tool } from '../support/tools.js';
 import { tempDir } from '../support/tmp.js';
 import { makeOpensslCa, opensslSign, type OpensslCa } from './openssl-ca.js';
@@ -113,6 +114,54 @@ describe.skipIf(!haveTools('openssl'))('credential checks', () => {
     expect(fails({ cert: pem(leaf), ca: pem(ca.certDer), now: new Date(notAfter.getTime() - 10 * 86_400_000), expiringWithinMs: 30 * 86_400_000 })[1]).toBe(
       `the certificate expires on ${notAfter.toISOString()}, within 30 days`,
     );
+  });
+
+  it('checkCredential runs every check: a wrong key, a foreign CA, serverAuth only and expired are all named', () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const notAfter = new Date(new X509Certificate(serverOnly).validTo);
+    const r = checkCredential({ cert: pem(serverOnly), key: other, ca: pem(otherCa.certDer), now: new Date(notAfter.getTime() + 1000) });
+    expect([r.ok, r.problems, r.anchor, r.anchorTrusted, r.keyMatches, r.clientAuth]).toEqual([
+      false,
+      [
+        { message: 'the private key does not belong to the certificate (CN=verify client)' },
+        { message: 'the chain does not reach the given CA (it ends at CN=verify client, issued by CN=verify root, O=certkit tests)' },
+        { message: 'the certificate (CN=verify client) is not for TLS client authentication (no clientAuth extended key usage)' },
+        { message: `the certificate expired on ${notAfter.toISOString()}` },
+      ],
+      null,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('certkit verify: one line per failed check (exit 3); --json always {"ok", "problems", ...}', async () => {
+    writeFileSync(join(dir, 'server.pem'), pem(serverOnly));
+    writeFileSync(join(dir, 'other-ca.pem'), pem(otherCa.certDer));
+    writeFileSync(join(dir, 'ca.pem'), pem(ca.certDer));
+    writeFileSync(join(dir, 'leaf.pem'), pem(leaf));
+    const text = await runCli(['verify', '--cert', 'server.pem', '--ca', 'other-ca.pem'], { cwd: dir });
+    expect([text.status, text.stdout, text.stderr]).toEqual([
+      3,
+      '',
+      'certkit: server.pem: the chain does not reach the given CA (it ends at CN=verify client, issued by CN=verify root, O=certkit tests)\n' +
+        'certkit: server.pem: the certificate (CN=verify client) is not for TLS client authentication (no clientAuth extended key usage)\n',
+    ]);
+    const failed = await runCli(['verify', '--cert', 'server.pem', '--json'], { cwd: dir });
+    expect([failed.status, failed.stderr]).toEqual([3, '']);
+    const doc = JSON.parse(failed.stdout) as Record<string, unknown>;
+    expect([Object.keys(doc).slice(0, 2), doc.ok, doc.problems, doc.anchor]).toEqual([
+      ['ok', 'problems'],
+      false,
+      [
+        'the chain ends at CN=verify client, which is not a self-signed root (give the CA certificate with --ca)',
+        'the certificate (CN=verify client) is not for TLS client authentication (no clientAuth extended key usage)',
+      ],
+      null,
+    ]);
+    const good = await runCli(['verify', '--cert', 'leaf.pem', '--ca', 'ca.pem', '--json'], { cwd: dir });
+    expect([good.status, good.stderr]).toEqual([0, '']);
+    expect(JSON.parse(good.stdout)).toMatchObject({ ok: true, problems: [], anchor: 'CN=verify root, O=certkit tests', anchorTrusted: true, clientAuth: true });
   });
 
   it('checkIssuedChain returns the root and refuses a foreign key or a missing chain', () => {
