@@ -20,6 +20,7 @@ import { STATE_FILE } from '../../src/pipeline.js';
 import { certkit } from '../e2e/cli.js';
 import { builtCliExists, ROOT } from '../support/cli.js';
 import { caseDirs } from '../support/tmp.js';
+import { until as untilEvent } from '../support/wait.js';
 import { startCertkit, type Child } from './process.js';
 
 const { root, fresh } = caseDirs('certkit-crash-blocking-');
@@ -27,16 +28,9 @@ const mkfifo = (path: string) => expect(spawnSync('mkfifo', [path]).status).toBe
 const DEADLINE = 20_000;
 const CHAIN = join(ROOT, 'fixtures/jks/rsa2048-chain2-storepass-ne-keypass.jks');
 const CHAIN_PASS = 'chain-storepass';
+/** test/support/wait.ts's `until`, with this file's deadline. */
+const until = (what: string, cond: () => boolean) => untilEvent(what, cond, DEADLINE);
 const HAVE_PROC = existsSync(`/proc/${process.pid}/task/${process.pid}/wchan`);
-
-/** Resolves once `cond()` holds; rejects naming `what` if it does not within the deadline. */
-async function until(what: string, cond: () => boolean): Promise<void> {
-  const end = Date.now() + DEADLINE;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`not within ${DEADLINE} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** The child's outcome, or a clear failure if it is still running at the deadline. */
 async function ended(child: Child, what: string): ReturnType<() => Child['done']> {
