@@ -211,11 +211,7 @@ function mayExistWarning(earlier: NonNullable<ResumeState['issueSent']>, t: Date
 
 /** `e` with `then` appended to its hint (or as its hint). */
 function withHint(e: CertkitError, then: string): CertkitError {
-  return new CertkitError(e.code, e.message, {
-    cause: e.cause,
-    ...(e.file === undefined ? {} : { file: e.file }),
-    hint: e.hint === undefined ? then : `${e.hint}; then ${then}`,
-  });
+  return e.withHint(e.hint === undefined ? then : `${e.hint}; then ${then}`);
 }
 
 /**
